@@ -1,0 +1,56 @@
+// The one place that reads the environment. Entry points call loadConfig(); everything else receives values.
+import path from 'node:path';
+
+export interface Config {
+  readonly kafkaBrokers: string[];
+  readonly kafkaPartitions: number;
+  readonly temporalAddress: string;
+  readonly temporalNamespace: string;
+  // Where the local stack keeps its jars, binary, data and logs.
+  readonly stackDir: string;
+  // Where the traditional model's team databases and run records live.
+  readonly dataDir: string;
+  // An explicit temporal CLI to run instead of building one.
+  readonly temporalBinary: string | null;
+  // True when the user pointed us at servers: then we never start local ones.
+  readonly serversConfigured: boolean;
+}
+
+const projectRoot = __dirname;
+
+export const DEFAULTS = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  KAFKA_PARTITIONS: '3',
+  TEMPORAL_ADDRESS: '127.0.0.1:7233',
+  TEMPORAL_NAMESPACE: 'default',
+  STACK_DIR: path.join(projectRoot, '.stack'),
+  DATA_DIR: path.join(projectRoot, '.data'),
+} as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const partitions = Number(env.KAFKA_PARTITIONS ?? DEFAULTS.KAFKA_PARTITIONS);
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1000) {
+    throw new Error(`KAFKA_PARTITIONS must be a whole number from 1 to 1000, got "${env.KAFKA_PARTITIONS}"`);
+  }
+  const brokers = (env.KAFKA_BROKERS ?? DEFAULTS.KAFKA_BROKERS)
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+  if (brokers.length === 0 || brokers.some((broker) => !/^[^\s:]+:\d{1,5}$/.test(broker))) {
+    throw new Error(`KAFKA_BROKERS must be a comma-separated list of host:port, got "${env.KAFKA_BROKERS}"`);
+  }
+  const temporalAddress = env.TEMPORAL_ADDRESS ?? DEFAULTS.TEMPORAL_ADDRESS;
+  if (!/^[^\s:]+:\d{1,5}$/.test(temporalAddress)) {
+    throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
+  }
+  return {
+    kafkaBrokers: brokers,
+    kafkaPartitions: partitions,
+    temporalAddress,
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? DEFAULTS.TEMPORAL_NAMESPACE,
+    stackDir: path.resolve(env.STACK_DIR ?? DEFAULTS.STACK_DIR),
+    dataDir: path.resolve(env.DATA_DIR ?? DEFAULTS.DATA_DIR),
+    temporalBinary: env.TEMPORAL_BIN ? path.resolve(env.TEMPORAL_BIN) : null,
+    serversConfigured: env.KAFKA_BROKERS !== undefined || env.TEMPORAL_ADDRESS !== undefined,
+  };
+}
