@@ -12,8 +12,9 @@ export interface Config {
   readonly dataDir: string;
   // An explicit temporal CLI to run instead of building one.
   readonly temporalBinary: string | null;
-  // True when the user pointed us at servers: then we never start local ones.
-  readonly serversConfigured: boolean;
+  // Prefixes every topic, consumer group, task queue, workflow id and team database, so test runs and demos
+  // never see each other's state. Re-running a scope replays the same returns idempotently.
+  readonly scope: string;
 }
 
 const projectRoot = __dirname;
@@ -25,7 +26,15 @@ export const DEFAULTS = {
   TEMPORAL_NAMESPACE: 'default',
   STACK_DIR: path.join(projectRoot, '.stack'),
   DATA_DIR: path.join(projectRoot, '.data'),
+  RETURNS_SCOPE: 'demo',
 } as const;
+
+export function validScope(scope: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(scope)) {
+    throw new Error(`RETURNS_SCOPE must be 1-40 lowercase letters, digits or dashes, got "${scope}"`);
+  }
+  return scope;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const partitions = Number(env.KAFKA_PARTITIONS ?? DEFAULTS.KAFKA_PARTITIONS);
@@ -51,6 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stackDir: path.resolve(env.STACK_DIR ?? DEFAULTS.STACK_DIR),
     dataDir: path.resolve(env.DATA_DIR ?? DEFAULTS.DATA_DIR),
     temporalBinary: env.TEMPORAL_BIN ? path.resolve(env.TEMPORAL_BIN) : null,
-    serversConfigured: env.KAFKA_BROKERS !== undefined || env.TEMPORAL_ADDRESS !== undefined,
+    scope: validScope(env.RETURNS_SCOPE ?? DEFAULTS.RETURNS_SCOPE),
   };
 }

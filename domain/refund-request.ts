@@ -43,7 +43,8 @@ const timestamp = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 timestamp with a time zone, e.g. 2026-05-01T12:00:00Z' })
   .refine((value) => {
     const millis = Date.parse(value);
-    return millis >= EARLIEST_TIMESTAMP && millis < LATEST_TIMESTAMP;
+    // A malformed timestamp is already reported by the format check; one problem per mistake.
+    return Number.isNaN(millis) || (millis >= EARLIEST_TIMESTAMP && millis < LATEST_TIMESTAMP);
   }, 'must lie between the years 2000 and 2099');
 
 const moneySchema = z.strictObject({
@@ -55,8 +56,7 @@ const moneySchema = z.strictObject({
   currency: z.enum(CURRENCIES, { message: `must be one of ${CURRENCIES.join(', ')}` }),
 });
 
-export const refundRequestSchema = z
-  .strictObject({
+export const refundRequestSchema = z.strictObject({
     returnId: identifier,
     requestedAt: timestamp,
     order: z.strictObject({ orderId: identifier, purchasedAt: timestamp, amountPaid: moneySchema }),
@@ -75,16 +75,7 @@ export const refundRequestSchema = z
     defectiveItem: z.strictObject({ serialNumber: identifier, reportedDefect: text(1000) }),
     location: z.strictObject({ siteId: identifier }),
     cost: z.strictObject({ bookValue: moneySchema }),
-  })
-  .superRefine((request, context) => {
-    if (Date.parse(request.order.purchasedAt) > Date.parse(request.requestedAt)) {
-      context.addIssue({
-        code: 'custom',
-        path: ['order', 'purchasedAt'],
-        message: 'must not be later than requestedAt',
-      });
-    }
-  });
+});
 
 export type RequestValidation =
   | { readonly ok: true; readonly request: RefundRequest }
@@ -92,13 +83,24 @@ export type RequestValidation =
 
 // Lists every problem, each as "path: what is wrong", so a caller can fix them all at once.
 export function validateRefundRequest(input: unknown): RequestValidation {
-  const parsed = refundRequestSchema.safeParse(input);
-  if (parsed.success) return { ok: true, request: parsed.data };
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(request)';
-    return `${path}: ${describeIssue(issue)}`;
-  });
+  const parsed = refundRequestSchema.safeParse(input, { reportInput: true });
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const path = issue.path.length > 0 ? issue.path.join('.') : '(request)';
+        return `${path}: ${describeIssue(issue)}`;
+      });
+  // Checked on the raw input, so it is reported even when other fields are wrong too.
+  if (purchasedAfterRequest(input)) problems.push('order.purchasedAt: must not be later than requestedAt');
+  if (parsed.success && problems.length === 0) return { ok: true, request: parsed.data };
   return { ok: false, problems };
+}
+
+function purchasedAfterRequest(input: unknown): boolean {
+  const candidate = input as { requestedAt?: unknown; order?: { purchasedAt?: unknown } } | null;
+  const requestedAt = typeof candidate?.requestedAt === 'string' ? Date.parse(candidate.requestedAt) : NaN;
+  const purchasedAt = typeof candidate?.order?.purchasedAt === 'string' ? Date.parse(candidate.order.purchasedAt) : NaN;
+  return !Number.isNaN(requestedAt) && !Number.isNaN(purchasedAt) && purchasedAt > requestedAt;
 }
 
 // For raw bytes or text from a file, a topic or stdin: size and JSON syntax are checked before the schema.
@@ -130,7 +132,10 @@ export function assertValidRefundRequest(input: unknown): RefundRequest {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'is missing';
+  // Each field's own message explains a wrong value; an absent value deserves plainer words.
+  if (issue.code !== 'custom' && issue.code !== 'unrecognized_keys' && 'input' in issue && issue.input === undefined) {
+    return 'is missing';
+  }
   if (issue.code === 'unrecognized_keys') return `has unknown field(s) ${issue.keys.join(', ')}`;
   return issue.message;
 }

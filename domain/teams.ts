@@ -82,6 +82,9 @@ export interface InventoryView {
 }
 
 export function unitsInStock(modelId: string, unitsShipped: number): number {
+  if (!Number.isInteger(unitsShipped) || unitsShipped < 0) {
+    throw new Error(`Units shipped must be a whole number of at least 0, got ${unitsShipped}`);
+  }
   return Math.max(0, initialStockOf(modelId) - unitsShipped);
 }
 
@@ -105,7 +108,7 @@ export type Diagnosis = (typeof DIAGNOSES)[number];
 // First match wins, in this order: liquid damage ruins every part, so it outranks a symptom it may have caused;
 // a battery fault is a safety risk, so it outranks a display fault.
 const DIAGNOSIS_KEYWORDS: readonly (readonly [Diagnosis, RegExp])[] = [
-  ['liquid-damage', /\b(water|liquid|spill\w*|wet|moisture|corro\w*|rain|drop\w* in)\b/i],
+  ['liquid-damage', /\b((under)?water|liquid|spill\w*|wet|moisture|corro\w*|rain|pool|toilet)\b/i],
   ['battery', /\b(batter(y|ies)|charg\w*|swell\w*|swollen|drain\w*|power\w*|overheat\w*)\b/i],
   ['display', /\b(screen|display|pixels?|crack\w*|touch\w*|flicker\w*|backlight)\b/i],
 ];

@@ -1,0 +1,152 @@
+// The local Temporal dev server (`temporal server start-dev`): the real server with a SQLite file and the Web UI.
+// The CLI comes from TEMPORAL_BIN, from PATH, or is built once from the Go module proxy into the stack folder.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { temporalAnswers } from './health';
+import {
+  commandExists,
+  type DetachedServer,
+  delay,
+  formatSeconds,
+  type Log,
+  portAcceptsConnections,
+  recordedServerPid,
+  StackError,
+  startDetached,
+  tailOfFile,
+  whichCommand,
+} from './processes';
+
+// Later CLI tags carry a `replace` directive in go.mod, which `go install pkg@version` refuses.
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+export const TEMPORAL_COMMAND_MARKER = 'start-dev';
+const HEALTHY_WITHIN_MS = 120_000;
+
+export function temporalServer(stackDir: string): DetachedServer & { dir: string } {
+  const dir = path.join(stackDir, 'temporal');
+  return { name: 'Temporal', dir, pidFile: path.join(dir, 'temporal.pid'), logFile: path.join(stackDir, 'logs', 'temporal.log') };
+}
+
+export function builtTemporalBinary(stackDir: string): string {
+  return path.join(stackDir, 'temporal', 'bin', 'temporal');
+}
+
+export async function findOrBuildTemporal(stackDir: string, explicitBinary: string | null, log: Log): Promise<string> {
+  if (explicitBinary !== null) {
+    if (!existsSync(explicitBinary)) throw new StackError(`TEMPORAL_BIN points at ${explicitBinary}, which does not exist.`);
+    return explicitBinary;
+  }
+  const onPath = whichCommand('temporal');
+  if (onPath !== null) return onPath;
+  const built = builtTemporalBinary(stackDir);
+  if (existsSync(built)) return built;
+  if (!commandExists('go')) {
+    throw new StackError(
+      'The local Temporal server needs the `temporal` CLI, which is not on PATH, and Go to build it, which is missing.\n' +
+        '  Install Go 1.22+ (https://go.dev/doc/install, or sudo apt-get install golang), or put a temporal binary on PATH,\n' +
+        '  or set TEMPORAL_BIN to one. Or run Redpanda and Temporal with Docker instead: docker compose up -d.',
+    );
+  }
+  await buildTemporal(stackDir, built, log);
+  return built;
+}
+
+async function buildTemporal(stackDir: string, target: string, log: Log): Promise<void> {
+  const goRoot = path.join(stackDir, 'go');
+  mkdirSync(path.dirname(target), { recursive: true });
+  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy (first run only, about 5 minutes on 2 cores)…`);
+  const started = Date.now();
+  const env = {
+    ...process.env,
+    CGO_ENABLED: '0',
+    GOBIN: path.dirname(target),
+    GOPATH: goRoot,
+    GOMODCACHE: path.join(goRoot, 'mod'),
+    GOCACHE: path.join(goRoot, 'build-cache'),
+    // Module files are read-only by default, which makes the cache folder hard to delete.
+    GOFLAGS: `${process.env.GOFLAGS ?? ''} -modcacherw`.trim(),
+  };
+  const output: string[] = [];
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn('go', ['install', `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const progress = setInterval(() => log(`  still building the Temporal CLI (${formatSeconds(Date.now() - started)})…`), 30_000);
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(progress);
+      resolve(code ?? 1);
+    });
+  });
+  if (exitCode !== 0 || !existsSync(target)) {
+    throw new StackError(`go install ${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION} failed:\n${output.join('').trim().split('\n').slice(-25).join('\n')}`);
+  }
+  log(`Temporal CLI built in ${formatSeconds(Date.now() - started)}: ${target}`);
+}
+
+export function temporalUiUrl(address: string): string {
+  const separator = address.lastIndexOf(':');
+  return `http://${address.slice(0, separator)}:${Number(address.slice(separator + 1)) + 1000}`;
+}
+
+export async function startTemporal(stackDir: string, address: string, namespace: string, binary: string, log: Log): Promise<void> {
+  const separator = address.lastIndexOf(':');
+  const host = address.slice(0, separator);
+  const port = Number(address.slice(separator + 1));
+  const uiPort = port + 1000;
+  const server = temporalServer(stackDir);
+  for (const candidate of [port, uiPort]) {
+    if (await portAcceptsConnections(host, candidate)) {
+      throw new StackError(
+        `Port ${candidate} on ${host} is taken by a process that is not a Temporal server this stack can use` +
+          (candidate === uiPort ? ' (the dev server puts its Web UI there)' : '') +
+          `.\n  See what holds it: ss -ltnp 'sport = :${candidate}'\n` +
+          `  Stop that process, or set TEMPORAL_ADDRESS to a free port, e.g. TEMPORAL_ADDRESS=${host}:${port + 100}`,
+      );
+    }
+  }
+  mkdirSync(server.dir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    host,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    // A file, not memory: workflow histories survive a restart of the server, which the fault suite relies on.
+    '--db-filename',
+    path.join(server.dir, 'temporal.db'),
+    '--log-level',
+    'warn',
+    // The dev server's default per-namespace rate limits throttle a benchmark long before the machine does.
+    '--dynamic-config-value',
+    'frontend.namespaceRPS=20000',
+    '--dynamic-config-value',
+    'frontend.namespaceCount=20000',
+    '--dynamic-config-value',
+    'frontend.rps=20000',
+    '--dynamic-config-value',
+    'history.rps=20000',
+    '--dynamic-config-value',
+    'matching.rps=20000',
+  ];
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  log(`starting the Temporal dev server on ${address}…`);
+  const started = Date.now();
+  const pid = startDetached(server, binary, args, { cwd: server.dir });
+  while (!(await temporalAnswers(address, namespace))) {
+    if (recordedServerPid(server, TEMPORAL_COMMAND_MARKER) === null) {
+      throw new StackError(`Temporal (pid ${pid}) exited during start-up. End of ${server.logFile}:\n${tailOfFile(server.logFile)}`);
+    }
+    if (Date.now() - started > HEALTHY_WITHIN_MS) {
+      throw new StackError(
+        `Temporal did not accept a client for namespace ${namespace} within ${HEALTHY_WITHIN_MS / 1000}s. End of ${server.logFile}:\n${tailOfFile(server.logFile)}`,
+      );
+    }
+    await delay(250);
+  }
+  log(`Temporal healthy in ${formatSeconds(Date.now() - started)}`);
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import {
+  assembleOutcome,
+  decideAssetDisposal,
+  decideDisassemblyOrder,
+  decideOrderRefund,
+  decideReplacementShipment,
+  describeTeamRecords,
+  formatMoney,
+  missingTeams,
+  type RefundRequest,
+  type Team,
+  type TeamRecords,
+  TEAMS,
+} from '../../domain';
+import { aReturn, MONEY_FORMAT_SCENARIOS, SAMPLE_RETURN_SCENARIOS } from '../fixtures/domain-scenarios';
+
+const RECORD_OF_TEAM: Readonly<Record<Team, keyof TeamRecords>> = {
+  sales: 'refund',
+  inventory: 'replacement',
+  manufacturing: 'disassembly',
+  accounting: 'disposal',
+};
+
+function allRecords(request: RefundRequest): Required<TeamRecords> {
+  return {
+    refund: decideOrderRefund(request, { earlierRefundOfOrder: null }),
+    replacement: decideReplacementShipment(request, { unitsShippedOfModel: 0 }),
+    disassembly: decideDisassemblyOrder(request),
+    disposal: decideAssetDisposal(request),
+  };
+}
+
+function recordsOf(teams: readonly Team[], records: Required<TeamRecords>): TeamRecords {
+  return Object.fromEntries(teams.map((team) => [RECORD_OF_TEAM[team], records[RECORD_OF_TEAM[team]]]));
+}
+
+// Every combination of teams that have answered, short of all four.
+const PARTIAL_ANSWERS: readonly (readonly Team[])[] = Array.from({ length: 2 ** TEAMS.length - 1 }, (_, mask) =>
+  TEAMS.filter((_, index) => (mask >> index) & 1),
+);
+
+describe('Outcome of a return', () => {
+  const request = aReturn({ returnId: 'R-1' });
+  const records = allRecords(request);
+
+  describe('when fewer than four teams have answered', () => {
+    for (const answered of PARTIAL_ANSWERS) {
+      const missing = TEAMS.filter((team) => !answered.includes(team));
+      const who = answered.length === 0 ? 'no team' : `only ${answered.join(', ')}`;
+      it(`should have no outcome yet when ${who} answered, and name ${missing.join(', ')} as missing`, () => {
+        const partial = recordsOf(answered, records);
+        assert.equal(assembleOutcome('R-1', partial), null);
+        assert.deepEqual(missingTeams(partial), missing);
+      });
+    }
+  });
+
+  describe('when all four teams have answered', () => {
+    it('should assemble the four records into the outcome and miss no team', () => {
+      assert.deepEqual(assembleOutcome('R-1', records), { returnId: 'R-1', ...records });
+      assert.deepEqual(missingTeams(records), []);
+    });
+
+    it('should be JSON-native: an outcome survives a JSON round trip unchanged', () => {
+      const outcome = assembleOutcome('R-1', records);
+      assert.deepEqual(JSON.parse(JSON.stringify(outcome)), outcome);
+    });
+  });
+
+  describe('when a record belongs to another return', () => {
+    it('should refuse to assemble it, naming both returns (a broken invariant, not a business outcome)', () => {
+      const stray = { ...records, disposal: decideAssetDisposal(aReturn({ returnId: 'R-OTHER' })) };
+      assert.throws(() => assembleOutcome('R-1', stray), /R-OTHER.*R-1/);
+    });
+  });
+
+  describe('when describing the team records side by side', () => {
+    it('should say "pending" for every team that has not answered', () => {
+      assert.deepEqual(describeTeamRecords({}), {
+        sales: 'pending',
+        inventory: 'pending',
+        manufacturing: 'pending',
+        accounting: 'pending',
+      });
+    });
+
+    it('should describe the teams that answered and leave the others pending', () => {
+      assert.deepEqual(describeTeamRecords(recordsOf(['sales', 'manufacturing'], records)), {
+        sales: 'refund issued 799.00 EUR',
+        inventory: 'pending',
+        manufacturing: 'disassembly (battery) at AMS-1',
+        accounting: 'pending',
+      });
+    });
+
+    for (const scenario of SAMPLE_RETURN_SCENARIOS) {
+      it(`should describe ${scenario.name}`, () => {
+        const { when, given } = scenario;
+        const sampleRecords: Required<TeamRecords> = {
+          refund: decideOrderRefund(when, given.sales),
+          replacement: decideReplacementShipment(when, given.inventory),
+          disassembly: decideDisassemblyOrder(when),
+          disposal: decideAssetDisposal(when),
+        };
+        assert.deepEqual(describeTeamRecords(sampleRecords), scenario.then);
+        assert.notEqual(assembleOutcome(when.returnId, sampleRecords), null);
+      });
+    }
+  });
+
+  describe('when formatting money', () => {
+    for (const scenario of MONEY_FORMAT_SCENARIOS) {
+      it(`should write ${scenario.name} as "${scenario.text}"`, () => {
+        assert.equal(formatMoney(scenario.value), scenario.text);
+      });
+    }
+  });
+});
