@@ -1,0 +1,231 @@
+// What the traditional suites share: one workflow bundle per test run, a fresh scope and data directory per
+// deployment, and the outcomes the sample returns must have in either variant.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { Config } from '../../config';
+import type { ReturnOutcome } from '../../domain';
+import { startTraditionalDeployment, type TraditionalDeployment, type TraditionalDeploymentOptions } from '../../traditional/deployment';
+import { bundleReturnWorkflows, installTemporalRuntime } from '../../traditional/worker';
+import { eur, gbp, sampleReturn, usd } from '../fixtures/domain-scenarios';
+import { testConfig } from '../support/test-config';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+// Bundling takes seconds; every suite of the run shares the one bundle.
+export function sharedWorkflowBundle(): Promise<WorkflowBundle> {
+  installTemporalRuntime();
+  bundle ??= bundleReturnWorkflows();
+  return bundle;
+}
+
+export function temporaryDataDir(label: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `traditional-${label}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestDeployment {
+  readonly deployment: TraditionalDeployment;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+// A deployment of its own: unique scope (task queues, workflow ids), and team databases in a temporary directory.
+export async function startTestDeployment(
+  label: string,
+  options: Omit<TraditionalDeploymentOptions, 'workflowBundle'> = {},
+): Promise<TestDeployment> {
+  const data = temporaryDataDir(label);
+  const config = testConfig(label, { dataDir: data.dir });
+  try {
+    const deployment = await startTraditionalDeployment(config, { workflowBundle: await sharedWorkflowBundle(), ...options });
+    return {
+      deployment,
+      config,
+      close: async () => {
+        await deployment.close();
+        data.remove();
+      },
+    };
+  } catch (error) {
+    data.remove();
+    throw error;
+  }
+}
+
+// The sample returns, in the order they must be submitted, and what each must come to in either variant.
+export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
+  {
+    returnId: 'R-1001',
+    refund: {
+      refundId: 'refund:R-1001',
+      returnId: 'R-1001',
+      orderId: 'O-5001',
+      status: 'issued',
+      refundedAmount: eur(79900),
+      rejectionReason: null,
+      refundedByReturnId: null,
+    },
+    replacement: {
+      shipmentId: 'shipment:R-1001',
+      returnId: 'R-1001',
+      modelId: 'PHONE-X1',
+      shipTo: sampleReturn('R-1001').shipment.shipTo,
+      status: 'shipped',
+    },
+    disassembly: {
+      disassemblyOrderId: 'disassembly:R-1001',
+      returnId: 'R-1001',
+      serialNumber: 'SN-X1-000123',
+      siteId: 'AMS-1',
+      diagnosis: 'battery',
+    },
+    disposal: { disposalId: 'disposal:R-1001', returnId: 'R-1001', serialNumber: 'SN-X1-000123', costCentre: 'CC-AMS-1', amount: eur(41250) },
+  },
+  {
+    returnId: 'R-1002',
+    refund: {
+      refundId: 'refund:R-1002',
+      returnId: 'R-1002',
+      orderId: 'O-5002',
+      status: 'rejected',
+      refundedAmount: usd(0),
+      rejectionReason: 'outside-return-window',
+      refundedByReturnId: null,
+    },
+    replacement: {
+      shipmentId: 'shipment:R-1002',
+      returnId: 'R-1002',
+      modelId: 'LAPTOP-L3',
+      shipTo: sampleReturn('R-1002').shipment.shipTo,
+      status: 'shipped',
+    },
+    disassembly: {
+      disassemblyOrderId: 'disassembly:R-1002',
+      returnId: 'R-1002',
+      serialNumber: 'SN-L3-004711',
+      siteId: 'DAL-2',
+      diagnosis: 'display',
+    },
+    disposal: { disposalId: 'disposal:R-1002', returnId: 'R-1002', serialNumber: 'SN-L3-004711', costCentre: 'CC-DAL-2', amount: usd(70000) },
+  },
+  {
+    returnId: 'R-1003',
+    refund: {
+      refundId: 'refund:R-1003',
+      returnId: 'R-1003',
+      orderId: 'O-5001',
+      status: 'rejected',
+      refundedAmount: eur(0),
+      rejectionReason: 'order-already-refunded',
+      refundedByReturnId: 'R-1001',
+    },
+    replacement: {
+      shipmentId: 'shipment:R-1003',
+      returnId: 'R-1003',
+      modelId: 'PHONE-X1',
+      shipTo: sampleReturn('R-1003').shipment.shipTo,
+      status: 'shipped',
+    },
+    disassembly: {
+      disassemblyOrderId: 'disassembly:R-1003',
+      returnId: 'R-1003',
+      serialNumber: 'SN-X1-000999',
+      siteId: 'AMS-1',
+      diagnosis: 'liquid-damage',
+    },
+    disposal: { disposalId: 'disposal:R-1003', returnId: 'R-1003', serialNumber: 'SN-X1-000999', costCentre: 'CC-AMS-1', amount: eur(41250) },
+  },
+  {
+    returnId: 'R-1004',
+    refund: {
+      refundId: 'refund:R-1004',
+      returnId: 'R-1004',
+      orderId: 'O-5004',
+      status: 'issued',
+      refundedAmount: gbp(29900),
+      rejectionReason: null,
+      refundedByReturnId: null,
+    },
+    replacement: {
+      shipmentId: 'shipment:R-1004',
+      returnId: 'R-1004',
+      modelId: 'WATCH-W1',
+      shipTo: sampleReturn('R-1004').shipment.shipTo,
+      status: 'shipped',
+    },
+    disassembly: {
+      disassemblyOrderId: 'disassembly:R-1004',
+      returnId: 'R-1004',
+      serialNumber: 'SN-W1-000042',
+      siteId: 'MAN-1',
+      diagnosis: 'display',
+    },
+    disposal: { disposalId: 'disposal:R-1004', returnId: 'R-1004', serialNumber: 'SN-W1-000042', costCentre: 'CC-MAN-1', amount: gbp(15500) },
+  },
+  {
+    returnId: 'R-1005',
+    refund: {
+      refundId: 'refund:R-1005',
+      returnId: 'R-1005',
+      orderId: 'O-5005',
+      status: 'issued',
+      refundedAmount: gbp(29900),
+      rejectionReason: null,
+      refundedByReturnId: null,
+    },
+    replacement: {
+      shipmentId: 'shipment:R-1005',
+      returnId: 'R-1005',
+      modelId: 'WATCH-W1',
+      shipTo: sampleReturn('R-1005').shipment.shipTo,
+      status: 'backordered',
+    },
+    disassembly: {
+      disassemblyOrderId: 'disassembly:R-1005',
+      returnId: 'R-1005',
+      serialNumber: 'SN-W1-000077',
+      siteId: 'MAN-1',
+      diagnosis: 'other',
+    },
+    disposal: { disposalId: 'disposal:R-1005', returnId: 'R-1005', serialNumber: 'SN-W1-000077', costCentre: 'CC-MAN-1', amount: gbp(15500) },
+  },
+  {
+    returnId: 'R-1006',
+    refund: {
+      refundId: 'refund:R-1006',
+      returnId: 'R-1006',
+      orderId: 'O-5006',
+      status: 'issued',
+      refundedAmount: usd(49900),
+      rejectionReason: null,
+      refundedByReturnId: null,
+    },
+    replacement: {
+      shipmentId: 'shipment:R-1006',
+      returnId: 'R-1006',
+      modelId: 'PHONE-X0',
+      shipTo: sampleReturn('R-1006').shipment.shipTo,
+      status: 'backordered',
+    },
+    disassembly: {
+      disassemblyOrderId: 'disassembly:R-1006',
+      returnId: 'R-1006',
+      serialNumber: 'SN-X0-000001',
+      siteId: 'DAL-2',
+      diagnosis: 'battery',
+    },
+    disposal: { disposalId: 'disposal:R-1006', returnId: 'R-1006', serialNumber: 'SN-X0-000001', costCentre: 'CC-DAL-2', amount: usd(18000) },
+  },
+];
+
+// What each sample shows a reader, in business words.
+export const SAMPLE_PATHS: Readonly<Record<string, string>> = {
+  'R-1001': 'a device returned within the window is refunded, replaced, disassembled and written off',
+  'R-1002': 'a device returned after 45 days is not refunded, but still replaced, disassembled and written off',
+  'R-1003': 'a second return of an order already refunded is not refunded again',
+  'R-1004': 'the last watch in stock is shipped as the replacement',
+  'R-1005': 'the next watch is backordered once the last unit has shipped',
+  'R-1006': 'a discontinued model is backordered',
+};

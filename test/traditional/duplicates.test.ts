@@ -1,0 +1,129 @@
+// A return is processed once however often it arrives: a resubmission joins or reads the one workflow run, and a
+// team's call retried after a failure finds the record it already wrote instead of deciding again.
+import assert from 'node:assert/strict';
+import type { Client } from '@temporalio/client';
+import { TEAMS } from '../../domain';
+import type { InventoryStore } from '../../traditional/teams/inventory.activities';
+import { openTeamStore } from '../../traditional/activities';
+import { aReturn, sampleReturn } from '../fixtures/domain-scenarios';
+import { waitFor } from '../support/wait-for';
+import { SAMPLE_OUTCOMES, startTestDeployment, type TestDeployment, temporaryDataDir } from './deployment-fixture';
+
+async function runsOf(client: Client, workflowId: string): Promise<{ status: string }[]> {
+  const runs: { status: string }[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    runs.push({ status: execution.status.name });
+  }
+  return runs;
+}
+
+function assertOneRecordPerTeam(test: TestDeployment, returnIds: readonly string[]): void {
+  const records = test.deployment.readAllRecords();
+  for (const team of TEAMS) {
+    assert.deepEqual(records[team].map(({ record }) => record.returnId).sort(), [...returnIds].sort(), `${team}'s records`);
+  }
+}
+
+describe('traditional model, duplicate submissions', () => {
+  let test: TestDeployment;
+
+  before(async () => {
+    test = await startTestDeployment('duplicates');
+  });
+
+  after(async () => {
+    await test?.close();
+  });
+
+  describe('when the same return is submitted again after it finished', () => {
+    it('should answer with the first outcome from the one workflow run, whichever variant asks', async () => {
+      const expected = SAMPLE_OUTCOMES[0];
+      const first = await test.deployment.submit(sampleReturn('R-1001'), 'parallel');
+      const again = await test.deployment.submit(sampleReturn('R-1001'), 'parallel');
+      const otherVariant = await test.deployment.submit(sampleReturn('R-1001'), 'sequential');
+
+      assert.deepEqual([first, again, otherVariant], [expected, expected, expected]);
+      const runs = await waitFor('the run to be listed', async () => {
+        const listed = await runsOf(test.deployment.client, test.deployment.workflowId('R-1001'));
+        return listed.length > 0 && listed;
+      });
+      assert.deepEqual(runs, [{ status: 'COMPLETED' }]);
+      assertOneRecordPerTeam(test, ['R-1001']);
+    });
+  });
+
+  describe('when the same return is submitted five times at once', () => {
+    it('should start one workflow run, give all five the same outcome and record once per team', async () => {
+      const request = aReturn({ returnId: 'R-CONCURRENT', orderId: 'O-CONCURRENT' });
+      const outcomes = await Promise.all(
+        ['parallel', 'sequential', 'parallel', 'sequential', 'parallel'].map((variant) =>
+          test.deployment.submit(request, variant as 'parallel' | 'sequential'),
+        ),
+      );
+
+      for (const outcome of outcomes) assert.deepEqual(outcome, outcomes[0]);
+      assert.equal(outcomes[0].refund.status, 'issued');
+      const runs = await waitFor('the run to be listed as completed', async () => {
+        const listed = await runsOf(test.deployment.client, test.deployment.workflowId('R-CONCURRENT'));
+        return listed.some((run) => run.status === 'COMPLETED') && listed;
+      });
+      assert.equal(runs.length, 1);
+      assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT']);
+    });
+  });
+});
+
+for (const variant of ['sequential', 'parallel'] as const) {
+  describe(`traditional model, ${variant} variant, a team call retried after a failure`, () => {
+    let test: TestDeployment;
+    let store: InventoryStore;
+    let data: ReturnType<typeof temporaryDataDir>;
+    const failed = new Set<string>();
+
+    before(async () => {
+      data = temporaryDataDir('retry-store');
+      store = openTeamStore({ dataDir: data.dir, scope: 'retry' }, 'inventory');
+      // The failure that hurts most: Inventory commits the shipment, then its answer is lost. A retry that decided
+      // again would count that shipment and backorder the return's own watch.
+      const losesFirstAnswer: InventoryStore = Object.create(store);
+      losesFirstAnswer.recordOnce = (returnId, recordedAt, decide) => {
+        const record = store.recordOnce(returnId, recordedAt, decide);
+        if (!failed.has(returnId)) {
+          failed.add(returnId);
+          throw new Error(`connection lost after recording ${returnId}`);
+        }
+        return record;
+      };
+      test = await startTestDeployment(`retry-${variant}`, { stores: { inventory: losesFirstAnswer } });
+    });
+
+    after(async () => {
+      await test?.close();
+      store?.close();
+      data?.remove();
+    });
+
+    describe('when Inventory fails after recording the shipment of the last watch', () => {
+      it('should retry, find the shipment it recorded, and still ship the watch to this return', async () => {
+        const outcome = await test.deployment.submit(aReturn({ returnId: 'R-RETRY', orderId: 'O-RETRY', modelId: 'WATCH-W1' }), variant);
+
+        assert.equal(outcome.replacement.status, 'shipped');
+        assert.deepEqual(
+          store.records().map(({ record }) => record),
+          [outcome.replacement],
+        );
+        assertOneRecordPerTeam(test, ['R-RETRY']);
+      });
+
+      it('should show the second attempt and the failure before it in the workflow history', async () => {
+        const history = await test.deployment.workflowHistory('R-RETRY');
+        const started = history.filter((event) => event.type === 'ActivityTaskStarted' && event.team === 'inventory');
+
+        assert.deepEqual(
+          started.map(({ attempt, failure }) => ({ attempt, failure })),
+          [{ attempt: 2, failure: 'connection lost after recording R-RETRY' }],
+        );
+      });
+    });
+  });
+}

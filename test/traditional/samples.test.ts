@@ -1,0 +1,106 @@
+// Every sample return through the real Temporal server and real workers, in both variants: the same outcomes,
+// and the order of the team calls that tells the two variants apart.
+import assert from 'node:assert/strict';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { InvalidRefundRequestError, TEAMS } from '../../domain';
+import type { AuditEvent } from '../../traditional/audit-trail';
+import { RETURN_VARIANTS } from '../../traditional/client';
+import { SAMPLE_RETURNS } from '../../samples/sample-returns';
+import { sampleReturn } from '../fixtures/domain-scenarios';
+import { SAMPLE_OUTCOMES, SAMPLE_PATHS, startTestDeployment, type TestDeployment } from './deployment-fixture';
+
+const SEED_ORDER = ['createOrderRefundRequest', 'createShipmentRequest', 'registerDisassemblyOrder', 'chargeAssetDisposal'];
+
+const eventsOf = (history: readonly AuditEvent[], type: string) => history.filter((event) => event.type === type);
+
+for (const variant of RETURN_VARIANTS) {
+  describe(`traditional model, ${variant} variant`, () => {
+    let test: TestDeployment;
+
+    before(async () => {
+      test = await startTestDeployment(`samples-${variant}`);
+    });
+
+    after(async () => {
+      await test?.close();
+    });
+
+    // In order: R-1003 repeats R-1001's order, and R-1005 asks for the watch R-1004 took the last unit of.
+    describe('when the sample returns are submitted one after another', () => {
+      for (const expected of SAMPLE_OUTCOMES) {
+        it(`should find that ${SAMPLE_PATHS[expected.returnId]} (${expected.returnId})`, async () => {
+          const outcome = await test.deployment.submit(sampleReturn(expected.returnId), variant);
+
+          assert.deepEqual(outcome, expected);
+          assert.deepEqual(test.deployment.recordsOfReturn(expected.returnId), {
+            refund: expected.refund,
+            replacement: expected.replacement,
+            disassembly: expected.disassembly,
+            disposal: expected.disposal,
+          });
+        });
+      }
+
+      it('should leave exactly one record per team per return', () => {
+        const records = test.deployment.readAllRecords();
+        for (const team of TEAMS) {
+          assert.deepEqual(
+            records[team].map(({ record }) => record.returnId),
+            SAMPLE_RETURNS.map((request) => request.returnId),
+            `${team}'s records`,
+          );
+        }
+      });
+
+      it(`should show in the workflow history that it ran as ${variant}`, async () => {
+        const history = await test.deployment.workflowHistory('R-1001');
+        const workflowType = variant === 'sequential' ? 'processReturnSequential' : 'processReturnParallel';
+        assert.equal(eventsOf(history, 'WorkflowExecutionStarted')[0]?.workflowType, workflowType);
+        assert.equal(eventsOf(history, 'WorkflowExecutionCompleted').length, 1);
+        assert.deepEqual(
+          eventsOf(history, 'ActivityTaskScheduled').map(({ activity, team }) => [activity, team]),
+          SEED_ORDER.map((activity, index) => [activity, TEAMS[index]]),
+        );
+        assert.ok(eventsOf(history, 'ActivityTaskStarted').every((event) => event.attempt === 1), 'no call needed a retry');
+      });
+
+      if (variant === 'sequential') {
+        it('should call each team only after the team before it has answered', async () => {
+          const history = await test.deployment.workflowHistory('R-1001');
+          const scheduled = eventsOf(history, 'ActivityTaskScheduled');
+          const completed = eventsOf(history, 'ActivityTaskCompleted');
+          for (let step = 1; step < SEED_ORDER.length; step++) {
+            const previousDone = completed.find((event) => event.activity === SEED_ORDER[step - 1]);
+            assert.ok(previousDone && previousDone.eventId < scheduled[step].eventId, `${SEED_ORDER[step]} waited for ${SEED_ORDER[step - 1]}`);
+          }
+        });
+      } else {
+        it('should call all four teams before any has answered', async () => {
+          const history = await test.deployment.workflowHistory('R-1001');
+          const lastScheduled = Math.max(...eventsOf(history, 'ActivityTaskScheduled').map((event) => event.eventId));
+          const firstCompleted = Math.min(...eventsOf(history, 'ActivityTaskCompleted').map((event) => event.eventId));
+          assert.ok(lastScheduled < firstCompleted);
+        });
+      }
+    });
+
+    describe('when a request is invalid', () => {
+      it('should reject it with every problem before starting anything', async () => {
+        const invalid = {
+          ...sampleReturn('R-1001'),
+          returnId: 'R-INVALID',
+          model: { modelId: 'NOT-A-MODEL' },
+          cost: { bookValue: { amountCents: -1, currency: 'EUR' } },
+        };
+
+        await assert.rejects(test.deployment.submit(invalid, variant), (error: unknown) => {
+          assert.ok(error instanceof InvalidRefundRequestError);
+          assert.deepEqual(error.problems, ['model.modelId: is not a model in the catalogue', 'cost.bookValue.amountCents: must not be negative']);
+          return true;
+        });
+        await assert.rejects(test.deployment.client.workflow.getHandle(test.deployment.workflowId('R-INVALID')).describe(), WorkflowNotFoundError);
+        assert.deepEqual(test.deployment.recordsOfReturn('R-INVALID'), {});
+      });
+    });
+  });
+}

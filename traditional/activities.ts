@@ -1,0 +1,79 @@
+// The four teams' activities, one factory per team over that team's own store (see teams/). Workflows import
+// only the types from here; each team's worker registers its own team's activities on its own task queue.
+import type { Config } from '../config';
+import type { AssetDisposal, DisassemblyOrder, OrderRefund, ReplacementShipment, Team, TeamRecords } from '../domain';
+import { type StoredRecord, type TeamDependencies, TeamStore, type TeamTable, teamDatabaseFile } from './team-store';
+import { ACCOUNTING_TABLE, type AccountingActivities, type AccountingStore, createAccountingActivities } from './teams/accounting.activities';
+import { createInventoryActivities, INVENTORY_TABLE, type InventoryActivities, type InventoryStore } from './teams/inventory.activities';
+import {
+  createManufacturingActivities,
+  MANUFACTURING_TABLE,
+  type ManufacturingActivities,
+  type ManufacturingStore,
+} from './teams/manufacturing.activities';
+import { createSalesActivities, SALES_TABLE, type SalesActivities, type SalesStore } from './teams/sales.activities';
+
+export type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities };
+
+export interface TeamActivities {
+  readonly sales: SalesActivities;
+  readonly inventory: InventoryActivities;
+  readonly manufacturing: ManufacturingActivities;
+  readonly accounting: AccountingActivities;
+}
+
+export interface TeamStores {
+  readonly sales: SalesStore;
+  readonly inventory: InventoryStore;
+  readonly manufacturing: ManufacturingStore;
+  readonly accounting: AccountingStore;
+}
+
+export interface TeamRecordOf {
+  readonly sales: OrderRefund;
+  readonly inventory: ReplacementShipment;
+  readonly manufacturing: DisassemblyOrder;
+  readonly accounting: AssetDisposal;
+}
+
+// Where each team's record sits in a return's TeamRecords and ReturnOutcome.
+export const RECORD_KEY_OF_TEAM = {
+  sales: 'refund',
+  inventory: 'replacement',
+  manufacturing: 'disassembly',
+  accounting: 'disposal',
+} as const satisfies Record<Team, keyof TeamRecords>;
+
+const OPEN_STORE: { readonly [T in Team]: (file: string) => TeamStores[T] } = {
+  sales: (file) => TeamStore.open(file, SALES_TABLE),
+  inventory: (file) => TeamStore.open(file, INVENTORY_TABLE),
+  manufacturing: (file) => TeamStore.open(file, MANUFACTURING_TABLE),
+  accounting: (file) => TeamStore.open(file, ACCOUNTING_TABLE),
+};
+
+const TEAM_TABLES: { readonly [T in Team]: TeamTable<TeamRecordOf[T], string> } = {
+  sales: SALES_TABLE,
+  inventory: INVENTORY_TABLE,
+  manufacturing: MANUFACTURING_TABLE,
+  accounting: ACCOUNTING_TABLE,
+};
+
+const FACTORIES: { readonly [T in Team]: (dependencies: TeamDependencies<TeamStores[T]>) => TeamActivities[T] } = {
+  sales: createSalesActivities,
+  inventory: createInventoryActivities,
+  manufacturing: createManufacturingActivities,
+  accounting: createAccountingActivities,
+};
+
+export function createTeamActivities<T extends Team>(team: T, dependencies: TeamDependencies<TeamStores[T]>): TeamActivities[T] {
+  return FACTORIES[team](dependencies);
+}
+
+export function openTeamStore<T extends Team>(config: Pick<Config, 'dataDir' | 'scope'>, team: T): TeamStores[T] {
+  return OPEN_STORE[team](teamDatabaseFile(config, team));
+}
+
+// A team's records as they are on disk now, whichever process (if any) runs the team.
+export function readTeamRecords<T extends Team>(config: Pick<Config, 'dataDir' | 'scope'>, team: T): StoredRecord<TeamRecordOf[T]>[] {
+  return TeamStore.read(teamDatabaseFile(config, team), TEAM_TABLES[team]);
+}

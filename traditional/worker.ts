@@ -1,0 +1,131 @@
+// The traditional model's workers: each team serves its own activities on its own task queue, and User Support
+// serves the workflows on its queue. They run in-process (deployment.ts), or one per process:
+//   ts-node traditional/worker.ts --team sales|inventory|manufacturing|accounting|user-support
+import { parseArgs } from 'node:util';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  type LogEntry,
+  type LogLevel,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import { type Config, loadConfig } from '../config';
+import type { Team } from '../domain';
+import { createTeamActivities, openTeamStore, type TeamStores } from './activities';
+import { TemporalUnavailableError } from './client';
+import { isWorkerTeam, taskQueueOf, USER_SUPPORT, WORKER_TEAMS } from './task-queues';
+import type { TeamDependencies } from './team-store';
+
+type WorkerConfig = Pick<Config, 'temporalNamespace' | 'scope'>;
+
+// Team workers serve activities only and User Support's only workflows; Temporal warns about each at start.
+const EXPECTED_WARNINGS = [/^No workflows registered/, /^No activities registered/];
+
+// Temporal logs every worker state change at INFO. A demo or a test run wants what went wrong, on stderr.
+// The runtime is made once per process: if something already made it, its logger and signal handling stay.
+export function installTemporalRuntime({
+  level = 'WARN',
+  shutdownSignals,
+}: { level?: LogLevel; shutdownSignals?: NodeJS.Signals[] } = {}): void {
+  if (Runtime._instance) return;
+  const write = (entry: LogEntry) => {
+    if (EXPECTED_WARNINGS.some((pattern) => pattern.test(entry.message))) return;
+    const meta = entry.meta && Object.keys(entry.meta).length > 0 ? ` ${JSON.stringify(entry.meta, readableMeta)}` : '';
+    process.stderr.write(`[temporal ${entry.level}] ${entry.message}${meta}\n`);
+  };
+  Runtime.install({ logger: new DefaultLogger(level, write), ...(shutdownSignals ? { shutdownSignals } : {}) });
+}
+
+// Errors by their message; task tokens are opaque bytes that only make a line unreadable.
+function readableMeta(key: string, value: unknown): unknown {
+  if (key === 'taskToken') return undefined;
+  return value instanceof Error ? `${value.name}: ${value.message}` : value;
+}
+
+// Bundling takes seconds: do it once per process and hand the bundle to every User Support worker.
+export async function bundleReturnWorkflows(): Promise<WorkflowBundle> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows'),
+    logger: Runtime.instance().logger,
+  });
+  return { code };
+}
+
+export async function connectWorkers(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect({ address: config.temporalAddress });
+  } catch (error) {
+    throw new TemporalUnavailableError(config, error);
+  }
+}
+
+export function createTeamWorker<T extends Team>(
+  connection: NativeConnection,
+  config: WorkerConfig,
+  team: T,
+  dependencies: TeamDependencies<TeamStores[T]>,
+): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: taskQueueOf(config.scope, team),
+    activities: createTeamActivities(team, dependencies),
+  });
+}
+
+export function createUserSupportWorker(connection: NativeConnection, config: WorkerConfig, workflowBundle: WorkflowBundle): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: taskQueueOf(config.scope, USER_SUPPORT),
+    workflowBundle,
+  });
+}
+
+const USAGE = `Usage: ts-node traditional/worker.ts --team <${WORKER_TEAMS.join('|')}>
+
+Runs one team's Temporal worker on the task queue <RETURNS_SCOPE>.<team> until SIGINT or SIGTERM.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { team: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!values.team || !isWorkerTeam(values.team)) {
+    process.stderr.write(`${values.team ? `Unknown team "${values.team}"` : 'Missing --team'}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const team = values.team;
+  const config = loadConfig();
+  installTemporalRuntime({ level: 'INFO' });
+  const connection = await connectWorkers(config);
+  let store: TeamStores[Team] | undefined;
+  try {
+    let worker: Worker;
+    if (team === USER_SUPPORT) {
+      worker = await createUserSupportWorker(connection, config, await bundleReturnWorkflows());
+    } else {
+      store = openTeamStore(config, team);
+      worker = await createTeamWorker(connection, config, team, { store, clock: () => new Date() });
+    }
+    process.stderr.write(`${team} worker serving ${taskQueueOf(config.scope, team)} at ${config.temporalAddress}\n`);
+    // Temporal's runtime shuts every worker down on SIGINT and SIGTERM: run() then resolves once in-flight tasks end.
+    await worker.run();
+    process.stderr.write(`${team} worker stopped\n`);
+  } finally {
+    store?.close();
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  });
+}
