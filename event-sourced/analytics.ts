@@ -1,0 +1,113 @@
+// A fifth subscriber nobody told User Support about: it joins late, reads the request topic and every team's
+// topic from the beginning, and prints usage statistics. Adding it changed no line of the publisher or a team.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { type Currency, formatMoney } from '../domain';
+import { ensureStack } from '../stack/ensure';
+import { StackError } from '../stack/processes';
+import { deadLetterOf } from './envelope';
+import { connectEventLog, EventLogUnavailableError } from './event-log';
+import { type MoneyTotals, readUsageStats, type UsageStats } from './projections/usage-stats.projection';
+import { topicSpecs, topicsOf } from './topics';
+
+const USAGE = `Usage: npm run analytics -- [--json]
+
+Reads every return of the scope from the event-sourced model's topics and prints usage statistics.
+
+  --json      the statistics as one JSON document on stdout
+  -h, --help  this text
+
+Environment: KAFKA_BROKERS, RETURNS_SCOPE, STACK_DIR (see the README).`;
+
+export function formatUsageStats(stats: UsageStats, scope: string): string[] {
+  const lines = [
+    `Usage statistics, scope ${scope}: ${stats.returnsRequested} return(s) requested, ${stats.returnsComplete} complete`,
+  ];
+  const section = (title: string, rows: readonly (readonly [string, string])[]) => {
+    lines.push('', title);
+    if (rows.length === 0) lines.push('  (none)');
+    const width = Math.max(0, ...rows.map(([label]) => label.length));
+    for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}  ${value}`);
+  };
+  const counts = (record: Readonly<Record<string, number | undefined>>) =>
+    sortedEntries(record).map(([key, value]) => [key, String(value ?? 0)] as const);
+
+  section('Returns per model', counts(stats.returnsPerModel));
+  section('Defect categories (diagnosis)', counts(stats.defectCategories));
+  section('Refunds', [
+    ['issued', `${stats.refundsIssued.count}  ${formatTotals(stats.refundsIssued.amount)}`],
+    ['rejected', `${stats.refundsRejected.count}  ${formatTotals(stats.refundsRejected.amountClaimed)} claimed`],
+    ...sortedEntries(stats.refundsRejected.byReason).map(
+      ([reason, count]) => [`  ${reason}`, String(count ?? 0)] as const,
+    ),
+  ]);
+  section(
+    'Disposal cost by site',
+    sortedEntries(stats.disposalCostBySite).map(([site, totals]) => [site, formatTotals(totals ?? {})] as const),
+  );
+  section('Replacements', [
+    ['shipped', String(stats.replacements.shipped)],
+    ['backordered', String(stats.replacements.backordered)],
+    ...sortedEntries(stats.replacements.backordersPerModel).map(
+      ([model, count]) => [`  ${model}`, String(count ?? 0)] as const,
+    ),
+  ]);
+  return lines;
+}
+
+function formatTotals(totals: MoneyTotals): string {
+  const amounts = sortedEntries(totals).map(([currency, cents]) =>
+    formatMoney({ amountCents: cents ?? 0, currency: currency as Currency }),
+  );
+  return amounts.length > 0 ? amounts.join(', ') : '0';
+}
+
+function sortedEntries<V>(record: Readonly<Record<string, V>>): [string, V][] {
+  return Object.entries(record).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  await ensureStack(config, { kafka: true, temporal: false }, (line) => log(`[stack] ${line}`));
+  const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.analytics`, log });
+  try {
+    // A scope nobody has run yet simply has no returns.
+    await eventLog.ensureTopics(topicSpecs(config));
+    const deadLetterTopic = topicsOf(config.scope).deadLetter;
+    const stats = await readUsageStats(eventLog, config.scope, (record, poison) =>
+      eventLog.appendDeadLetter(deadLetterTopic, deadLetterOf(record, poison, 'analytics')),
+    );
+    if (values.json) process.stdout.write(`${JSON.stringify(stats)}\n`);
+    else process.stdout.write(`${formatUsageStats(stats, config.scope).join('\n')}\n`);
+  } finally {
+    await eventLog.close();
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const known = error instanceof StackError || error instanceof EventLogUnavailableError;
+      const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false;
+      process.stderr.write(
+        `${known || usage ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,
+      );
+      if (usage) process.stderr.write(`\n${USAGE}\n`);
+      process.exitCode = usage ? 2 : 1;
+    },
+  );
+}

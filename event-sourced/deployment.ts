@@ -1,0 +1,337 @@
+// The whole event-sourced model in one process: User Support's publisher, the four team runners and a live
+// return-status projection. The start script, the parity and fault suites and the benchmark drive the model
+// through this; any team can be stopped and started again, as if its service went down and came back.
+import type { Config } from '../config';
+import { missingTeams, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import {
+  deadLetterOf,
+  decodeDeadLetter,
+  decodeTeamEvent,
+  type Poison,
+  type RequestEnvelope,
+  type TeamEventEnvelope,
+} from './envelope';
+import { type ConsumerTuning, connectEventLog, type DeadLetter, type EventLog, type LogRecord } from './event-log';
+import {
+  type AuditEntry,
+  type LiveReturnStatus,
+  readReturnStatus,
+  RECORD_OF_TEAM,
+  tailReturnStatus,
+} from './projections/return-status.projection';
+import { createPublisher } from './publisher';
+import { startTeamRunnerOf, type TeamRunner } from './team-runner';
+import { teamGroupId, type Topics, topicSpecs, topicsOf } from './topics';
+
+export interface EventSourcedDeploymentOptions {
+  // The team runners to run in this process (default: all four). The others may run as their own processes.
+  readonly teams?: readonly Team[];
+  readonly clock?: () => string;
+  readonly log?: (line: string) => void;
+  // A crashed team is started again after this many milliseconds, as a process supervisor would restart it;
+  // null leaves it crashed until startTeam is called. Default 1000.
+  readonly restartCrashedTeamsAfterMs?: number | null;
+  // Test only: see TeamRunnerDeps.crashAfterAppend.
+  readonly crashAfterAppend?: (team: Team, returnId: string) => boolean;
+  readonly tuning?: Partial<ConsumerTuning>;
+}
+
+export type TeamStatus = 'starting' | 'running' | 'crashed' | 'stopped';
+
+export interface TeamEventRecord {
+  readonly envelope: TeamEventEnvelope;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  // Called once per team, as soon as its record for the return is known (at once for those known already).
+  readonly onTeamRecord?: (team: Team, records: TeamRecords) => void;
+}
+
+export interface EventSourcedDeployment {
+  readonly config: Config;
+  readonly topics: Topics;
+  readonly eventLog: EventLog;
+  // Validates, then publishes one RefundRequested. Throws InvalidRefundRequestError when the request is invalid.
+  publish(request: unknown): Promise<RequestEnvelope>;
+  // Publishes, then waits for the outcome.
+  submit(request: unknown, options?: WaitOptions): Promise<ReturnOutcome>;
+  waitForOutcome(returnId: string, options?: WaitOptions): Promise<ReturnOutcome>;
+  // What each team has recorded for the return so far, by the live projection.
+  recordsOfReturn(returnId: string): TeamRecords;
+  startTeam(team: Team): Promise<void>;
+  // Finishes the team's requests in hand and leaves its group; new requests wait on the topic.
+  stopTeam(team: Team): Promise<void>;
+  runningTeams(): Team[];
+  teamStatus(team: Team): TeamStatus;
+  // The running team's state, as its runner holds it.
+  teamState(team: Team): unknown;
+  // Requests on the request topic the team's group has not committed yet.
+  teamLag(team: Team): Promise<number>;
+  // Everything on the team's topic, duplicates included, in each partition's order.
+  readTeamEvents(team: Team): Promise<TeamEventRecord[]>;
+  readDeadLetters(): Promise<DeadLetter[]>;
+  // The return's team events, in the order they occurred, each with where it is stored.
+  auditTrail(returnId: string): Promise<AuditEntry[]>;
+  close(): Promise<void>;
+}
+
+export async function startEventSourcedDeployment(
+  config: Config,
+  options: EventSourcedDeploymentOptions = {},
+): Promise<EventSourcedDeployment> {
+  const say = options.log ?? (() => undefined);
+  const clock = options.clock ?? (() => new Date().toISOString());
+  const restartAfterMs = options.restartCrashedTeamsAfterMs === undefined ? 1000 : options.restartCrashedTeamsAfterMs;
+  const topics = topicsOf(config.scope);
+  const log = await connectEventLog({
+    brokers: config.kafkaBrokers,
+    clientId: `${config.scope}.event-sourced`,
+    log: say,
+    tuning: options.tuning,
+  });
+
+  const runners = new Map<Team, TeamRunner>();
+  const starting = new Map<Team, Promise<void>>();
+  const crashed = new Set<Team>();
+  const restartTimers = new Map<Team | 'projection', NodeJS.Timeout>();
+  const waiters = new Map<string, Set<() => void>>();
+  let projectionFailure: Error | undefined;
+  let closed = false;
+
+  const deadLetterAs =
+    (reportedBy: string) =>
+    (record: LogRecord, poison: Poison): Promise<void> =>
+      log.appendDeadLetter(topics.deadLetter, deadLetterOf(record, poison, reportedBy));
+
+  const wake = (returnId: string) => {
+    for (const waiter of waiters.get(returnId) ?? []) waiter();
+  };
+  const wakeAll = () => {
+    for (const returnId of waiters.keys()) wake(returnId);
+  };
+
+  // The live projection is rebuilt from the beginning when it fails, like a team; waiters keep waiting.
+  let live: LiveReturnStatus;
+  async function startProjection(): Promise<void> {
+    let started: LiveReturnStatus | undefined;
+    started = await tailReturnStatus(log, config.scope, {
+      onEvent: (envelope) => wake(envelope.returnId),
+      onPoison: deadLetterAs('return-status'),
+      onFailure: (error) => {
+        if (started && live === started) projectionFailed(error);
+      },
+    });
+    live = started;
+    wakeAll();
+  }
+  function projectionFailed(error: Error): void {
+    say(`the return-status projection stopped: ${error.message}`);
+    if (closed) return;
+    if (restartAfterMs === null) {
+      projectionFailure = error;
+      wakeAll();
+      return;
+    }
+    restartTimers.set(
+      'projection',
+      setTimeout(() => {
+        restartTimers.delete('projection');
+        if (!closed) startProjection().catch((restartError: unknown) => projectionFailed(restartError as Error));
+      }, restartAfterMs),
+    );
+  }
+  try {
+    await log.ensureTopics(topicSpecs(config));
+    await startProjection();
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+  const publisher = createPublisher(log, config.scope, clock);
+
+  function handleCrash(team: Team, error: Error): void {
+    runners.delete(team);
+    crashed.add(team);
+    say(`${team} crashed: ${error.message}`);
+    if (closed || restartAfterMs === null) return;
+    say(`${team} restarts in ${restartAfterMs} ms`);
+    restartTimers.set(
+      team,
+      setTimeout(() => {
+        restartTimers.delete(team);
+        startTeam(team).catch((restartError: unknown) => handleCrash(team, restartError as Error));
+      }, restartAfterMs),
+    );
+  }
+
+  async function launch(team: Team): Promise<void> {
+    let runner: TeamRunner | undefined;
+    let crashedWhileStarting: Error | undefined;
+    runner = await startTeamRunnerOf(team, {
+      log,
+      scope: config.scope,
+      clock,
+      crashAfterAppend: options.crashAfterAppend && ((returnId) => options.crashAfterAppend?.(team, returnId) ?? false),
+      onCrash: (error) => {
+        if (runner && runners.get(team) === runner) handleCrash(team, error);
+        else if (!runner) crashedWhileStarting = error;
+      },
+    });
+    crashed.delete(team);
+    if (crashedWhileStarting) return handleCrash(team, crashedWhileStarting);
+    runners.set(team, runner);
+    const group = teamGroupId(config.scope, team);
+    say(`${team} ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${topics.requests} as ${group}`);
+  }
+
+  function startTeam(team: Team): Promise<void> {
+    if (closed) return Promise.reject(new Error('The event-sourced deployment is closed'));
+    if (runners.has(team)) return Promise.resolve();
+    clearTimeout(restartTimers.get(team));
+    restartTimers.delete(team);
+    let pending = starting.get(team);
+    if (!pending) {
+      pending = launch(team).finally(() => starting.delete(team));
+      starting.set(team, pending);
+    }
+    return pending;
+  }
+
+  async function stopTeam(team: Team): Promise<void> {
+    clearTimeout(restartTimers.get(team));
+    restartTimers.delete(team);
+    await starting.get(team)?.catch(() => undefined);
+    crashed.delete(team);
+    const runner = runners.get(team);
+    if (!runner) return;
+    runners.delete(team);
+    await runner.stop();
+  }
+
+  function teamStatus(team: Team): TeamStatus {
+    if (runners.has(team)) return 'running';
+    if (starting.has(team)) return 'starting';
+    if (crashed.has(team)) return 'crashed';
+    return 'stopped';
+  }
+
+  function waitForOutcome(returnId: string, { timeoutMs, onTeamRecord }: WaitOptions = {}): Promise<ReturnOutcome> {
+    return new Promise((resolve, reject) => {
+      const reported = new Set<Team>();
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        waiters.get(returnId)?.delete(check);
+        if (waiters.get(returnId)?.size === 0) waiters.delete(returnId);
+      };
+      function check(): void {
+        if (projectionFailure || closed) {
+          done();
+          reject(projectionFailure ?? new Error(`The deployment closed while ${returnId} was awaited`));
+          return;
+        }
+        const records = live.projection.records(returnId);
+        for (const team of TEAMS) {
+          if (records[RECORD_OF_TEAM[team]] && !reported.has(team)) {
+            reported.add(team);
+            onTeamRecord?.(team, records);
+          }
+        }
+        const outcome = live.projection.outcome(returnId);
+        if (outcome) {
+          done();
+          resolve(outcome);
+        }
+      }
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          done();
+          const missing = missingTeams(live.projection.records(returnId));
+          reject(
+            new Error(`${returnId} did not complete within ${timeoutMs} ms; no answer yet from ${missing.join(', ')}`),
+          );
+        }, timeoutMs);
+      }
+      const forReturn = waiters.get(returnId) ?? new Set();
+      forReturn.add(check);
+      waiters.set(returnId, forReturn);
+      check();
+    });
+  }
+
+  async function readTeamEvents(team: Team): Promise<TeamEventRecord[]> {
+    const events: TeamEventRecord[] = [];
+    // A raw look at the topic: poison is left out here, since the team and the projections report it.
+    await log.readToEnd([topics.teamEvents[team]], (record) => {
+      const decoded = decodeTeamEvent(record, team);
+      if (decoded.ok) {
+        events.push({
+          envelope: decoded.envelope,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+        });
+      }
+    });
+    return events;
+  }
+
+  async function readDeadLetters(): Promise<DeadLetter[]> {
+    const letters: DeadLetter[] = [];
+    await log.readToEnd([topics.deadLetter], (record) => {
+      letters.push(decodeDeadLetter(record));
+    });
+    return letters;
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    for (const timer of restartTimers.values()) clearTimeout(timer);
+    restartTimers.clear();
+    await Promise.all([...starting.values()].map((pending) => pending.catch(() => undefined)));
+    await Promise.all([...runners.keys()].map((team) => stopTeam(team)));
+    await live.subscription.stop();
+    await log.close();
+    wakeAll();
+  }
+
+  const deployment: EventSourcedDeployment = {
+    config,
+    topics,
+    eventLog: log,
+    publish: (request) => publisher.publish(request),
+    submit: async (request, waitOptions) => {
+      const published = await publisher.publish(request);
+      return waitForOutcome(published.returnId, waitOptions);
+    },
+    waitForOutcome,
+    recordsOfReturn: (returnId) => live.projection.records(returnId),
+    startTeam,
+    stopTeam,
+    runningTeams: () => TEAMS.filter((team) => runners.has(team)),
+    teamStatus,
+    teamState: (team) => {
+      const runner = runners.get(team);
+      if (!runner) throw new Error(`${team} is not running in this process`);
+      return runner.state();
+    },
+    teamLag: (team) => log.lag(teamGroupId(config.scope, team), topics.requests),
+    readTeamEvents,
+    readDeadLetters,
+    auditTrail: async (returnId) =>
+      (await readReturnStatus(log, config.scope, deadLetterAs('audit'))).auditTrail(returnId),
+    close,
+  };
+  try {
+    await Promise.all((options.teams ?? TEAMS).map((team) => startTeam(team)));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return deployment;
+}

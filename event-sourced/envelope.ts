@@ -1,0 +1,363 @@
+// The envelope every event travels in, and the one gate every record passes when it is read from any topic:
+// JSON, envelope schema, known type and version (upcast to the current one), data schema, key = returnId.
+// A record that fails is poison: the reader sends it to the dead-letter topic with the reason, and moves on.
+import { z } from 'zod';
+import {
+  type AssetDisposal,
+  type AssetDisposalChargedV1,
+  CURRENCIES,
+  DIAGNOSES,
+  type DisassemblyOrder,
+  type DisassemblyOrderedV1,
+  disassemblyEvent,
+  disposalEvent,
+  type OrderRefund,
+  type RefundIssuedV1,
+  type RefundRejectedV1,
+  type RefundRequest,
+  type RefundRequestedV1,
+  type ReplacementBackorderedV1,
+  type ReplacementShipment,
+  type ReplacementShippedV1,
+  refundEvent,
+  refundRequested,
+  shipmentEvent,
+  TEAM_OF_EVENT,
+  type Team,
+  TEAMS,
+  validateRefundRequest,
+} from '../domain';
+import type { DeadLetter, LogRecord, OutgoingRecord } from './event-log';
+
+export const USER_SUPPORT = 'user-support';
+export const PRODUCERS = [USER_SUPPORT, ...TEAMS] as const;
+export type Producer = (typeof PRODUCERS)[number];
+
+export interface EnvelopeMeta {
+  // Deterministic, so the same fact recorded twice is recognisably one fact.
+  readonly eventId: string;
+  readonly returnId: string;
+  readonly occurredAt: string;
+  readonly producer: Producer;
+  // The RefundRequested that caused a team's event; null for the request itself.
+  readonly causationId: string | null;
+}
+
+// A domain event with its envelope: { eventId, type, version, returnId, occurredAt, producer, causationId, data }.
+export type Enveloped<E> = E extends unknown ? Readonly<EnvelopeMeta> & E : never;
+
+export interface TeamEventsOf {
+  readonly sales: RefundIssuedV1 | RefundRejectedV1;
+  readonly inventory: ReplacementShippedV1 | ReplacementBackorderedV1;
+  readonly manufacturing: DisassemblyOrderedV1;
+  readonly accounting: AssetDisposalChargedV1;
+}
+
+export type RequestEnvelope = Enveloped<RefundRequestedV1>;
+export type TeamEventEnvelope<T extends Team = Team> = Enveloped<TeamEventsOf[T]>;
+export type AnyEnvelope = RequestEnvelope | TeamEventEnvelope;
+export type EventType = AnyEnvelope['type'];
+
+export function eventIdOf(producer: Producer, type: EventType, returnId: string): string {
+  return `${producer}:${type}:${returnId}`;
+}
+
+export function requestEnvelope(request: RefundRequest, occurredAt: string): RequestEnvelope {
+  const event = refundRequested(request);
+  return {
+    eventId: eventIdOf(USER_SUPPORT, event.type, request.returnId),
+    type: event.type,
+    version: event.version,
+    returnId: request.returnId,
+    occurredAt,
+    producer: USER_SUPPORT,
+    causationId: null,
+    data: event.data,
+  };
+}
+
+export function teamEventEnvelope<T extends Team>(
+  team: T,
+  event: TeamEventsOf[T],
+  cause: RequestEnvelope,
+  occurredAt: string,
+): TeamEventEnvelope<T> {
+  const envelope = {
+    eventId: eventIdOf(team, event.type, cause.returnId),
+    type: event.type,
+    version: event.version,
+    returnId: cause.returnId,
+    occurredAt,
+    producer: team,
+    causationId: cause.eventId,
+    data: event.data,
+  };
+  // Fields in reading order. TypeScript cannot match a literal to the envelope of a generic team, hence the cast.
+  return envelope as unknown as TeamEventEnvelope<T>;
+}
+
+// Key = returnId: Kafka keeps the records of one key on one partition, in order, so one return's events are
+// read in the order they were written, by every reader.
+export function encodeEnvelope(envelope: AnyEnvelope): OutgoingRecord {
+  return { key: envelope.returnId, value: JSON.stringify(envelope) };
+}
+
+// Schemas ---------------------------------------------------------------------------------------------------------
+
+const identifier = z.string().min(1).max(64);
+const recordId = z.string().min(1).max(128);
+const moneySchema = z.strictObject({ amountCents: z.number().int().min(0), currency: z.enum(CURRENCIES) });
+
+export const envelopeSchema = z.strictObject({
+  eventId: z.string().min(1).max(256),
+  type: z.string().min(1).max(64),
+  version: z.number().int().min(1),
+  returnId: identifier,
+  occurredAt: z.iso.datetime({ offset: true }),
+  producer: z.enum(PRODUCERS),
+  causationId: z.string().min(1).max(256).nullable(),
+  data: z.unknown().refine((data) => data !== undefined, 'is missing'),
+});
+
+const orderRefundSchema: z.ZodType<OrderRefund> = z.strictObject({
+  refundId: recordId,
+  returnId: identifier,
+  orderId: identifier,
+  status: z.enum(['issued', 'rejected']),
+  refundedAmount: moneySchema,
+  rejectionReason: z.enum(['outside-return-window', 'order-already-refunded']).nullable(),
+  refundedByReturnId: identifier.nullable(),
+});
+
+const replacementShipmentSchema: z.ZodType<ReplacementShipment> = z.strictObject({
+  shipmentId: recordId,
+  returnId: identifier,
+  modelId: identifier,
+  shipTo: z.strictObject({
+    recipient: z.string(),
+    street: z.string(),
+    city: z.string(),
+    postalCode: z.string(),
+    country: z.string(),
+  }),
+  status: z.enum(['shipped', 'backordered']),
+});
+
+const disassemblyOrderSchema: z.ZodType<DisassemblyOrder> = z.strictObject({
+  disassemblyOrderId: recordId,
+  returnId: identifier,
+  serialNumber: identifier,
+  siteId: identifier,
+  diagnosis: z.enum(DIAGNOSES),
+});
+
+const assetDisposalSchema: z.ZodType<AssetDisposal> = z.strictObject({
+  disposalId: recordId,
+  returnId: identifier,
+  serialNumber: identifier,
+  costCentre: z.string().min(1).max(80),
+  amount: moneySchema,
+});
+
+type DataCheck = { ok: true; data: unknown } | { ok: false; problems: string[] };
+
+// Each type's data schema. A team's record also has to say what its type says (an issued refund is a
+// RefundIssued), which the domain's own event constructors decide.
+const DATA_OF_TYPE: Readonly<Record<EventType, (data: unknown, type: EventType) => DataCheck>> = {
+  RefundRequested: (data) => {
+    const validation = validateRefundRequest(data);
+    return validation.ok ? { ok: true, data: validation.request } : { ok: false, problems: [...validation.problems] };
+  },
+  RefundIssued: recordOf(orderRefundSchema, refundEvent),
+  RefundRejected: recordOf(orderRefundSchema, refundEvent),
+  ReplacementShipped: recordOf(replacementShipmentSchema, shipmentEvent),
+  ReplacementBackordered: recordOf(replacementShipmentSchema, shipmentEvent),
+  DisassemblyOrdered: recordOf(disassemblyOrderSchema, disassemblyEvent),
+  AssetDisposalCharged: recordOf(assetDisposalSchema, disposalEvent),
+};
+
+function recordOf<R>(schema: z.ZodType<R>, eventOf: (record: R) => { type: string }) {
+  return (data: unknown, type: EventType): DataCheck => {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error) };
+    const typeOfRecord = eventOf(parsed.data).type;
+    if (typeOfRecord !== type) {
+      return { ok: false, problems: [`(data): records a ${typeOfRecord}, not a ${type}`] };
+    }
+    return { ok: true, data: parsed.data };
+  };
+}
+
+// Versions ----------------------------------------------------------------------------------------------------------
+
+export const CURRENT_VERSION: Readonly<Record<EventType, number>> = {
+  RefundRequested: 1,
+  RefundIssued: 1,
+  RefundRejected: 1,
+  ReplacementShipped: 1,
+  ReplacementBackordered: 1,
+  DisassemblyOrdered: 1,
+  AssetDisposalCharged: 1,
+};
+
+const unchanged = (data: unknown): unknown => data;
+
+// Every version of every type a reader understands, and how its data becomes the current version's data. A
+// breaking v2 of an event gets a new version number, and its v1 entry here becomes a function from v1 data to v2.
+const UPCASTERS: Readonly<Record<EventType, Readonly<Record<number, (data: unknown) => unknown>>>> = {
+  RefundRequested: { 1: unchanged },
+  RefundIssued: { 1: unchanged },
+  RefundRejected: { 1: unchanged },
+  ReplacementShipped: { 1: unchanged },
+  ReplacementBackordered: { 1: unchanged },
+  DisassemblyOrdered: { 1: unchanged },
+  AssetDisposalCharged: { 1: unchanged },
+};
+
+export type Upcast =
+  | { readonly ok: true; readonly type: EventType; readonly version: number; readonly data: unknown }
+  | { readonly ok: false; readonly reason: 'unknown-type' | 'unknown-version' };
+
+export function upcast(type: string, version: number, data: unknown): Upcast {
+  if (!Object.hasOwn(UPCASTERS, type)) return { ok: false, reason: 'unknown-type' };
+  const known = type as EventType;
+  const upcaster = Object.hasOwn(UPCASTERS[known], version) ? UPCASTERS[known][version] : undefined;
+  if (!upcaster) return { ok: false, reason: 'unknown-version' };
+  return { ok: true, type: known, version: CURRENT_VERSION[known], data: upcaster(data) };
+}
+
+// Decoding -----------------------------------------------------------------------------------------------------------
+
+export type PoisonReason =
+  | 'missing-key'
+  | 'invalid-json'
+  | 'invalid-envelope'
+  | 'unknown-type'
+  | 'unknown-version'
+  | 'wrong-topic'
+  | 'invalid-data'
+  | 'key-mismatch';
+
+export interface Poison {
+  readonly ok: false;
+  readonly reason: PoisonReason;
+  readonly detail: string;
+}
+
+export type Decoded<E> = { readonly ok: true; readonly envelope: E } | Poison;
+
+export function decodeRequest(record: Pick<LogRecord, 'key' | 'value'>): Decoded<RequestEnvelope> {
+  return decode(record, 'the request topic', (type) => type === 'RefundRequested') as Decoded<RequestEnvelope>;
+}
+
+export function decodeTeamEvent<T extends Team>(
+  record: Pick<LogRecord, 'key' | 'value'>,
+  team: T,
+): Decoded<TeamEventEnvelope<T>> {
+  const onTeamTopic = (type: EventType) => type !== 'RefundRequested' && TEAM_OF_EVENT[type] === team;
+  return decode(record, `${team}'s topic`, onTeamTopic) as Decoded<TeamEventEnvelope<T>>;
+}
+
+function decode(
+  record: Pick<LogRecord, 'key' | 'value'>,
+  topicName: string,
+  belongsHere: (type: EventType) => boolean,
+): Decoded<AnyEnvelope> {
+  if (record.key === null) return poison('missing-key', 'the record has no key; every record is keyed by its returnId');
+  if (record.value === null) return poison('invalid-json', 'the record has no value');
+  let json: unknown;
+  try {
+    json = JSON.parse(record.value.toString('utf8'));
+  } catch (error) {
+    return poison('invalid-json', (error as Error).message);
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) return poison('invalid-envelope', describeIssues(parsed.error).join('; '));
+  const envelope = parsed.data;
+  const current = upcast(envelope.type, envelope.version, envelope.data);
+  if (!current.ok) {
+    const what =
+      current.reason === 'unknown-type' ? `type ${envelope.type}` : `${envelope.type} version ${envelope.version}`;
+    return poison(current.reason, `no reader here understands ${what}`);
+  }
+  if (!belongsHere(current.type)) return poison('wrong-topic', `a ${current.type} does not belong on ${topicName}`);
+  const expectedProducer = current.type === 'RefundRequested' ? USER_SUPPORT : TEAM_OF_EVENT[current.type];
+  if (envelope.producer !== expectedProducer) {
+    return poison(
+      'invalid-envelope',
+      `producer: a ${current.type} comes from ${expectedProducer}, not ${envelope.producer}`,
+    );
+  }
+  if ((envelope.causationId === null) !== (current.type === 'RefundRequested')) {
+    return poison(
+      'invalid-envelope',
+      'causationId: a team event names the request that caused it, and only a team event does',
+    );
+  }
+  const data = DATA_OF_TYPE[current.type](current.data, current.type);
+  if (!data.ok) return poison('invalid-data', data.problems.join('; '));
+  const dataReturnId = (data.data as { returnId: string }).returnId;
+  if (dataReturnId !== envelope.returnId) {
+    return poison(
+      'invalid-data',
+      `returnId: the data is about ${dataReturnId}, the envelope about ${envelope.returnId}`,
+    );
+  }
+  if (record.key !== envelope.returnId) {
+    return poison('key-mismatch', `the key ${record.key} is not the returnId ${envelope.returnId}`);
+  }
+  const decoded = { ...envelope, type: current.type, version: current.version, data: data.data };
+  return { ok: true, envelope: decoded as AnyEnvelope };
+}
+
+function poison(reason: PoisonReason, detail: string): Poison {
+  return { ok: false, reason, detail };
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(envelope)'}: ${issue.message}`,
+  );
+}
+
+// Dead letters -------------------------------------------------------------------------------------------------------
+
+export function deadLetterOf(record: LogRecord, poisoned: Poison, reportedBy: string): DeadLetter {
+  return {
+    reason: poisoned.reason,
+    detail: poisoned.detail,
+    reportedBy,
+    sourceTopic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key,
+    originalValueBase64: record.value === null ? null : record.value.toString('base64'),
+  };
+}
+
+const deadLetterSchema: z.ZodType<DeadLetter> = z.strictObject({
+  reason: z.string(),
+  detail: z.string(),
+  reportedBy: z.string(),
+  sourceTopic: z.string(),
+  partition: z.number().int().min(0),
+  offset: z.string(),
+  key: z.string().nullable(),
+  originalValueBase64: z.string().nullable(),
+});
+
+// The dead-letter topic is read with a schema too; a letter that is itself unreadable is shown as such.
+export function decodeDeadLetter(record: LogRecord): DeadLetter {
+  try {
+    const parsed = deadLetterSchema.safeParse(JSON.parse(record.value?.toString('utf8') ?? 'null'));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Not JSON: reported below like any other unreadable letter.
+  }
+  return deadLetterOf(record, poison('invalid-envelope', 'an unreadable dead letter'), 'dead-letter reader');
+}
+
+// The team each decoded event is from, for readers that take every team's topic at once.
+export function teamOf(envelope: TeamEventEnvelope): Team {
+  return TEAM_OF_EVENT[envelope.type];
+}

@@ -1,0 +1,393 @@
+// The event log: the only module that imports kafkajs, so the client can be swapped for another with a
+// KafkaJS-compatible API (e.g. @confluentinc/kafka-javascript) by changing this file alone.
+// It knows topics, keys, bytes and offsets; what the bytes mean is for envelope.ts and the components.
+import { randomBytes } from 'node:crypto';
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaMessage,
+  type LogEntry,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+
+export interface LogRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly timestamp: string;
+}
+
+export interface OutgoingRecord {
+  readonly key: string | null;
+  readonly value: string | Buffer | null;
+}
+
+// Where a record that no reader could make sense of ends up, with enough to find, replay or discard it.
+export interface DeadLetter {
+  readonly reason: string;
+  readonly detail: string;
+  readonly reportedBy: string;
+  readonly sourceTopic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly originalValueBase64: string | null;
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  // Event topics are the system of record: kept forever, never compacted.
+  readonly keepForever: boolean;
+}
+
+export interface Subscription {
+  // Finishes the batch in hand, leaves the group and disconnects. Uncommitted records are delivered again later.
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  // Records of one partition, in offset order. Nothing is committed unless the handler calls commit(record),
+  // which commits everything up to and including that record. A handler that throws fails the subscription.
+  readonly onRecords: (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => Promise<void>;
+  // Called once when the subscription fails: its handler threw, or the client gave up. Nothing more is consumed.
+  readonly onFailure: (error: Error) => void;
+}
+
+export interface ConsumerTuning {
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly maxWaitTimeMs: number;
+  // Records handed to a handler at once: bounds the size of one append of the events they cause.
+  readonly maxRecordsPerCall: number;
+}
+
+export const DEFAULT_CONSUMER_TUNING: ConsumerTuning = {
+  // 6 s is the broker's smallest allowed session: a consumer that died without leaving is noticed quickly.
+  sessionTimeoutMs: 6_000,
+  heartbeatIntervalMs: 500,
+  // How long the broker holds a fetch open when there is nothing new: the floor of end-to-end latency.
+  maxWaitTimeMs: 50,
+  maxRecordsPerCall: 250,
+};
+
+export interface EventLogOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly log?: (line: string) => void;
+  readonly tuning?: Partial<ConsumerTuning>;
+}
+
+export interface EventLog {
+  // Creates the topics that do not exist yet; topics are never created implicitly.
+  ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
+  deleteTopics(topics: readonly string[]): Promise<void>;
+  // Resolves once every in-sync replica has the records (acks = -1); throws when the client gives up.
+  append(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  appendDeadLetter(topic: string, letter: DeadLetter): Promise<void>;
+  // Every record from the start of the topics to their end as it is now, then resolves with the count.
+  readToEnd(topics: readonly string[], onRecord: (record: LogRecord) => void | Promise<void>): Promise<number>;
+  // A consumer group that commits its progress, so a restart resumes where the last commit left off.
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  // Every record from the start, then each new one as it arrives; commits nothing.
+  tail(
+    topics: readonly string[],
+    onRecord: (record: LogRecord) => void | Promise<void>,
+    onFailure: (error: Error) => void,
+  ): Promise<Subscription>;
+  // Records of the topic not yet committed by the group.
+  lag(groupId: string, topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class EventLogUnavailableError extends Error {
+  constructor(brokers: readonly string[], cause: unknown) {
+    super(
+      `Kafka does not answer at ${brokers.join(', ')}: ${(cause as Error).message}. ` +
+        'Start it with `npm run stack:up`, or point KAFKA_BROKERS at a running broker.',
+    );
+    this.name = 'EventLogUnavailableError';
+  }
+}
+
+export async function connectEventLog(options: EventLogOptions): Promise<EventLog> {
+  const tuning: ConsumerTuning = { ...DEFAULT_CONSUMER_TUNING, ...options.tuning };
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.ERROR,
+    // Per-request errors (namespace Connection) are retried or thrown further up by kafkajs itself: leaving them
+    // out keeps expected ones, such as a group coordinator still loading, out of the output.
+    logCreator: () => (entry: LogEntry) => {
+      if (entry.namespace === 'Connection') return;
+      const { message, error } = entry.log as { message: string; error?: string };
+      options.log?.(`kafkajs ${entry.namespace}: ${message}${error ? ` (${error})` : ''}`);
+    },
+  });
+  const admin: Admin = kafka.admin();
+  const producer: Producer = kafka.producer({
+    // Explicit, so kafkajs does not warn about its v2 partitioner change: murmur2 of the key, as Java clients do.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  try {
+    await admin.connect();
+    await producer.connect();
+  } catch (error) {
+    await admin.disconnect();
+    throw new EventLogUnavailableError(options.brokers, error);
+  }
+  const subscriptions = new Set<Subscription>();
+
+  function newConsumer(groupId: string): Consumer {
+    return kafka.consumer({
+      groupId,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+      // A consumer that gives up is not restarted here: its owner rebuilds its state and starts a new one.
+      retry: { initialRetryTime: 100, restartOnFailure: async () => false },
+    });
+  }
+
+  async function ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter(({ topic }) => !existing.has(topic));
+    if (missing.length === 0) return;
+    // Another process may create the same topics at the same moment: kafkajs then reports false, not an error.
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map(({ topic, partitions, keepForever }) => ({
+        topic,
+        numPartitions: partitions,
+        configEntries: keepForever
+          ? [
+              { name: 'retention.ms', value: '-1' },
+              { name: 'retention.bytes', value: '-1' },
+            ]
+          : [],
+      })),
+    });
+    // A new partition can have a leader in the metadata a moment before it answers requests; wait for that, so a
+    // reader never mistakes a topic that is not ready for an error.
+    for (const { topic } of missing) await retryingTransient(() => admin.fetchTopicOffsets(topic));
+  }
+
+  async function deleteTopics(topics: readonly string[]): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    const doomed = topics.filter((topic) => existing.has(topic));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
+  }
+
+  async function append(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // One request for the whole batch; kafkajs retries transient errors, then throws. A retry after a lost
+    // acknowledgement can store a batch twice: readers recognise the copies by their deterministic eventIds.
+    await producer.send({ topic, acks: -1, messages: records.map(({ key, value }) => ({ key, value })) });
+  }
+
+  async function appendDeadLetter(topic: string, letter: DeadLetter): Promise<void> {
+    // Keyed by where the record was found and who found it, so a letter reported twice is recognisable.
+    const key = `${letter.reportedBy}|${letter.sourceTopic}|${letter.partition}|${letter.offset}`;
+    await append(topic, [{ key, value: JSON.stringify(letter) }]);
+  }
+
+  // The end of each partition now; partitions with nothing to read are left out.
+  async function endOffsets(topics: readonly string[]): Promise<Map<string, bigint>> {
+    const ends = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const { partition, high, low } of await retryingTransient(() => admin.fetchTopicOffsets(topic))) {
+        if (BigInt(high) > BigInt(low)) ends.set(partitionKey(topic, partition), BigInt(high));
+      }
+    }
+    return ends;
+  }
+
+  async function readToEnd(
+    topics: readonly string[],
+    onRecord: (record: LogRecord) => void | Promise<void>,
+  ): Promise<number> {
+    const ends = await endOffsets(topics);
+    if (ends.size === 0) return 0;
+    // kafkajs reads only through a consumer group. This one commits nothing, and the broker forgets an empty
+    // group without offsets by itself.
+    const consumer = newConsumer(ephemeralGroupId(options.clientId, 'read'));
+    let count = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        let settled = false;
+        const settle = (error?: Error) => {
+          if (settled) return;
+          settled = true;
+          if (error) reject(error);
+          else resolve();
+        };
+        consumer.on(consumer.events.CRASH, ({ payload }) => settle(payload.error));
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const key = partitionKey(batch.topic, batch.partition);
+              const end = ends.get(key);
+              if (settled || end === undefined) return;
+              try {
+                for (const message of batch.messages) {
+                  if (BigInt(message.offset) >= end) break;
+                  count++;
+                  await onRecord(toLogRecord(batch.topic, batch.partition, message));
+                }
+              } catch (error) {
+                settle(error as Error);
+                return;
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) ends.delete(key);
+              if (ends.size === 0) settle();
+            },
+          })
+          .catch((error: unknown) => settle(error as Error));
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return count;
+  }
+
+  async function subscribe({ groupId, topics, onRecords, onFailure }: SubscribeOptions): Promise<Subscription> {
+    const consumer = newConsumer(groupId);
+    let failure: Error | undefined;
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= consumer.disconnect().finally(() => subscriptions.delete(subscription));
+      return stopping;
+    };
+    const subscription: Subscription = { stop };
+    const fail = (error: Error) => {
+      if (failure) return;
+      failure = error;
+      // The consumer is stopped without committing anything more; whoever owns it decides what happens next.
+      // Disconnecting waits for the handler in hand to return, so it runs after the handler has thrown. The
+      // failure is reported either way: a consumer that also fails to disconnect is discarded all the same.
+      setImmediate(() => {
+        stop()
+          .catch(() => undefined)
+          .finally(() => onFailure(error));
+      });
+    };
+    consumer.on(consumer.events.CRASH, ({ payload }) => fail(payload.error));
+
+    const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+      if (failure) throw failure;
+      const commit = async (record: LogRecord) => {
+        await consumer.commitOffsets([
+          { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() },
+        ]);
+      };
+      const records = batch.messages.map((message) => toLogRecord(batch.topic, batch.partition, message));
+      for (let start = 0; start < records.length; start += tuning.maxRecordsPerCall) {
+        // Stopping or rebalancing: what is left of the batch stays uncommitted and is delivered again.
+        if (!isRunning() || isStale()) return;
+        try {
+          await onRecords(records.slice(start, start + tuning.maxRecordsPerCall), commit);
+        } catch (error) {
+          fail(error as Error);
+          // Thrown on, so kafkajs does not move past the records that were not handled.
+          throw error;
+        }
+        await heartbeat();
+      }
+    };
+
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatch });
+    } catch (error) {
+      await consumer.disconnect();
+      throw error;
+    }
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async function tail(
+    topics: readonly string[],
+    onRecord: (record: LogRecord) => void | Promise<void>,
+    onFailure: (error: Error) => void,
+  ): Promise<Subscription> {
+    return subscribe({
+      groupId: ephemeralGroupId(options.clientId, 'tail'),
+      topics,
+      onRecords: async (records) => {
+        for (const record of records) await onRecord(record);
+      },
+      onFailure,
+    });
+  }
+
+  async function lag(groupId: string, topic: string): Promise<number> {
+    const [ends, [committed]] = await Promise.all([
+      retryingTransient(() => admin.fetchTopicOffsets(topic)),
+      retryingTransient(() => admin.fetchOffsets({ groupId, topics: [topic] })),
+    ]);
+    let total = 0n;
+    for (const { partition, high, low } of ends) {
+      const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+      // -1: the group never committed on this partition, so it starts from the beginning.
+      const position = offset === '-1' ? BigInt(low) : BigInt(offset);
+      if (BigInt(high) > position) total += BigInt(high) - position;
+    }
+    return Number(total);
+  }
+
+  async function close(): Promise<void> {
+    await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+    await producer.disconnect();
+    await admin.disconnect();
+  }
+
+  return { ensureTopics, deleteTopics, append, appendDeadLetter, readToEnd, subscribe, tail, lag, close };
+}
+
+// kafkajs' admin gives up at once on some errors the broker marks retriable, such as a partition whose leader
+// is moving or not ready yet: those are tried again for a few seconds before the error is passed on.
+async function retryingTransient<T>(attempt: () => Promise<T>, deadlineMs = 10_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    timestamp: message.timestamp,
+  };
+}
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}#${partition}`;
+}
+
+function ephemeralGroupId(clientId: string, purpose: string): string {
+  return `${clientId}.${purpose}.${randomBytes(6).toString('hex')}`;
+}

@@ -1,0 +1,147 @@
+// Where each return stands, built from the four team topics alone, so any process can build it at any time.
+// A return's outcome is the same ReturnOutcome, with the same values, as the traditional model's: the domain's
+// assembleOutcome puts it together once all four teams have answered. Each event also leaves an audit entry.
+import {
+  assembleOutcome,
+  type ReturnOutcome,
+  type Team,
+  TEAMS,
+  type TeamEventType,
+  type TeamRecords,
+} from '../../domain';
+import { decodeTeamEvent, type Poison, type TeamEventEnvelope, teamOf } from '../envelope';
+import type { EventLog, LogRecord, Subscription } from '../event-log';
+import { topicsOf } from '../topics';
+
+export interface AuditEntry {
+  readonly returnId: string;
+  readonly team: Team;
+  readonly type: TeamEventType;
+  readonly eventId: string;
+  readonly causationId: string | null;
+  readonly occurredAt: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export const RECORD_OF_TEAM = {
+  sales: 'refund',
+  inventory: 'replacement',
+  manufacturing: 'disassembly',
+  accounting: 'disposal',
+} as const satisfies Record<Team, keyof TeamRecords>;
+
+interface ReturnStatus {
+  records: TeamRecords;
+  readonly audit: AuditEntry[];
+}
+
+export class ReturnStatusProjection {
+  private readonly returns = new Map<string, ReturnStatus>();
+  private readonly seenEventIds = new Set<string>();
+
+  // Folds one team event in. False when the same event (same eventId) was folded before: the first one counts.
+  apply(envelope: TeamEventEnvelope, position: Pick<LogRecord, 'topic' | 'partition' | 'offset'>): boolean {
+    if (this.seenEventIds.has(envelope.eventId)) return false;
+    this.seenEventIds.add(envelope.eventId);
+    const team = teamOf(envelope);
+    const status = this.returns.get(envelope.returnId) ?? { records: {}, audit: [] };
+    status.records = { ...status.records, [RECORD_OF_TEAM[team]]: envelope.data };
+    status.audit.push({
+      returnId: envelope.returnId,
+      team,
+      type: envelope.type,
+      eventId: envelope.eventId,
+      causationId: envelope.causationId,
+      occurredAt: envelope.occurredAt,
+      topic: position.topic,
+      partition: position.partition,
+      offset: position.offset,
+    });
+    this.returns.set(envelope.returnId, status);
+    return true;
+  }
+
+  returnIds(): string[] {
+    return [...this.returns.keys()];
+  }
+
+  records(returnId: string): TeamRecords {
+    return this.returns.get(returnId)?.records ?? {};
+  }
+
+  // Null until all four teams have answered.
+  outcome(returnId: string): ReturnOutcome | null {
+    return assembleOutcome(returnId, this.records(returnId));
+  }
+
+  // The return's team events in the order they occurred, each with where it is stored.
+  auditTrail(returnId: string): AuditEntry[] {
+    const audit = [...(this.returns.get(returnId)?.audit ?? [])];
+    return audit.sort((left, right) => Date.parse(left.occurredAt) - Date.parse(right.occurredAt));
+  }
+}
+
+export type PoisonHandler = (record: LogRecord, poison: Poison) => Promise<void>;
+
+// Decodes a record of any team topic, as the team whose topic it is on.
+function decoderOf(scope: string): (record: LogRecord) => ReturnType<typeof decodeTeamEvent> {
+  const teamEvents = topicsOf(scope).teamEvents;
+  const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamEvents[team], team]));
+  return (record) => {
+    const team = teamOfTopic.get(record.topic);
+    if (!team) throw new Error(`${record.topic} is not a team topic of scope ${scope}`);
+    return decodeTeamEvent(record, team);
+  };
+}
+
+// One shot: every team event written so far.
+export async function readReturnStatus(
+  log: EventLog,
+  scope: string,
+  onPoison: PoisonHandler,
+): Promise<ReturnStatusProjection> {
+  const projection = new ReturnStatusProjection();
+  const decode = decoderOf(scope);
+  const teamEvents = topicsOf(scope).teamEvents;
+  await log.readToEnd(
+    TEAMS.map((team) => teamEvents[team]),
+    async (record) => {
+      const decoded = decode(record);
+      if (decoded.ok) projection.apply(decoded.envelope, record);
+      else await onPoison(record, decoded);
+    },
+  );
+  return projection;
+}
+
+export interface LiveReturnStatus {
+  readonly projection: ReturnStatusProjection;
+  readonly subscription: Subscription;
+}
+
+// Live: every team event from the beginning, then each new one as it is written; onEvent after each new one.
+export async function tailReturnStatus(
+  log: EventLog,
+  scope: string,
+  handlers: {
+    readonly onEvent: (envelope: TeamEventEnvelope, projection: ReturnStatusProjection) => void;
+    readonly onPoison: PoisonHandler;
+    readonly onFailure: (error: Error) => void;
+  },
+): Promise<LiveReturnStatus> {
+  const projection = new ReturnStatusProjection();
+  const decode = decoderOf(scope);
+  const teamEvents = topicsOf(scope).teamEvents;
+  const subscription = await log.tail(
+    TEAMS.map((team) => teamEvents[team]),
+    async (record) => {
+      const decoded = decode(record);
+      if (!decoded.ok) return handlers.onPoison(record, decoded);
+      if (projection.apply(decoded.envelope, record)) handlers.onEvent(decoded.envelope, projection);
+    },
+    handlers.onFailure,
+  );
+  return { projection, subscription };
+}

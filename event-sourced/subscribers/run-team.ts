@@ -1,0 +1,71 @@
+// One team as its own process, as in production: `ts-node event-sourced/subscribers/run-team.ts --team sales`.
+// Stops cleanly on SIGINT or SIGTERM (finishes the requests in hand, leaves its group); exits 1 if it crashes, so
+// its supervisor starts it again, and the new process rebuilds its state from the team's topic.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config';
+import { type Team, TEAMS } from '../../domain';
+import { connectEventLog } from '../event-log';
+import { startTeamRunnerOf } from '../team-runner';
+import { teamGroupId, topicSpecs, topicsOf } from '../topics';
+
+const USAGE = `Usage: ts-node event-sourced/subscribers/run-team.ts --team <${TEAMS.join('|')}>`;
+
+function parseTeam(argv: readonly string[]): Team {
+  const { values } = parseArgs({ args: [...argv], options: { team: { type: 'string' } }, strict: true });
+  const team = TEAMS.find((candidate) => candidate === values.team);
+  if (!team) throw new Error(`--team must be one of ${TEAMS.join(', ')}, got "${values.team ?? ''}"\n${USAGE}`);
+  return team;
+}
+
+async function main(): Promise<void> {
+  let team: Team;
+  try {
+    team = parseTeam(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const say = (line: string) => process.stderr.write(`[${team}] ${line}\n`);
+  const config = loadConfig();
+  const log = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.${team}`, log: say });
+  await log.ensureTopics(topicSpecs(config));
+
+  let shuttingDown = false;
+  const runner = await startTeamRunnerOf(team, {
+    log,
+    scope: config.scope,
+    clock: () => new Date().toISOString(),
+    onCrash: (error) => {
+      say(`crashed: ${error.message}`);
+      // Nothing is committed past the last acknowledged append, so a restart loses nothing.
+      void log.close().finally(() => process.exit(1));
+    },
+  });
+  const requests = topicsOf(config.scope).requests;
+  say(`ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${requests} as ${teamGroupId(config.scope, team)}`);
+  process.stdout.write(`${team} ready\n`);
+
+  const shutDown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say(`${signal}: stopping`);
+    runner
+      .stop()
+      .then(() => log.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          say(`could not stop cleanly: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', shutDown);
+  process.once('SIGTERM', shutDown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

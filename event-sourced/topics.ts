@@ -1,0 +1,45 @@
+// Topic and consumer-group names. Every name starts with the scope, so demos and test runs never share state.
+import type { Config } from '../config';
+import { type Team, TEAMS } from '../domain';
+import type { TopicSpec } from './event-log';
+
+export interface Topics {
+  // User Support's one topic: every RefundRequested, whoever ends up caring about it.
+  readonly requests: string;
+  // Each team's own stream of what it decided: its state, its audit trail, and what everyone else may read.
+  readonly teamEvents: Readonly<Record<Team, string>>;
+  readonly deadLetter: string;
+}
+
+export function topicsOf(scope: string): Topics {
+  return {
+    requests: `${scope}.refund-requests`,
+    teamEvents: {
+      sales: `${scope}.sales.events`,
+      inventory: `${scope}.inventory.events`,
+      manufacturing: `${scope}.manufacturing.events`,
+      accounting: `${scope}.accounting.events`,
+    },
+    deadLetter: `${scope}.dead-letter`,
+  };
+}
+
+export function teamEventTopics(topics: Topics): string[] {
+  return TEAMS.map((team) => topics.teamEvents[team]);
+}
+
+// One group per team on the request topic: each team gets every request, whatever the others do.
+export function teamGroupId(scope: string, team: Team): string {
+  return `${scope}.${team}`;
+}
+
+export function topicSpecs(config: Pick<Config, 'scope' | 'kafkaPartitions'>): TopicSpec[] {
+  const topics = topicsOf(config.scope);
+  const partitions = config.kafkaPartitions;
+  return [
+    { topic: topics.requests, partitions, keepForever: true },
+    ...teamEventTopics(topics).map((topic) => ({ topic, partitions, keepForever: true })),
+    // Dead letters are an operator's inbox, not a record of the business: the broker's default retention.
+    { topic: topics.deadLetter, partitions, keepForever: false },
+  ];
+}

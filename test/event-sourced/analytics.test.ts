@@ -1,0 +1,71 @@
+// The analytics subscriber joins after the returns were processed, reads every topic from the beginning, and
+// its statistics agree with the outcomes the returns had.
+import assert from 'node:assert/strict';
+import type { ReturnOutcome } from '../../domain';
+import type { EventSourcedDeployment } from '../../event-sourced/deployment';
+import type { MoneyTotals, UsageStats } from '../../event-sourced/projections/usage-stats.projection';
+import { SAMPLE_RETURNS } from '../../samples/sample-returns';
+import { testConfig } from '../support/test-config';
+import { runScript } from './support/run-script';
+import { SAMPLE_USAGE } from './support/sample-usage';
+import { removeScope, startTestDeployment } from './support/scope';
+
+function total(amounts: readonly { readonly amountCents: number; readonly currency: string }[]): MoneyTotals {
+  const totals: Record<string, number> = {};
+  for (const { amountCents, currency } of amounts) totals[currency] = (totals[currency] ?? 0) + amountCents;
+  return totals;
+}
+
+describe('Event-sourced model: analytics', () => {
+  let deployment: EventSourcedDeployment;
+  const config = testConfig('analytics');
+  const outcomes: ReturnOutcome[] = [];
+  let stats: UsageStats;
+
+  before(async () => {
+    deployment = await startTestDeployment(config);
+    for (const request of SAMPLE_RETURNS) outcomes.push(await deployment.submit(request, { timeoutMs: 30_000 }));
+    await deployment.close();
+    const run = await runScript('analytics', ['--json'], { RETURNS_SCOPE: config.scope });
+    assert.equal(run.code, 0, run.stderr);
+    stats = JSON.parse(run.stdout) as UsageStats;
+  });
+
+  after(async () => {
+    await removeScope(config);
+  });
+
+  describe('when `npm run analytics -- --json` runs after the sample returns', () => {
+    it('should print the usage statistics of the samples', () => {
+      assert.deepEqual(stats, SAMPLE_USAGE);
+    });
+
+    it('should agree with the outcomes on refunds, backorders and disposal costs', () => {
+      const issued = outcomes.filter(({ refund }) => refund.status === 'issued');
+      const sites = [...new Set(outcomes.map(({ disassembly }) => disassembly.siteId))];
+      assert.deepEqual(
+        {
+          issued: stats.refundsIssued,
+          rejected: stats.refundsRejected.count,
+          backordered: stats.replacements.backordered,
+          disposalCostBySite: stats.disposalCostBySite,
+        },
+        {
+          issued: { count: issued.length, amount: total(issued.map(({ refund }) => refund.refundedAmount)) },
+          rejected: outcomes.length - issued.length,
+          backordered: outcomes.filter(({ replacement }) => replacement.status === 'backordered').length,
+          disposalCostBySite: Object.fromEntries(
+            sites.map((site) => [
+              site,
+              total(
+                outcomes
+                  .filter(({ disassembly }) => disassembly.siteId === site)
+                  .map(({ disposal }) => disposal.amount),
+              ),
+            ]),
+          ),
+        },
+      );
+    });
+  });
+});

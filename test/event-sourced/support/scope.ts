@@ -1,0 +1,42 @@
+// An event-sourced deployment in a scope of its own, and the topics of that scope removed afterwards.
+import type { Config } from '../../../config';
+import {
+  type EventSourcedDeployment,
+  type EventSourcedDeploymentOptions,
+  startEventSourcedDeployment,
+} from '../../../event-sourced/deployment';
+import { connectEventLog, type EventLog } from '../../../event-sourced/event-log';
+import { topicSpecs } from '../../../event-sourced/topics';
+
+// A crashed team is started again at once, so a test that crashes one waits for it briefly.
+export const TEST_OPTIONS: EventSourcedDeploymentOptions = { restartCrashedTeamsAfterMs: 200 };
+
+// The caller keeps the config, so the scope's topics are removed even when starting the deployment failed.
+export async function startTestDeployment(
+  config: Config,
+  options: EventSourcedDeploymentOptions = {},
+): Promise<EventSourcedDeployment> {
+  return startEventSourcedDeployment(config, { ...TEST_OPTIONS, ...options });
+}
+
+export async function connectTestLog(config: Config): Promise<EventLog> {
+  return connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.test` });
+}
+
+export async function removeScope(config: Config): Promise<void> {
+  const log = await connectTestLog(config);
+  try {
+    await log.deleteTopics(topicSpecs(config).map(({ topic }) => topic));
+  } finally {
+    await log.close();
+  }
+}
+
+// How many times each eventId was written: 1 everywhere means nothing was lost twice or recorded twice.
+export function countsByEventId(
+  events: readonly { readonly envelope: { readonly eventId: string } }[],
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { envelope } of events) counts.set(envelope.eventId, (counts.get(envelope.eventId) ?? 0) + 1);
+  return counts;
+}
