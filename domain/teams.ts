@@ -20,13 +20,15 @@ export const recordIds = {
 
 // Sales -----------------------------------------------------------------------------------------------------------
 
-export type RefundRejectionReason = 'outside-return-window' | 'order-already-refunded';
+export const REFUND_STATUSES = ['issued', 'rejected'] as const;
+export const REFUND_REJECTION_REASONS = ['outside-return-window', 'order-already-refunded'] as const;
+export type RefundRejectionReason = (typeof REFUND_REJECTION_REASONS)[number];
 
 export interface OrderRefund {
   readonly refundId: string;
   readonly returnId: string;
   readonly orderId: string;
-  readonly status: 'issued' | 'rejected';
+  readonly status: (typeof REFUND_STATUSES)[number];
   readonly refundedAmount: Money;
   readonly rejectionReason: RefundRejectionReason | null;
   // The return whose refund already covers this order, when rejected for that reason.
@@ -68,12 +70,14 @@ export function decideOrderRefund(request: RefundRequest, sales: SalesView): Ord
 
 // Inventory -------------------------------------------------------------------------------------------------------
 
+export const SHIPMENT_STATUSES = ['shipped', 'backordered'] as const;
+
 export interface ReplacementShipment {
   readonly shipmentId: string;
   readonly returnId: string;
   readonly modelId: string;
   readonly shipTo: Address;
-  readonly status: 'shipped' | 'backordered';
+  readonly status: (typeof SHIPMENT_STATUSES)[number];
 }
 
 export interface InventoryView {

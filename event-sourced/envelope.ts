@@ -7,6 +7,9 @@ import {
   type AssetDisposalChargedV1,
   CURRENCIES,
   DIAGNOSES,
+  REFUND_REJECTION_REASONS,
+  REFUND_STATUSES,
+  SHIPMENT_STATUSES,
   type DisassemblyOrder,
   type DisassemblyOrderedV1,
   disassemblyEvent,
@@ -123,9 +126,9 @@ const orderRefundSchema: z.ZodType<OrderRefund> = z.strictObject({
   refundId: recordId,
   returnId: identifier,
   orderId: identifier,
-  status: z.enum(['issued', 'rejected']),
+  status: z.enum(REFUND_STATUSES),
   refundedAmount: moneySchema,
-  rejectionReason: z.enum(['outside-return-window', 'order-already-refunded']).nullable(),
+  rejectionReason: z.enum(REFUND_REJECTION_REASONS).nullable(),
   refundedByReturnId: identifier.nullable(),
 });
 
@@ -140,7 +143,7 @@ const replacementShipmentSchema: z.ZodType<ReplacementShipment> = z.strictObject
     postalCode: z.string(),
     country: z.string(),
   }),
-  status: z.enum(['shipped', 'backordered']),
+  status: z.enum(SHIPMENT_STATUSES),
 });
 
 const disassemblyOrderSchema: z.ZodType<DisassemblyOrder> = z.strictObject({
