@@ -49,7 +49,7 @@ async function status(): Promise<void> {
 function printAddresses(): void {
   const config = loadConfig();
   console.log('');
-  console.log(`  Kafka ${kafkaVersion()}   KAFKA_BROKERS=${config.kafkaBrokers.join(',')}`);
+  console.log(`  ${`Kafka ${kafkaVersion()}`.padEnd(16)}KAFKA_BROKERS=${config.kafkaBrokers.join(',')}`);
   console.log(`  Temporal        TEMPORAL_ADDRESS=${config.temporalAddress}  TEMPORAL_NAMESPACE=${config.temporalNamespace}`);
   console.log(`  Temporal UI     ${temporalUiUrl(config.temporalAddress)}`);
   console.log(`  Logs            ${config.stackDir}/logs/kafka.log, temporal.log`);
