@@ -18,6 +18,14 @@ export interface TeamRecords {
   readonly disposal?: AssetDisposal;
 }
 
+// Where each team's record sits in a return's TeamRecords and ReturnOutcome.
+export const RECORD_OF_TEAM = {
+  sales: 'refund',
+  inventory: 'replacement',
+  manufacturing: 'disassembly',
+  accounting: 'disposal',
+} as const satisfies Record<Team, keyof TeamRecords>;
+
 export function missingTeams(records: TeamRecords): Team[] {
   const missing: Team[] = [];
   if (!records.refund) missing.push('sales');

@@ -2,7 +2,7 @@
 // return-status projection. The start script, the parity and fault suites and the benchmark drive the model
 // through this; any team can be stopped and started again, as if its service went down and came back.
 import type { Config } from '../config';
-import { missingTeams, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import { missingTeams, RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
 import {
   deadLetterOf,
   decodeDeadLetter,
@@ -16,7 +16,6 @@ import {
   type AuditEntry,
   type LiveReturnStatus,
   readReturnStatus,
-  RECORD_OF_TEAM,
   tailReturnStatus,
 } from './projections/return-status.projection';
 import { createPublisher } from './publisher';

@@ -1,7 +1,7 @@
 // The four teams' activities, one factory per team over that team's own store (see teams/). Workflows import
 // only the types from here; each team's worker registers its own team's activities on its own task queue.
 import type { Config } from '../config';
-import type { AssetDisposal, DisassemblyOrder, OrderRefund, ReplacementShipment, Team, TeamRecords } from '../domain';
+import type { AssetDisposal, DisassemblyOrder, OrderRefund, ReplacementShipment, Team } from '../domain';
 import { type StoredRecord, type TeamDependencies, TeamStore, type TeamTable, teamDatabaseFile } from './team-store';
 import { ACCOUNTING_TABLE, type AccountingActivities, type AccountingStore, createAccountingActivities } from './teams/accounting.activities';
 import { createInventoryActivities, INVENTORY_TABLE, type InventoryActivities, type InventoryStore } from './teams/inventory.activities';
@@ -35,14 +35,6 @@ export interface TeamRecordOf {
   readonly manufacturing: DisassemblyOrder;
   readonly accounting: AssetDisposal;
 }
-
-// Where each team's record sits in a return's TeamRecords and ReturnOutcome.
-export const RECORD_KEY_OF_TEAM = {
-  sales: 'refund',
-  inventory: 'replacement',
-  manufacturing: 'disassembly',
-  accounting: 'disposal',
-} as const satisfies Record<Team, keyof TeamRecords>;
 
 const OPEN_STORE: { readonly [T in Team]: (file: string) => TeamStores[T] } = {
   sales: (file) => TeamStore.open(file, SALES_TABLE),

@@ -4,8 +4,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config';
-import { type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
-import { openTeamStore, readTeamRecords, RECORD_KEY_OF_TEAM, type TeamRecordOf, type TeamStores } from './activities';
+import { RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import { openTeamStore, readTeamRecords, type TeamRecordOf, type TeamStores } from './activities';
 import { type AuditEvent, fetchAuditTrail } from './audit-trail';
 import {
   connectClient,
@@ -139,7 +139,7 @@ export async function startTraditionalDeployment(
     for (const team of TEAMS) {
       const store = storeOf(team);
       const record = store ? store.recordOf(returnId) : readRecords(team).find((stored) => stored.record.returnId === returnId)?.record;
-      if (record) records[RECORD_KEY_OF_TEAM[team]] = record;
+      if (record) records[RECORD_OF_TEAM[team]] = record;
     }
     return records as TeamRecords;
   }

@@ -3,6 +3,7 @@
 // assembleOutcome puts it together once all four teams have answered. Each event also leaves an audit entry.
 import {
   assembleOutcome,
+  RECORD_OF_TEAM,
   type ReturnOutcome,
   type Team,
   TEAMS,
@@ -24,13 +25,6 @@ export interface AuditEntry {
   readonly partition: number;
   readonly offset: string;
 }
-
-export const RECORD_OF_TEAM = {
-  sales: 'refund',
-  inventory: 'replacement',
-  manufacturing: 'disassembly',
-  accounting: 'disposal',
-} as const satisfies Record<Team, keyof TeamRecords>;
 
 interface ReturnStatus {
   records: TeamRecords;

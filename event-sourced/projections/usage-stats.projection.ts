@@ -2,6 +2,7 @@
 // to change a publisher or a team for it: it is one more reader of topics that already exist.
 import {
   assembleOutcome,
+  RECORD_OF_TEAM,
   type Currency,
   type Diagnosis,
   type Money,
@@ -13,7 +14,7 @@ import {
 import { type AnyEnvelope, decodeRequest, decodeTeamEvent, teamOf } from '../envelope';
 import type { EventLog } from '../event-log';
 import { topicsOf } from '../topics';
-import { type PoisonHandler, RECORD_OF_TEAM } from './return-status.projection';
+import type { PoisonHandler } from './return-status.projection';
 
 // Cents per currency: amounts in different currencies are never added together.
 export type MoneyTotals = Partial<Record<Currency, number>>;
