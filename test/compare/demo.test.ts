@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config';
 import { removeScope } from '../event-sourced/support/scope';
-import { runScript, type ScriptRun } from '../event-sourced/support/run-script';
+import { runScript, type ScriptRun } from '../support/run-script';
 import { uniqueScope } from '../support/test-config';
 
 describe('when a user runs the side-by-side demo', function () {

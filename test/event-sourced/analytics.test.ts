@@ -6,7 +6,7 @@ import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import type { MoneyTotals, UsageStats } from '../../event-sourced/projections/usage-stats.projection';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { testConfig } from '../support/test-config';
-import { runScript } from './support/run-script';
+import { runScript } from '../support/run-script';
 import { SAMPLE_USAGE } from './support/sample-usage';
 import { removeScope, startTestDeployment } from './support/scope';
 

@@ -7,7 +7,7 @@ import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 import { outcomeOnItsOwn } from './support/expected-outcomes';
-import { PROJECT_ROOT } from './support/run-script';
+import { PROJECT_ROOT } from '../support/run-script';
 import { removeScope, startTestDeployment } from './support/scope';
 
 describe('Event-sourced model: a team in its own process', () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { outcomeOnItsOwn } from './support/expected-outcomes';
-import { runScript, type ScriptRun } from './support/run-script';
+import { runScript, type ScriptRun } from '../support/run-script';
 import { removeScope } from './support/scope';
 
 const FIRST = aReturn({ returnId: 'R-CLI-1', orderId: 'O-CLI-1', modelId: 'TABLET-T5' });

@@ -1,33 +1,16 @@
 // `npm run traditional` as a user runs it: valid requests go through, invalid ones are reported by index with
 // every problem and not submitted, and --json keeps stdout to one outcome per line.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateRefundRequest } from '../../domain';
 import { sampleReturn } from '../fixtures/domain-scenarios';
+import { runScript, type ScriptRun } from '../support/run-script';
 import { uniqueScope } from '../support/test-config';
 import { SAMPLE_OUTCOMES, temporaryDataDir } from './deployment-fixture';
 
-const PROJECT_ROOT = path.resolve(__dirname, '../..');
-
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runStartScript(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    // --silent keeps npm's own banner off stdout.
-    const child = spawn('npm', ['run', '--silent', 'traditional', '--', ...args], { cwd: PROJECT_ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runStartScript(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ScriptRun> {
+  return runScript('traditional', args, env);
 }
 
 describe('npm run traditional', () => {
@@ -43,7 +26,7 @@ describe('npm run traditional', () => {
 
   describe('when the file holds two valid requests and an invalid one between them', () => {
     const invalid = { ...sampleReturn('R-1002'), requestedAt: 'yesterday', location: {} };
-    let finished: Finished;
+    let finished: ScriptRun;
 
     before(async () => {
       const file = path.join(data.dir, 'requests.json');

@@ -8,7 +8,7 @@ export interface ScriptRun {
   readonly stderr: string;
 }
 
-export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 // --silent: npm prints nothing of its own, so stdout is exactly what the script wrote.
 export function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ScriptRun> {
