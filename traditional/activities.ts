@@ -2,7 +2,7 @@
 // only the types from here; each team's worker registers its own team's activities on its own task queue.
 import type { Config } from '../config';
 import type { AssetDisposal, DisassemblyOrder, OrderRefund, ReplacementShipment, Team } from '../domain';
-import { type StoredRecord, type TeamDependencies, TeamStore, type TeamTable, teamDatabaseFile } from './team-store';
+import { type StoredRecord, type TeamDependencies, TeamStore, type TeamStoreOptions, type TeamTable, teamDatabaseFile } from './team-store';
 import { ACCOUNTING_TABLE, type AccountingActivities, type AccountingStore, createAccountingActivities } from './teams/accounting.activities';
 import { createInventoryActivities, INVENTORY_TABLE, type InventoryActivities, type InventoryStore } from './teams/inventory.activities';
 import {
@@ -36,11 +36,11 @@ export interface TeamRecordOf {
   readonly accounting: AssetDisposal;
 }
 
-const OPEN_STORE: { readonly [T in Team]: (file: string) => TeamStores[T] } = {
-  sales: (file) => TeamStore.open(file, SALES_TABLE),
-  inventory: (file) => TeamStore.open(file, INVENTORY_TABLE),
-  manufacturing: (file) => TeamStore.open(file, MANUFACTURING_TABLE),
-  accounting: (file) => TeamStore.open(file, ACCOUNTING_TABLE),
+const OPEN_STORE: { readonly [T in Team]: (file: string, options: TeamStoreOptions) => TeamStores[T] } = {
+  sales: (file, options) => TeamStore.open(file, SALES_TABLE, options),
+  inventory: (file, options) => TeamStore.open(file, INVENTORY_TABLE, options),
+  manufacturing: (file, options) => TeamStore.open(file, MANUFACTURING_TABLE, options),
+  accounting: (file, options) => TeamStore.open(file, ACCOUNTING_TABLE, options),
 };
 
 const TEAM_TABLES: { readonly [T in Team]: TeamTable<TeamRecordOf[T], string> } = {
@@ -61,11 +61,23 @@ export function createTeamActivities<T extends Team>(team: T, dependencies: Team
   return FACTORIES[team](dependencies);
 }
 
-export function openTeamStore<T extends Team>(config: Pick<Config, 'dataDir' | 'scope'>, team: T): TeamStores[T] {
-  return OPEN_STORE[team](teamDatabaseFile(config, team));
+export function openTeamStore<T extends Team>(
+  config: Pick<Config, 'dataDir' | 'scope'>,
+  team: T,
+  options: TeamStoreOptions = {},
+): TeamStores[T] {
+  return OPEN_STORE[team](teamDatabaseFile(config, team), options);
 }
 
 // A team's records as they are on disk now, whichever process (if any) runs the team.
 export function readTeamRecords<T extends Team>(config: Pick<Config, 'dataDir' | 'scope'>, team: T): StoredRecord<TeamRecordOf[T]>[] {
   return TeamStore.read(teamDatabaseFile(config, team), TEAM_TABLES[team]);
+}
+
+// Test only: the second and later records a store opened with unsafeDisableIdempotency wrote (see TeamStoreOptions).
+export function readUnsafeDuplicateRecords<T extends Team>(
+  config: Pick<Config, 'dataDir' | 'scope'>,
+  team: T,
+): StoredRecord<TeamRecordOf[T]>[] {
+  return TeamStore.readUnsafeDuplicates(teamDatabaseFile(config, team), TEAM_TABLES[team].name);
 }

@@ -1,12 +1,14 @@
 // The traditional model's workers: each team serves its own activities on its own task queue, and User Support
 // serves the workflows on its queue. They run in-process (deployment.ts), or one per process:
 //   ts-node traditional/worker.ts --team sales|inventory|manufacturing|accounting|user-support
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   bundleWorkflowCode,
   DefaultLogger,
   type LogEntry,
   type LogLevel,
+  makeTelemetryFilterString,
   NativeConnection,
   Runtime,
   Worker,
@@ -36,7 +38,12 @@ export function installTemporalRuntime({
     const meta = entry.meta && Object.keys(entry.meta).length > 0 ? ` ${JSON.stringify(entry.meta, readableMeta)}` : '';
     process.stderr.write(`[temporal ${entry.level}] ${entry.message}${meta}\n`);
   };
-  Runtime.install({ logger: new DefaultLogger(level, write), ...(shutdownSignals ? { shutdownSignals } : {}) });
+  Runtime.install({
+    logger: new DefaultLogger(level, write),
+    // The native core prints its own logs to stdout unless forwarded, which would break --json output.
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'INFO' : 'WARN' }) } },
+    ...(shutdownSignals ? { shutdownSignals } : {}),
+  });
 }
 
 // Errors by their message; task tokens are opaque bytes that only make a line unreadable.
@@ -85,6 +92,26 @@ export function createUserSupportWorker(connection: NativeConnection, config: Wo
   });
 }
 
+// Test only, both off by default: the fault suite (faults/) sets them on the worker processes it starts.
+//   UNSAFE_DISABLE_IDEMPOTENCY=1   the team's store decides again for a return it recorded (TeamStoreOptions)
+//   CRASH_AFTER_RECORD=<returnId>  the process dies hard once that return's record is committed and before Temporal
+//                                  hears that the activity completed: the window in which a retry meets a record
+function crashingAfterRecord<S extends TeamStores[Team]>(store: S, crashReturnId: string): S {
+  const recordOnce = store.recordOnce.bind(store) as (returnId: string, recordedAt: string, decide: () => never) => unknown;
+  const crashing = Object.create(store) as S;
+  Object.assign(crashing, {
+    recordOnce(returnId: string, recordedAt: string, decide: () => never): unknown {
+      const record = recordOnce(returnId, recordedAt, decide);
+      if (returnId === crashReturnId) {
+        writeSync(2, `crash point: ${returnId} recorded, activity not yet completed; killing this process\n`);
+        process.kill(process.pid, 'SIGKILL');
+      }
+      return record;
+    },
+  });
+  return crashing;
+}
+
 const USAGE = `Usage: ts-node traditional/worker.ts --team <${WORKER_TEAMS.join('|')}>
 
 Runs one team's Temporal worker on the task queue <RETURNS_SCOPE>.<team> until SIGINT or SIGTERM.`;
@@ -110,8 +137,10 @@ async function main(): Promise<void> {
     if (team === USER_SUPPORT) {
       worker = await createUserSupportWorker(connection, config, await bundleReturnWorkflows());
     } else {
-      store = openTeamStore(config, team);
-      worker = await createTeamWorker(connection, config, team, { store, clock: () => new Date() });
+      store = openTeamStore(config, team, { unsafeDisableIdempotency: process.env.UNSAFE_DISABLE_IDEMPOTENCY === '1' });
+      const crashReturnId = process.env.CRASH_AFTER_RECORD;
+      const served = crashReturnId ? crashingAfterRecord(store, crashReturnId) : store;
+      worker = await createTeamWorker(connection, config, team, { store: served, clock: () => new Date() });
     }
     process.stderr.write(`${team} worker serving ${taskQueueOf(config.scope, team)} at ${config.temporalAddress}\n`);
     // Temporal's runtime shuts every worker down on SIGINT and SIGTERM: run() then resolves once in-flight tasks end.

@@ -1,6 +1,7 @@
 // One team as its own process, as in production: `ts-node event-sourced/subscribers/run-team.ts --team sales`.
 // Stops cleanly on SIGINT or SIGTERM (finishes the requests in hand, leaves its group); exits 1 if it crashes, so
 // its supervisor starts it again, and the new process rebuilds its state from the team's topic.
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config';
 import { type Team, TEAMS } from '../../domain';
@@ -15,6 +16,21 @@ function parseTeam(argv: readonly string[]): Team {
   const team = TEAMS.find((candidate) => candidate === values.team);
   if (!team) throw new Error(`--team must be one of ${TEAMS.join(', ')}, got "${values.team ?? ''}"\n${USAGE}`);
   return team;
+}
+
+// Test only, both off by default: the fault suite (faults/) sets them on the team processes it starts.
+//   UNSAFE_DISABLE_IDEMPOTENCY=1   the team does not rebuild its state from its topic (TeamRunnerDeps)
+//   CRASH_AFTER_APPEND=<returnId>  the process dies hard once that return's events are acknowledged and before its
+//                                  request is committed: the window in which the request is delivered again
+function crashAfterAppendOf(crashReturnId: string | undefined): ((returnId: string) => boolean) | undefined {
+  if (!crashReturnId) return undefined;
+  return (returnId) => {
+    if (returnId !== crashReturnId) return false;
+    writeSync(2, `crash point: ${returnId} appended, request not yet committed; killing this process\n`);
+    process.kill(process.pid, 'SIGKILL');
+    // Not reached once the signal lands; should it not land at once, the runner still stops before committing.
+    return true;
+  };
 }
 
 async function main(): Promise<void> {
@@ -36,6 +52,8 @@ async function main(): Promise<void> {
     log,
     scope: config.scope,
     clock: () => new Date().toISOString(),
+    crashAfterAppend: crashAfterAppendOf(process.env.CRASH_AFTER_APPEND),
+    unsafeDisableIdempotency: process.env.UNSAFE_DISABLE_IDEMPOTENCY === '1',
     onCrash: (error) => {
       say(`crashed: ${error.message}`);
       // Nothing is committed past the last acknowledged append, so a restart loses nothing.

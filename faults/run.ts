@@ -1,0 +1,150 @@
+// `npm run faults`: both models under faults, against the real servers, with every team a process of its own.
+// Kills, crash points and their negative controls, outages, server restarts, duplicate submissions and hostile
+// input; one checker counts what was lost, duplicated or caused by rejected input, and compares the two models.
+import { createWriteStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { ensureStack } from '../stack/ensure';
+import { StackError } from '../stack/processes';
+import { killAllChildren } from './children';
+import { renderTable, type SuiteRun, writeReport } from './report';
+import { FULL_SIZES, QUICK_SIZES, type ScenarioContext, type ScenarioResult } from './scenario';
+import { compareAcrossModels, finalVerdict, runScenario, SCENARIOS } from './suite';
+
+const USAGE = `Usage: npm run faults -- [--quick] [--out DIR] [--only ID,ID…]
+
+Runs the fault scenarios against the servers KAFKA_BROKERS and TEMPORAL_ADDRESS name (started locally when none
+answers), prints a table of scenario → figures, and writes it as faults.md and faults.json.
+
+  --quick      reduced sizes: ${QUICK_SIZES.returns} returns per scenario, ${QUICK_SIZES.outageMs / 1000} s outages
+               (default: ${FULL_SIZES.returns} returns, ${FULL_SIZES.outageMs / 1000} s outages)
+  --out DIR    where to write the report (default: faults/results/latest)
+  --only IDS   run only these scenarios (comma-separated): ${SCENARIOS.map((scenario) => scenario.id).join(', ')}
+  -h, --help   this text
+
+The two restart scenarios stop and start the Kafka broker and the Temporal server themselves, so they run only on
+servers this stack started (STACK_DIR); run them on a stack of their own, e.g.
+  STACK_DIR=/tmp/faults-stack KAFKA_BROKERS=127.0.0.1:39092 TEMPORAL_ADDRESS=127.0.0.1:37233 npm run faults
+Exit code: 0 when every scenario that ran passed, 1 otherwise, 2 on a usage error.`;
+
+const DEFAULT_OUT = path.join(__dirname, 'results', 'latest');
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const only = values.only
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
+  const unknown = only?.filter((id) => !SCENARIOS.some((scenario) => scenario.id === id)) ?? [];
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown scenario(s): ${unknown.join(', ')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const scenarios = only ? SCENARIOS.filter((scenario) => only.includes(scenario.id)) : SCENARIOS;
+  const config = loadConfig();
+  const sizes = values.quick ? QUICK_SIZES : FULL_SIZES;
+  const outDir = path.resolve(values.out ?? DEFAULT_OUT);
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const logFile = path.join(os.tmpdir(), `faults-${startedAt.replace(/[:.]/g, '-')}.log`);
+  const debugLog = createWriteStream(logFile, { flags: 'a' });
+  const elapsed = () => {
+    const seconds = Math.round((performance.now() - started) / 1000);
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  };
+  const say = (line: string) => process.stderr.write(`[faults ${elapsed()}] ${line}\n`);
+  const debug = (line: string) => debugLog.write(`${new Date().toISOString()} ${line}\n`);
+
+  say(
+    `${scenarios.length} scenarios, ${values.quick ? 'quick' : 'full'} sizes; child processes and servers log to ${logFile}`,
+  );
+  await ensureStack(config, { kafka: true, temporal: true }, (line) => say(`[stack] ${line}`));
+
+  const results: ScenarioResult[] = [];
+  for (const [index, scenario] of scenarios.entries()) {
+    say(`(${index + 1}/${scenarios.length}) ${scenario.id}: ${scenario.title}`);
+    debug(`--- ${scenario.id}`);
+    const context: ScenarioContext = {
+      base: config,
+      sizes,
+      seed: 20_260 + index,
+      progress: (line) => say(`  ${line}`),
+      debug,
+    };
+    const result = await runScenario(scenario, context);
+    results.push(result);
+    if (result.skipped) {
+      say(`  skipped: ${result.skipped}`);
+      continue;
+    }
+    const { figures } = result;
+    say(
+      `  ${result.passed ? 'passed' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(0)} s: lost ${figures.lost}, ` +
+        `duplicated ${figures.duplicated}, rejected with effect ${figures.rejectedWithEffect}, ` +
+        `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
+    );
+    for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);
+  }
+
+  const run: SuiteRun = {
+    mode: values.quick ? 'quick' : 'full',
+    sizes,
+    startedAt,
+    durationMs: performance.now() - started,
+    servers: { kafka: config.kafkaBrokers.join(','), temporal: config.temporalAddress, stackDir: config.stackDir },
+    results,
+    identities: compareAcrossModels(results),
+  };
+  const written = writeReport(run, outDir);
+  process.stdout.write(`\n${renderTable(run)}\n`);
+  say(`report: ${path.relative(process.cwd(), written.markdown)}, ${path.relative(process.cwd(), written.json)}`);
+  await new Promise<void>((resolve) => debugLog.end(resolve));
+  const verdicts = results.map((result) => finalVerdict(result, run.identities.get(result.id)));
+  const skipped = results.filter((result) => result.skipped);
+  if (skipped.length > 0)
+    say(`${skipped.length} scenario(s) skipped: ${skipped.map((result) => result.id).join(', ')} (see above)`);
+  return verdicts.includes('FAIL') ? 1 : 0;
+}
+
+// Ctrl-C: every team process goes with the suite.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping every team process\n`);
+    killAllChildren();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    killAllChildren();
+    process.exit(code);
+  },
+  (error: unknown) => {
+    killAllChildren();
+    process.stderr.write(
+      `${error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}\n`,
+    );
+    process.exit(1);
+  },
+);

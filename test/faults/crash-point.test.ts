@@ -1,0 +1,81 @@
+// The crash point: every team's process dies after its effect is stored and before it is acknowledged (the
+// events appended, the request not committed; the record inserted, the activity not reported done). With
+// idempotency on, the redelivery or retry finds the effect; with it off (the negative control) the same crashes
+// leave duplicates, which proves the crashes land in the window that matters.
+import assert from 'node:assert/strict';
+import { compareOutcomes } from '../../faults/checker';
+import type { CrashPoint } from '../../faults/inject';
+import type { ScenarioResult } from '../../faults/scenario';
+import { eventSourcedCrashPoint, eventSourcedNegativeControl } from '../../faults/scenarios/event-sourced';
+import { traditionalCrashPoint, traditionalNegativeControl } from '../../faults/scenarios/traditional';
+import { assertClean, testContext } from './support/fault-context';
+
+function assertEveryCrashPointReached(result: ScenarioResult): void {
+  const points = result.details.crashPoints as CrashPoint[];
+  assert.equal(points.length, 4);
+  assert.deepEqual(
+    points.map(({ role, reached, exit }) => ({ role, reached, exit })),
+    points.map(({ role }) => ({ role, reached: true, exit: 'signal SIGKILL' })),
+  );
+}
+
+describe('Faults: the crash point between storing an effect and acknowledging it', () => {
+  const eventSourcedContext = testContext(21);
+  const traditionalContext = testContext(22);
+  let eventSourced: ScenarioResult;
+  let traditional: ScenarioResult;
+
+  before(async () => {
+    // Side by side: each model in its own scope, with its own processes.
+    [eventSourced, traditional] = await Promise.all([
+      eventSourcedCrashPoint.run(eventSourcedContext),
+      traditionalCrashPoint.run(traditionalContext),
+    ]);
+  });
+
+  describe('when every event-sourced team dies after appending its events and before committing the request', () => {
+    it('should reach each crash point once, with a hard kill', () => assertEveryCrashPointReached(eventSourced));
+
+    it('should lose nothing and decide nothing twice', () => assertClean(eventSourced, eventSourcedContext));
+  });
+
+  describe('when every traditional team worker dies after inserting its record and before completing the activity', () => {
+    it('should reach each crash point once, with a hard kill', () => assertEveryCrashPointReached(traditional));
+
+    it('should lose nothing and decide nothing twice', () => assertClean(traditional, traditionalContext));
+  });
+
+  describe('when both models ran the same returns through the same crashes', () => {
+    it('should give every return the same outcome in both', () => {
+      const comparison = compareOutcomes(traditional.outcomes, eventSourced.outcomes, 'traditional', 'event-sourced');
+      assert.equal(comparison.compared, traditional.returns);
+      assert.deepEqual(comparison.differences, []);
+    });
+  });
+
+  describe('when the same crashes hit both models with idempotency switched off (the negative control)', () => {
+    const contexts = { 'event-sourced': testContext(23), traditional: testContext(24) };
+    const results = new Map<string, ScenarioResult>();
+
+    before(async () => {
+      const [eventSourcedControl, traditionalControl] = await Promise.all([
+        eventSourcedNegativeControl.run(contexts['event-sourced']),
+        traditionalNegativeControl.run(contexts.traditional),
+      ]);
+      results.set('event-sourced', eventSourcedControl);
+      results.set('traditional', traditionalControl);
+    });
+
+    for (const model of ['event-sourced', 'traditional'] as const) {
+      it(`should reach each crash point in the ${model} model`, () =>
+        assertEveryCrashPointReached(results.get(model)!));
+
+      it(`should show duplicated effects in the ${model} model: what idempotency prevents, the checker sees`, () => {
+        const result = results.get(model)!;
+        assert.ok(result.figures.duplicated > 0, `no duplicate:\n${contexts[model].said()}`);
+        assert.equal(result.figures.lost, 0);
+        assert.ok(result.passed, result.problems.join('\n'));
+      });
+    }
+  });
+});
