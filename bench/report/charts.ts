@@ -1,0 +1,128 @@
+// The report's SVG charts, drawn from results.json's figures with bench/lib/svg-chart.ts.
+import { TEAMS } from '../../domain';
+import { groupedBarChart, lineChart } from '../lib/svg-chart';
+import type { PhaseResult, SubjectResult } from '../results';
+import { representativePhase } from './targets';
+
+// Latency percentiles against offered rate, one chart per model: every measured phase but the warm-up and outage.
+export function latencyChart(subject: SubjectResult): string {
+  const phases = measuredPhases(subject).filter((phase) => phase.completed > 0);
+  const series = (name: string, pick: (phase: PhaseResult) => number) => ({
+    name,
+    points: phases.map((phase) => [phase.rate, pick(phase)] as const),
+  });
+  return lineChart({
+    title: `${subject.label}: latency from intended send to all four teams done`,
+    xLabel: 'offered rate (returns/s)',
+    yLabel: 'latency (ms, log scale)',
+    logY: true,
+    series: [
+      series('p50', (phase) => phase.latency.p50),
+      series('p90', (phase) => phase.latency.p90),
+      series('p99', (phase) => phase.latency.p99),
+      series('p99.9', (phase) => phase.latency.p999),
+    ],
+  });
+}
+
+// Offered against completed rate for every ramp step of every subject; the diagonal is "everything completed".
+export function throughputChart(subjects: readonly SubjectResult[]): string {
+  const withRamp = subjects.filter((subject) => (subject.ramp?.steps.length ?? 0) > 0);
+  const offered = withRamp.flatMap((subject) => subject.ramp?.steps.map((step) => step.rate) ?? []);
+  const low = offered.length > 0 ? Math.min(...offered) : 1;
+  const high = offered.length > 0 ? Math.max(...offered) : 10;
+  return lineChart({
+    title: 'Throughput ramp: completed against offered rate',
+    xLabel: 'offered rate (returns/s, log scale)',
+    yLabel: 'completed during the step (returns/s, log scale)',
+    logX: true,
+    logY: true,
+    width: 900,
+    height: 460,
+    series: [
+      ...withRamp.map((subject) => ({
+        name: subject.label,
+        points: (subject.ramp?.steps ?? []).map((step) => [step.rate, step.phase.completedRatePerSecond] as const),
+      })),
+      { name: 'offered = completed', points: [[low, low], [high, high]] },
+    ],
+  });
+}
+
+// The models run their outage at different rates, so the shared chart shows the backlog in seconds of load: the
+// returns waiting divided by the rate they arrive at.
+export function outageChart(subjects: readonly SubjectResult[]): string {
+  const withOutage = subjects.filter((subject) => subject.outage !== null);
+  return lineChart({
+    title: 'Backlog during the outage, in seconds of load',
+    xLabel: `seconds since the phase started${outageWindow(withOutage[0])}`,
+    yLabel: 'backlog (seconds of load: returns waiting / rate)',
+    width: 900,
+    height: 460,
+    series: withOutage.map((subject) => ({
+      name: `${subject.label} at ${subject.outage?.rate}/s`,
+      points: (subject.outage?.timeline ?? []).map((sample) => [sample.tMs / 1000, sample.backlog / (subject.outage?.rate ?? 1)] as const),
+    })),
+  });
+}
+
+// One model's outage in returns: the whole backlog, and each team's where the driver sees the teams answer.
+export function outageDetailChart(subject: SubjectResult): string {
+  const timeline = subject.outage?.timeline ?? [];
+  const perTeam = timeline.some((sample) => sample.perTeam);
+  return lineChart({
+    title: `${subject.label}: backlog during the outage`,
+    xLabel: `seconds since the phase started${outageWindow(subject)}`,
+    yLabel: 'returns waiting',
+    width: 900,
+    height: 460,
+    series: [
+      { name: 'not yet done by all four teams', points: timeline.map((sample) => [sample.tMs / 1000, sample.backlog] as const) },
+      ...(perTeam
+        ? TEAMS.map((team) => ({
+            name: `waiting for ${team}`,
+            points: timeline.filter((sample) => sample.perTeam).map((sample) => [sample.tMs / 1000, sample.perTeam?.[team] ?? 0] as const),
+          }))
+        : []),
+    ],
+  });
+}
+
+function outageWindow(subject: SubjectResult | undefined): string {
+  const outage = subject?.outage;
+  return outage ? ` (${outage.team} killed at ${(outage.killedAtMs / 1000).toFixed(0)} s, restarted at ${(outage.restartedAtMs / 1000).toFixed(0)} s)` : '';
+}
+
+const CPU_GROUPS: readonly { readonly name: string; readonly roles: readonly string[] }[] = [
+  { name: 'team processes', roles: ['sales', 'inventory', 'manufacturing', 'accounting'] },
+  { name: 'workflow worker', roles: ['user-support'] },
+  { name: 'driver', roles: ['driver'] },
+  { name: 'Kafka server', roles: ['kafka-server'] },
+  { name: 'Temporal server', roles: ['temporal-server'] },
+];
+
+// CPU milliseconds per return by kind of process, at each subject's representative phase.
+export function cpuChart(subjects: readonly SubjectResult[]): string {
+  const measured = subjects.map((subject) => ({ subject, phase: representativePhase(subject) })).filter((entry) => entry.phase);
+  return groupedBarChart({
+    title: 'CPU time per return, by process (at 50% of max, or the highest sustainable step)',
+    yLabel: 'CPU ms per return',
+    width: 900,
+    height: 460,
+    groups: measured.map(({ subject, phase }) => `${subject.name} @ ${phase?.rate}/s`),
+    series: CPU_GROUPS.map((group) => ({
+      name: group.name,
+      values: measured.map(({ phase }) => {
+        const roles = phase?.cpu.roles.filter((role) => group.roles.includes(role.role)) ?? [];
+        if (roles.length === 0 || !phase || phase.completed === 0) return Number.NaN;
+        return roles.reduce((sum, role) => sum + role.cpuMs, 0) / phase.completed;
+      }),
+    })),
+  });
+}
+
+export function measuredPhases(subject: SubjectResult): PhaseResult[] {
+  return [...(subject.ramp?.steps.map((step) => step.phase) ?? []), ...subject.latency.map((entry) => entry.phase)].sort(
+    (left, right) => left.rate - right.rate,
+  );
+}

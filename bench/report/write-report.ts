@@ -1,0 +1,278 @@
+// Writes one run's results folder: results.json (every figure), report.md (the tables and notes) and the charts.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TEAMS } from '../../domain';
+import type { LatencySummary } from '../lib/latency-histogram';
+import { type Column, markdownTable } from '../lib/markdown-table';
+import type { BenchResults, PhaseResult, SubjectResult } from '../results';
+import { cpuChart, latencyChart, outageChart, outageDetailChart, throughputChart } from './charts';
+import { representativePhase } from './targets';
+
+export interface WrittenReport {
+  readonly dir: string;
+  readonly files: readonly string[];
+}
+
+// Files a run writes; those of an earlier run in the same folder are removed first, so none is left stale.
+const OWN_FILE = /^(results\.json|report\.md|[a-z0-9-]+\.svg)$/;
+
+export function writeReport(results: BenchResults, dir: string): WrittenReport {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir)) if (OWN_FILE.test(entry)) rmSync(path.join(dir, entry), { force: true });
+  const files = new Map<string, string>();
+  files.set('results.json', `${JSON.stringify(results, null, 2)}\n`);
+  const charts: { file: string; title: string }[] = [];
+  const addChart = (file: string, title: string, svg: string) => {
+    files.set(file, svg);
+    charts.push({ file, title });
+  };
+  if (results.subjects.some((subject) => (subject.ramp?.steps.length ?? 0) > 0)) {
+    addChart('throughput-ramp.svg', 'Throughput ramp', throughputChart(results.subjects));
+  }
+  for (const subject of results.subjects.filter((candidate) => candidate.kind === 'implementation' && candidate.ramp)) {
+    addChart(`latency-${subject.name}.svg`, `Latency of ${subject.label}`, latencyChart(subject));
+  }
+  if (results.subjects.some((subject) => subject.outage)) {
+    addChart('outage-backlog.svg', 'Backlog during the outage, in seconds of load', outageChart(results.subjects));
+    for (const subject of results.subjects.filter((candidate) => candidate.outage)) {
+      addChart(`outage-backlog-${subject.name}.svg`, `Backlog of ${subject.label} during the outage`, outageDetailChart(subject));
+    }
+  }
+  if (results.subjects.some((subject) => representativePhase(subject))) addChart('cpu-per-return.svg', 'CPU per return', cpuChart(results.subjects));
+  files.set('report.md', markdownReport(results, charts));
+  for (const [file, content] of files) writeFileSync(path.join(dir, file), content);
+  return { dir, files: [...files.keys()] };
+}
+
+const number = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '–');
+// Exact counts with thousands separators, right-aligned.
+const COUNT: Column = {
+  header: '',
+  align: 'right',
+  format: (value) => (typeof value === 'number' ? Math.round(value).toLocaleString('en-US') : String(value ?? '')),
+};
+const count = (header: string): Column => ({ ...COUNT, header });
+const rateText = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${Math.round(value).toLocaleString('en-US')}/s`);
+
+function verdictMark(met: boolean | null): string {
+  return met === true ? 'met' : met === false ? 'MISSED' : 'n/a';
+}
+
+function markdownReport(results: BenchResults, charts: readonly { file: string; title: string }[]): string {
+  const { machine } = results;
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+  push('# Benchmark: one return, two ways to coordinate teams', '');
+  push(
+    `Run \`${results.config.scope}\` (${results.mode}), ${results.startedAt} to ${results.finishedAt} (${seconds(results.durationMs)}), \`${results.command}\`.` +
+      (results.complete ? '' : ' **Incomplete: a subject failed; see below.**'),
+    '',
+  );
+  push(
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${machine.os} (${machine.arch}), Node ${machine.node}; ` +
+      `Kafka ${machine.kafka.version} (${machine.kafka.source}), Temporal server ${machine.temporal.serverVersion} (${machine.temporal.cli}); ` +
+      `load average at start ${machine.loadAverageAtStart.join(', ')}. Seed ${results.seed}; ${results.config.kafkaPartitions} partitions per topic.`,
+    '',
+  );
+
+  push('## Targets', '');
+  push(
+    markdownTable(
+      ['subject', 'what', 'target', 'measured', 'result', 'how'],
+      results.targets.map((target) => [target.subject, target.what, target.target, target.measured, verdictMark(target.met), target.verdict]),
+    ),
+  );
+
+  push('## Maximum sustainable rate', '');
+  push(
+    'A step of constant offered load is sustainable when at least 95% of its returns complete within the step and a 1 s grace, and the backlog grows by at most 5% of what was offered. The ramp doubles the rate until a step fails, then bisects.',
+    '',
+  );
+  push(
+    markdownTable(
+      ['subject', 'max sustainable', 'first not sustainable', 'share of ceiling', 'steps', 'why the ramp stopped'],
+      results.subjects.map((subject) => [
+        subject.label,
+        subject.ramp ? `${subject.ramp.maxIsLowerBound && subject.ramp.maxSustainableRate !== null ? '≥ ' : ''}${rateText(subject.ramp.maxSustainableRate)}` : '–',
+        rateText(subject.ramp?.firstUnsustainableRate),
+        subject.fractionOfCeiling === null ? '–' : `${(subject.fractionOfCeiling * 100).toFixed(0)}%`,
+        subject.ramp?.steps.length ?? 0,
+        subject.error ? `failed: ${subject.error}` : (subject.ramp?.stoppedBecause ?? '–'),
+      ]),
+    ),
+  );
+
+  push('## Latency at 25%, 50% and 80% of the maximum', '');
+  push('From the intended send time of each return to all four teams done, so a stall anywhere (the generator included) counts. Milliseconds.', '');
+  const latencyRows = results.subjects.flatMap((subject) =>
+    subject.latency.map(({ share, phase }) => [
+      subject.label,
+      `${Math.round(share * 100)}% of ${rateText(subject.loadBasis?.rate)}${subject.loadBasis?.source === 'max sustainable rate' ? '' : ' (lowest rate tried: no rate was sustainable)'}`,
+      rateText(phase.rate),
+      ...latencyCells(phase.latency),
+      ...phaseHealth(phase),
+    ]),
+  );
+  push(
+    latencyRows.length > 0
+      ? markdownTable(['subject', 'share', 'rate', 'p50', 'p90', 'p99', 'p99.9', 'max', count('completed'), 'lag p99 / max', 'drain', 'valid'], latencyRows)
+      : '(no latency phases: no subject had a sustainable maximum)\n',
+  );
+
+  push('## CPU time per return', '');
+  push(
+    'CPU milliseconds per completed return of each process over the phase (send and drain), from /proc for the child processes and servers and process.cpuUsage() for the driver; n/a where the server process is not known. At the 50% latency phase of a model, the highest sustainable step of a ceiling.',
+    '',
+  );
+  const roles = ['sales', 'inventory', 'manufacturing', 'accounting', 'user-support', 'driver', 'kafka-server', 'temporal-server'];
+  const cpuRows = results.subjects
+    .map((subject) => ({ subject, phase: representativePhase(subject) }))
+    .filter((entry): entry is { subject: SubjectResult; phase: PhaseResult } => entry.phase !== undefined)
+    .map(({ subject, phase }) => [
+      subject.label,
+      rateText(phase.rate),
+      ...roles.map((role) => {
+        const measured = phase.cpu.roles.find((candidate) => candidate.role === role);
+        if (!measured) return serverUnknown(results, role) ? 'n/a' : '';
+        return phase.completed > 0 ? number(measured.cpuMs / phase.completed, 3) : '–';
+      }),
+      phase.completed > 0 ? number(phase.cpu.totalMsPerReturn, 3) : '–',
+      number(phase.cpu.roles.reduce((sum, role) => sum + role.cores, 0), 2),
+      phase.cpu.otherProcessesCores === null ? 'n/a' : number(phase.cpu.otherProcessesCores, 2),
+    ]);
+  push(
+    cpuRows.length > 0
+      ? markdownTable(['subject', 'rate', ...roles, 'total', 'cores busy', 'other processes (cores)'], cpuRows)
+      : '(no phase measured)\n',
+  );
+  push(
+    '"cores busy": the measured processes together; "other processes": the rest of the machine over the same time (/proc/stat), the load the benchmark competed with (it includes interrupt handling, some of it for the benchmark\'s own loopback traffic).',
+    '',
+  );
+
+  const withOutage = results.subjects.filter((subject) => subject.outage);
+  if (withOutage.length > 0) {
+    push('## Outage: Inventory killed and restarted under 50% load', '');
+    push(
+      'Inventory\'s process is killed (SIGKILL) and started again after the outage; load continues throughout. Backlog: returns sent and not yet done by all four teams, sampled every 250 ms. Recovery: from the restart until the backlog is back at or below the highest backlog seen before the kill.',
+      '',
+    );
+    push(
+      markdownTable(
+        ['subject', 'rate', 'down for', count('max backlog'), 'restart to ready', 'recovery', 'recovered under load', 'drain after load', count('lost'), count('duplicated')],
+        withOutage.map((subject) => {
+          const outage = subject.outage!;
+          return [
+            subject.label,
+            rateText(outage.rate),
+            seconds(outage.restartedAtMs - outage.killedAtMs),
+            outage.maxBacklog,
+            `${seconds(outage.restartReadyMs)}${outage.rebuiltFromEvents === null ? '' : ` (state rebuilt from ${outage.rebuiltFromEvents.toLocaleString('en-US')} events)`}`,
+            outage.recoveryMs === null ? 'not reached' : seconds(outage.recoveryMs),
+            outage.recoveredWhileLoaded ? 'yes' : 'no',
+            outage.phase.drain.drained ? seconds(outage.phase.drain.drainMs) : 'did not drain',
+            subject.verification?.lost ?? '–',
+            subject.verification?.duplicatedEffects ?? '–',
+          ];
+        }),
+      ),
+    );
+    push('Latency of each team for the returns sent while Inventory was down (ms):', '');
+    const teamRows = withOutage.flatMap((subject) => {
+      const teamLatency = subject.outage?.teamLatency;
+      if (!teamLatency) return [];
+      return TEAMS.map((team) => [subject.label, team, teamLatency.returns, ...latencyCells(teamLatency.perTeam[team]).slice(0, 5)]);
+    });
+    push(teamRows.length > 0 ? markdownTable(['subject', 'team', count('returns'), 'p50', 'p90', 'p99', 'p99.9', 'max'], teamRows) : '(not measured)\n');
+    for (const subject of withOutage) {
+      push(`- **${subject.label}**: ${subject.outage!.behaviour}${subject.outage!.teamLatency ? ` Team times from ${subject.outage!.teamLatency.source}.` : ''}${subject.outage!.error ? ` Error: ${subject.outage!.error}.` : ''}`);
+    }
+    push('');
+  }
+
+  push('## Correctness: lost returns and duplicated effects', '');
+  push(
+    markdownTable(
+      ['subject', 'checked by', count('sent'), count('complete in team state'), count('lost'), count('duplicated'), count('unreadable'), count('dead letters'), count('process restarts')],
+      results.subjects
+        .filter((subject) => subject.verification)
+        .map((subject) => {
+          const verification = subject.verification!;
+          return [
+            subject.label,
+            verification.method,
+            verification.sent,
+            verification.completeInTeamState,
+            verification.lost,
+            verification.duplicatedEffects,
+            verification.unreadableRecords,
+            verification.deadLetters ?? '–',
+            subject.childEvents.filter((event) => event.what === 'exited').length,
+          ];
+        }),
+    ),
+  );
+
+  push('## Ramp steps', '');
+  for (const subject of results.subjects.filter((candidate) => candidate.ramp)) {
+    push(`### ${subject.label}`, '');
+    push(
+      markdownTable(
+        ['rate', 'kind', count('offered'), count('completed in step+grace'), count('completed/s'), count('backlog growth'), 'p50', 'p99', 'max', 'lag p99 / max', 'drain', 'CPU ms/return', 'other load (cores)', 'sustainable'],
+        (subject.ramp?.steps ?? []).map((step) => [
+          rateText(step.rate),
+          step.kind,
+          step.phase.offered,
+          step.phase.completedWithinGrace,
+          Math.round(step.phase.completedRatePerSecond),
+          step.backlogGrowth,
+          number(step.phase.latency.p50),
+          number(step.phase.latency.p99),
+          number(step.phase.latency.max),
+          `${number(step.phase.lag.p99)} / ${number(step.phase.lag.max)}`,
+          step.phase.drain.drained ? seconds(step.phase.drain.drainMs) : 'no',
+          number(step.phase.cpu.totalMsPerReturn, 3),
+          step.phase.cpu.otherProcessesCores === null ? 'n/a' : number(step.phase.cpu.otherProcessesCores, 2),
+          step.sustainable ? 'yes' : `no: ${step.reasons.join('; ')}`,
+        ]),
+      ),
+    );
+  }
+
+  if (charts.length > 0) {
+    push('## Charts', '');
+    for (const chart of charts) push(`![${chart.title}](${chart.file})`, '');
+  }
+
+  push('## Notes', '');
+  for (const note of results.notes) push(`- ${note}`);
+  push('');
+  push('## Method', '');
+  push(
+    '- One driver process (this script) generates open-loop load: return i is intended at i / rate and its latency runs from that intended time, so a slow system cannot slow the generator down and hide its own latency. A phase whose generator fell behind (dispatch lag p99 > 5 ms or max > 50 ms) is marked invalid. A ramp step that was is run once more (full mode); if it lags again its latency stays invalid, but its throughput still counts when the generator sent at least 95% of the rate.',
+    `- Completion: ${results.subjects.map((subject) => `${subject.name}: ${subject.completionSignal}`).join('; ')}.`,
+    '- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) with a scope of their own, so their CPU time is read per process.',
+    `- Every subject gets the same returns in the same order. ${results.workload.note}`,
+    '- Ceilings: the Kafka ceiling runs the choreography message pattern (one request topic, four consumer groups in four processes, each appending one event per request to its own topic with acks=-1 and committing per batch, the driver tailing the four topics) with plain kafkajs and no domain logic; the Temporal ceiling runs an empty workflow calling four no-op activities on the same task-queue layout (four activity worker processes and one workflow worker process).',
+    '- Lost and duplicated: after the run, every team topic is read to its end and events are counted by eventId (choreography), and every team SQLite file is read and records are counted by returnId (orchestration).',
+    '',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function latencyCells(summary: LatencySummary): (number | string)[] {
+  return [number(summary.p50), number(summary.p90), number(summary.p99), number(summary.p999), number(summary.max), summary.count];
+}
+
+function phaseHealth(phase: PhaseResult): string[] {
+  return [
+    `${number(phase.lag.p99)} / ${number(phase.lag.max)}`,
+    phase.drain.drained ? seconds(phase.drain.drainMs) : 'did not drain',
+    phase.valid ? 'yes' : `no: ${phase.invalidReasons.join('; ')}`,
+  ];
+}
+
+function serverUnknown(results: BenchResults, role: string): boolean {
+  return results.machine.servers.some((server) => server.role === role && server.pid === null);
+}

@@ -1,0 +1,351 @@
+// `npm run bench`: both models and the bare platforms under them, on the same servers, returns and process layout:
+// highest sustainable rate, latency from the intended send, CPU per return of every process, and one team's outage.
+// Writes results.json, report.md and SVG charts to bench/results/latest/ (or --out).
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type Config, loadConfig } from '../config';
+import { ensureStack, type StackHandle } from '../stack/ensure';
+import { kafkaVersion } from '../stack/kafka-server';
+import { StackError } from '../stack/processes';
+import { TEMPORAL_CLI_VERSION } from '../stack/temporal-server';
+import { connectClient } from '../traditional/client';
+import { type BenchContext, DEFAULT_BENCH_TUNING } from './context';
+import { createProgress, type Progress } from './lib/progress';
+import { type BenchOptions, type Family, parseBenchOptions, USAGE, UsageError } from './options';
+import { IndexAllocator, type PhaseSettings, roundRate, runLatencyPhases, runLoadPhase, runOutage, runRamp } from './phases';
+import { writeReport } from './report/write-report';
+import type { BenchResults, MachineInfo, SubjectResult } from './results';
+import { findServerProcesses } from './server-pids';
+import { startChoreography } from './subjects/choreography';
+import { startOrchestration } from './subjects/orchestration';
+import type { Subject, SubjectGroup, SubjectName } from './subjects/subject';
+import { killEveryChildNow } from './team-processes';
+import { createWorkload } from './workload';
+import { evaluateTargets, fractionsOfCeilings, writeNotes } from './report/targets';
+
+const CEILING_OF: Partial<Record<SubjectName, SubjectName>> = {
+  choreography: 'kafka-ceiling',
+  'orchestration-parallel': 'temporal-ceiling-parallel',
+  'orchestration-sequential': 'temporal-ceiling-sequential',
+};
+
+const openGroups = new Set<SubjectGroup>();
+
+function say(line: string): void {
+  // Clears a progress bar being drawn on the same line.
+  process.stderr.write(`${process.stderr.isTTY ? '\r\u001b[K' : ''}[bench] ${line}\n`);
+}
+
+function runScope(): string {
+  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(2, 14);
+  return `bench-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    const parsed = parseBenchOptions(process.argv.slice(2));
+    if (parsed === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    options = parsed;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const startedAt = new Date();
+  const startedMs = performance.now();
+  const config: Config = { ...loadConfig(), scope: runScope() };
+  const logDir = path.join(config.dataDir, 'bench-logs', config.scope);
+  say(`run ${config.scope}: ${options.quick ? 'quick' : 'full'} mode, ${options.families.join(' and ')}; child logs in ${path.relative(process.cwd(), logDir) || logDir}`);
+
+  const stack: StackHandle = await ensureStack(
+    config,
+    { kafka: options.families.includes('choreography'), temporal: options.families.includes('orchestration') },
+    (line) => say(`[stack] ${line}`),
+  );
+  const servers = findServerProcesses(config);
+  for (const server of servers) say(`${server.role}: ${server.pid === null ? 'pid unknown, its CPU is reported as n/a' : `pid ${server.pid} (${server.source})`}`);
+  const machine = await describeMachine(config, servers, options);
+
+  const workload = createWorkload(options.seed);
+  const childNodeOptions = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const context: BenchContext = { config, workload, servers, logDir, tuning: DEFAULT_BENCH_TUNING, childNodeOptions, log: say };
+  const progress = createProgress();
+  const settings: PhaseSettings = { progress, retryWhenGeneratorLags: !options.quick, drainTimeoutMs: options.drainTimeoutMs, log: say };
+  const subjects: SubjectResult[] = [];
+  let complete = true;
+
+  const measure = async (start: () => Promise<SubjectGroup>, family: Family, asCeiling: boolean) => {
+    const what = `${family}${asCeiling ? ' ceiling' : ''}`;
+    let group: SubjectGroup;
+    try {
+      progress.phase(`${what}: starting the team processes`, 0);
+      group = await start();
+    } catch (error) {
+      complete = false;
+      say(`could not start ${what}: ${(error as Error).message}`);
+      return;
+    }
+    openGroups.add(group);
+    const indexes = new IndexAllocator();
+    try {
+      for (const subject of group.subjects) {
+        subjects.push(await measureSubject(subject, family, indexes, options, settings, progress));
+        if (subjects[subjects.length - 1].error) complete = false;
+      }
+    } finally {
+      progress.phase(`${what}: stopping the team processes`, 0);
+      openGroups.delete(group);
+      await group.close();
+    }
+  };
+
+  for (const family of options.families) {
+    if (family === 'choreography') {
+      if (options.ceilings) await measure(() => startChoreography(context, 'ceiling', options.keepData), family, true);
+      await measure(() => startChoreography(context, 'model', options.keepData), family, false);
+    } else {
+      if (options.ceilings) await measure(() => startOrchestration(context, 'ceiling', options.variants), family, true);
+      await measure(() => startOrchestration(context, 'model', options.variants), family, false);
+    }
+  }
+  progress.done();
+  if (!options.keepData) rmSync(path.join(config.dataDir, config.scope), { recursive: true, force: true });
+
+  const withFractions = fractionsOfCeilings(subjects, CEILING_OF);
+  const targets = evaluateTargets(withFractions, options);
+  const finishedAt = new Date();
+  const results: BenchResults = {
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: Math.round(performance.now() - startedMs),
+    complete,
+    command: `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    mode: options.quick ? 'quick' : 'full',
+    seed: options.seed,
+    workload: {
+      poolSize: workload.poolSize,
+      models: workload.models,
+      repeatedOrderShare: 0,
+      note:
+        'Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first.',
+    },
+    machine,
+    config: {
+      kafkaBrokers: config.kafkaBrokers,
+      kafkaPartitions: config.kafkaPartitions,
+      temporalAddress: config.temporalAddress,
+      temporalNamespace: config.temporalNamespace,
+      scope: config.scope,
+    },
+    options: {
+      families: options.families,
+      variants: options.variants,
+      ceilings: options.ceilings,
+      durationMs: options.durationMs,
+      warmUpMs: options.warmUpMs,
+      rates: options.rates,
+      ramps: options.ramps,
+      bisections: options.bisections,
+      latencyShares: options.latencyShares,
+      outage: options.outage,
+      drainTimeoutMs: options.drainTimeoutMs,
+    },
+    tuning: tuningDescription(),
+    subjects: withFractions,
+    targets,
+    notes: writeNotes(withFractions, targets, machine),
+  };
+  const written = writeReport(results, options.out);
+  await stack.stopStarted((line) => say(`[stack] ${line}`));
+
+  if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else process.stdout.write(summaryOf(results, written));
+  return complete ? 0 : 1;
+}
+
+async function measureSubject(
+  subject: Subject,
+  family: Family,
+  indexes: IndexAllocator,
+  options: BenchOptions,
+  settings: PhaseSettings,
+  progress: Progress,
+): Promise<SubjectResult> {
+  const plan = options.ramps[family];
+  const base = {
+    name: subject.name,
+    kind: subject.kind,
+    label: subject.label,
+    completionSignal: subject.completionSignal,
+    ceilingName: CEILING_OF[subject.name] ?? null,
+    processes: subject.runningChildren().map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
+  };
+  let result: SubjectResult = {
+    ...base,
+    warmUp: null,
+    ramp: null,
+    loadBasis: null,
+    latency: [],
+    outage: null,
+    verification: null,
+    childEvents: [],
+    fractionOfCeiling: null,
+  };
+  try {
+    say(`${subject.label}: warming up`);
+    const warmUpRate = options.rates ? Math.min(...options.rates) : plan.rates?.[0] ?? plan.startRate;
+    const warmUp = await runLoadPhase(subject, indexes, { name: 'warm-up', kind: 'warm-up', rate: warmUpRate, durationMs: options.warmUpMs }, settings);
+    result = { ...result, warmUp: warmUp.phase };
+    const ramp = await runRamp(subject, indexes, plan, options.rates, options.durationMs, options.bisections, settings);
+    result = { ...result, ramp };
+    say(
+      `${subject.label}: max sustainable ${ramp.maxSustainableRate === null ? 'none' : `${ramp.maxIsLowerBound ? '≥ ' : ''}${ramp.maxSustainableRate}/s`} (${ramp.stoppedBecause})`,
+    );
+    // With no sustainable step, the lowest rate tried stands in for the maximum, so the latency and outage phases
+    // (and the check that an outage loses nothing) still run; the report says so.
+    const lowest = ramp.steps.length > 0 ? Math.min(...ramp.steps.map((step) => step.rate)) : null;
+    const max = ramp.maxSustainableRate ?? lowest;
+    if (subject.kind === 'implementation' && max !== null) {
+      result = {
+        ...result,
+        loadBasis: {
+          rate: max,
+          source: ramp.maxSustainableRate !== null ? 'max sustainable rate' : 'lowest rate tried (no rate was sustainable)',
+        },
+      };
+      const latency = await runLatencyPhases(subject, indexes, max, options.latencyShares, options.durationMs, settings);
+      result = { ...result, latency };
+      if (options.outage) {
+        const outage = await runOutage(subject, indexes, { team: 'inventory', rate: roundRate(max * 0.5), ...options.outage }, settings);
+        result = { ...result, outage };
+        say(
+          `${subject.label}: outage of inventory: max backlog ${outage.maxBacklog}, recovery ${outage.recoveryMs === null ? 'not reached' : `${(outage.recoveryMs / 1000).toFixed(1)} s`}`,
+        );
+      }
+    }
+  } catch (error) {
+    say(`${subject.label} failed: ${(error as Error).stack ?? error}`);
+    result = { ...result, error: (error as Error).message };
+  }
+  progress.phase(`${subject.name} verifying team state`, 0);
+  try {
+    result = { ...result, verification: await subject.verify() };
+  } catch (error) {
+    result = { ...result, error: `${result.error ? `${result.error}; ` : ''}verification failed: ${(error as Error).message}` };
+  }
+  result = {
+    ...result,
+    processes: subject.runningChildren().map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
+    childEvents: subject.childEvents().map(({ role, pid, what, detail }) => ({ role, pid, what, detail })),
+  };
+  return result;
+}
+
+async function describeMachine(config: Config, servers: MachineInfo['servers'], options: BenchOptions): Promise<MachineInfo> {
+  let serverVersion = 'unknown';
+  if (options.families.includes('orchestration')) {
+    try {
+      const client = await connectClient(config);
+      try {
+        serverVersion = (await client.connection.workflowService.getSystemInfo({})).serverVersion || 'unknown';
+      } finally {
+        await client.connection.close();
+      }
+    } catch {
+      // Reported as unknown.
+    }
+  }
+  const kafkaServer = servers.find((server) => server.role === 'kafka-server');
+  const temporalServer = servers.find((server) => server.role === 'temporal-server');
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.version,
+    kafka:
+      kafkaServer?.source === 'stack pid file'
+        ? { version: kafkaVersion(), source: 'the local stack (stack/kafka/pom.xml)' }
+        : { version: 'unknown', source: 'a broker the local stack did not start' },
+    temporal: { serverVersion, cli: temporalServer?.source === 'stack pid file' ? `temporal CLI ${TEMPORAL_CLI_VERSION} (the local stack)` : 'unknown' },
+    servers: servers.map(({ role, pid, source }) => ({ role, pid, source })),
+    loadAverageAtStart: os.loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+function tuningDescription(): Record<string, unknown> {
+  return {
+    driverPublishBatchMax: DEFAULT_BENCH_TUNING.publishBatchMax,
+    driverPublish: 'every request due in one event-loop turn is sent as one produce request (acks=-1)',
+    eventSourcedConsumers: 'event-sourced/event-log.ts DEFAULT_CONSUMER_TUNING (run-team.ts passes none)',
+    temporalWorkers: 'Temporal SDK defaults (traditional/worker.ts passes no concurrency options)',
+    temporalServer: 'dev server with raised per-namespace rate limits (stack/temporal-server.ts)',
+  };
+}
+
+function summaryOf(results: BenchResults, written: { dir: string; files: readonly string[] }): string {
+  const lines = ['', `Benchmark ${results.config.scope} (${results.mode}), ${(results.durationMs / 1000).toFixed(0)} s`];
+  for (const subject of results.subjects) {
+    const ramp = subject.ramp;
+    const max = ramp?.maxSustainableRate;
+    const at50 = subject.latency.find((entry) => entry.share === 0.5)?.phase.latency;
+    lines.push(
+      `  ${subject.label.padEnd(62)} max ${max === null || max === undefined ? 'n/a' : `${ramp?.maxIsLowerBound ? '≥' : ''}${max}/s`}` +
+        (at50 ? `, p99 at 50% ${at50.p99.toFixed(1)} ms` : '') +
+        (subject.fractionOfCeiling !== null ? `, ${(subject.fractionOfCeiling * 100).toFixed(0)}% of ceiling` : '') +
+        (subject.verification ? `, lost ${subject.verification.lost}, duplicated ${subject.verification.duplicatedEffects}` : '') +
+        (subject.error ? `  FAILED: ${subject.error}` : ''),
+    );
+  }
+  lines.push('', 'Targets:');
+  for (const target of results.targets) lines.push(`  ${target.subject} ${target.what}: ${target.verdict}`);
+  lines.push('', `Results in ${written.dir}: ${written.files.join(', ')}`, '');
+  return `${lines.join('\n')}\n`;
+}
+
+let shuttingDown = false;
+async function shutDown(signal: NodeJS.Signals): Promise<void> {
+  if (shuttingDown) {
+    // A second Ctrl-C: no more waiting.
+    killEveryChildNow();
+    process.exit(130);
+  }
+  shuttingDown = true;
+  say(`${signal}: stopping the team processes`);
+  const closing = Promise.allSettled([...openGroups].map((group) => group.close()));
+  const timeout = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+  await Promise.race([closing, timeout]);
+  killEveryChildNow();
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+process.on('SIGINT', (signal) => void shutDown(signal));
+process.on('SIGTERM', (signal) => void shutDown(signal));
+// Whatever ends this process, no team process outlives it.
+process.on('exit', killEveryChildNow);
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Lingering handles (a kafkajs reconnect timer) must not keep a finished run alive.
+    setTimeout(() => process.exit(code), 2_000).unref();
+  },
+  (error: unknown) => {
+    killEveryChildNow();
+    process.stderr.write(`${error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}\n`);
+    process.exit(1);
+  },
+);
