@@ -230,8 +230,12 @@ async function refusalOf(
   }
 }
 
+// One line, no control characters (a NUL from hostile bytes would make the report a binary file).
 function shorten(text: string, length = 160): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text
+    .replace(/\s+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '·')
+    .trim();
   return line.length > length ? `${line.slice(0, length - 1)}…` : line;
 }
 
@@ -835,7 +839,7 @@ async function eventSourcedPart(
     const firstKept = isDeepStrictEqual(status.outcome(first.returnId), outcomeOnItsOwn(first));
     rows.push(
       row(
-        'request topic',
+        publisherEntry,
         'same-return-different-content',
         'a return published again, same returnId and eventId, other contents',
         'ignored',

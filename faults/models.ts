@@ -163,7 +163,9 @@ export async function startEventSourcedModel(options: ModelOptions): Promise<Eve
   const config: Config = { ...options.base, scope: faultScope(options.label) };
   const log = options.log ?? (() => undefined);
   // Here only User Support's publisher and the live return-status projection: no team runs in this process.
-  const deployment = await startEventSourcedDeployment(config, { teams: [], restartCrashedTeamsAfterMs: 1_000 });
+  const deployment = await retryingTransient(() =>
+    startEventSourcedDeployment(config, { teams: [], restartCrashedTeamsAfterMs: 1_000 }),
+  );
   const answers = new AnswerTracker();
   const watched = new Set<string>();
   const processes = new Map<ProcessRole, TeamProcess>(
@@ -211,11 +213,35 @@ export async function startEventSourcedModel(options: ModelOptions): Promise<Eve
   return model;
 }
 
+// Creating topics while the broker creates others can fail for a moment ("This server does not host this
+// topic-partition"): an error the broker marks retriable is tried again, a few times, as any caller would.
+async function retryingTransient<T>(attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || tried >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * tried));
+    }
+  }
+}
+
+// A process that dies before it is ready is given the same second chance a supervisor would give it.
+async function startWithRetries(child: TeamProcess, attempts = 3): Promise<void> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await child.start();
+    } catch (error) {
+      if (tried >= attempts) throw error;
+    }
+  }
+}
+
 // Starts every process of the model at once and puts them under supervision; closes the model if one fails.
 async function startProcesses(model: ModelUnderTest, options: ModelOptions): Promise<void> {
   try {
     options.beforeStart?.(model);
-    await Promise.all([...model.processes.values()].map((child) => child.start()));
+    await Promise.all([...model.processes.values()].map((child) => startWithRetries(child)));
   } catch (error) {
     await model.close();
     throw error;

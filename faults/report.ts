@@ -40,7 +40,7 @@ function modelLabel(result: ScenarioResult): string {
 
 function identityLabel(result: ScenarioResult, identity: Identity | undefined): string {
   if (!identity || identity.compared === 0) return 'n/a';
-  const tail = result.expectation === 'duplicates' ? ' (not expected)' : '';
+  const tail = result.expectation === 'duplicates' ? ', idempotency off' : '';
   return identity.differing === 0
     ? `yes (${identity.compared})`
     : `NO: ${identity.differing} of ${identity.compared} differ${tail}`;
@@ -168,6 +168,7 @@ export function renderMarkdown(run: SuiteRun): string {
     }
     if (identity && identity.differences.length > 0)
       lines.push(`- Differences: ${identity.differences.slice(0, 5).join('; ')}`);
+    if (result.notes.length > 0) lines.push(`- Notes: ${result.notes.join('; ')}.`);
     if (result.problems.length > 0) {
       const label = result.expectation === 'duplicates' && result.passed ? 'Notes' : 'Problems';
       lines.push(`- ${label}:`, ...result.problems.slice(0, 10).map((problem) => `  - ${problem.split('\n')[0]}`));

@@ -104,6 +104,7 @@ async function main(): Promise<number> {
         `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
     );
     for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);
+    for (const note of result.notes) say(`    note: ${note}`);
   }
 
   const run: SuiteRun = {

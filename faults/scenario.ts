@@ -64,6 +64,8 @@ export interface ScenarioResult {
   readonly details: Readonly<Record<string, unknown>>;
   // Why the scenario failed, if it did: the checker's first problems and any check of the scenario's own.
   readonly problems: readonly string[];
+  // What a reader should know that does not fail the scenario, e.g. a kill that found nothing in the victim's hands.
+  readonly notes: readonly string[];
   readonly passed: boolean;
   readonly durationMs: number;
   // Each completed return's outcome, for the comparison between the models.
@@ -93,6 +95,7 @@ export interface Verdict {
   readonly details?: Readonly<Record<string, unknown>>;
   // Checks of the scenario's own, beyond the checker's: each a problem when it failed.
   readonly ownProblems?: readonly string[];
+  readonly notes?: readonly string[];
 }
 
 // Judges a scenario from the checker's figures and the scenario's own checks.
@@ -138,6 +141,7 @@ export function judge(
       ...verdict.details,
     },
     problems,
+    notes: verdict.notes ?? [],
     passed,
     durationMs: performance.now() - startedAt,
     outcomes: check.outcomes,
@@ -165,6 +169,7 @@ export function skippedResult(scenario: Scenario, reason: string): ScenarioResul
     recovery: '',
     details: {},
     problems: [],
+    notes: [],
     passed: false,
     durationMs: 0,
     outcomes: new Map(),
@@ -194,7 +199,6 @@ export function formatSeconds(ms: number): string {
 }
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 
 // An error's message with its cause's, on one line: "Failed to start Workflow" says little without why.
 export function describeError(error: unknown): string {

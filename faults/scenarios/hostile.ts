@@ -39,6 +39,8 @@ export const hostileInput: Scenario = {
         gaps: report.gaps,
       },
       problems: report.problems,
+      notes:
+        report.gaps.length > 0 ? [`${report.gaps.length} inputs accepted silently without effect (see the gaps)`] : [],
       passed: report.passed,
       durationMs: report.durationMs,
       outcomes: new Map(),

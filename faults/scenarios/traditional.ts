@@ -83,8 +83,8 @@ async function activitiesInHand(
   team: Team,
   held: readonly string[],
 ): Promise<Record<string, number>> {
-  const deadline = performance.now() + 3_000;
-  const candidates = held.slice(0, 16);
+  const deadline = performance.now() + 5_000;
+  const candidates = held.slice(0, 32);
   for (;;) {
     const states = await Promise.all(
       candidates.map(async (returnId) => {
@@ -150,10 +150,19 @@ function killsScenario(role: 'teams' | 'user-support'): Scenario {
         const driven = await drive.done;
         const ownProblems = await workflowsSettle(model, 60_000);
         const check = checker.check(await model.effects());
-        const retried = teams ? await retriedActivities(model, kills) : null;
-        if (kills.every((kill) => kill.inFlight === 0)) ownProblems.push('no kill found a return in flight');
-        if (retried === 0)
-          ownProblems.push('no activity of a killed worker was retried: no kill hit an activity in flight');
+        const notes: string[] = [];
+        if (kills.every((kill) => kill.inFlight === 0)) notes.push('no kill found a return in flight');
+        let faults = `${kills.length} SIGKILLs (${describeKills(kills)})`;
+        const details: Record<string, unknown> = { kills, unexpectedExits: unexpectedExits(model) };
+        if (teams) {
+          // Evidence the kills landed mid-activity: Temporal had handed activities to the victim, and retried them.
+          const inHand = kills.reduce((sum, kill) => sum + (kill.evidence.activitiesStartedAtKill ?? 0), 0);
+          const retried = await retriedActivities(model, kills);
+          faults += `; ${inHand} activities in the victims' hands, ${retried} returns with an activity retried`;
+          details.heldReturnsWithRetriedActivity = retried;
+          if (retried === 0)
+            notes.push('no activity of a killed worker was retried: no kill hit an activity in flight');
+        }
         return judge(
           {
             id: this.id,
@@ -161,14 +170,11 @@ function killsScenario(role: 'teams' | 'user-support'): Scenario {
             model: this.model,
             variant: 'parallel',
             returns: requests.length,
-            faults: `${kills.length} SIGKILLs (${describeKills(kills)})`,
+            faults,
             recovery: describeKillRecovery(kills),
-            details: {
-              kills,
-              ...(retried === null ? {} : { heldReturnsWithRetriedActivity: retried }),
-              unexpectedExits: unexpectedExits(model),
-            },
+            details,
             ownProblems,
+            notes,
           },
           check,
           driven,

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../config';
 import type { ScenarioContext, ScenarioResult, Sizes } from '../../../faults/scenario';
 
 // A few hundred returns and outages of a few seconds: the whole fault suite stays within minutes on 2 cores.
-export const TEST_SIZES: Sizes = { returns: 200, fewerReturns: 100, kills: 3, outageMs: 3_000, concurrency: 16 };
+export const TEST_SIZES: Sizes = { returns: 150, fewerReturns: 80, kills: 3, outageMs: 3_000, concurrency: 16 };
 
 export interface TestContext extends ScenarioContext {
   // The last lines the processes, servers and scenario printed.
