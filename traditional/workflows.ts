@@ -1,7 +1,10 @@
 // User Support's side of the traditional model: the workflow calls each team's endpoint itself, and so is the one
 // place that knows which teams take part and in what order. Two variants: the seed's order, and all at once.
 import { type ActivityOptions, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import { assembleOutcome, type RefundRequest, type ReturnOutcome, type TeamRecords } from '../domain';
+// Only the modules the workflow uses: the bundle the worker runs in its sandbox then leaves out the request schema
+// (zod), which is validated at the edge, before a workflow starts.
+import { assembleOutcome, type ReturnOutcome, type TeamRecords } from '../domain/outcome';
+import type { RefundRequest } from '../domain/refund-request';
 // Types only: workflows run in a deterministic sandbox, and activities (SQLite, clocks) run in the teams' workers.
 import type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities } from './activities';
 import type { TeamTaskQueues } from './task-queues';
