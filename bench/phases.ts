@@ -269,6 +269,9 @@ export async function runRamp(
     return step.kind === 'bisection' ? { ...converted, phase: { ...converted.phase, kind: 'bisection' as const } } : converted;
   });
   let { maxSustainableRate, firstUnsustainableRate, stoppedBecause } = result;
+  if (result.steps.some((step) => step.kind === 'bisection') && maxSustainableRate !== null && firstUnsustainableRate !== null) {
+    stoppedBecause += `; bisecting, ${formatRate(maxSustainableRate)}/s held and ${formatRate(firstUnsustainableRate)}/s did not`;
+  }
   // The first rate was already too much (a slow or busy machine): go down the same series until a rate holds,
   // then bisect, so the maximum is still found rather than reported as none.
   if (maxSustainableRate === null && firstUnsustainableRate !== null && !plan.rates) {

@@ -111,6 +111,8 @@ export class ProcessGroup {
       ready = resolve;
       failed = reject;
     });
+    // An exit after the ready timeout has been reported already: it must not surface as an unhandled rejection.
+    readiness.catch(() => undefined);
     let isReady = false;
     let note: string | null = null;
     let onNote: () => void = () => undefined;

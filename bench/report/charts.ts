@@ -61,7 +61,7 @@ export function outageChart(subjects: readonly SubjectResult[]): string {
     height: 460,
     series: withOutage.map((subject) => ({
       name: `${subject.label} at ${subject.outage?.rate}/s`,
-      points: (subject.outage?.timeline ?? []).map((sample) => [sample.tMs / 1000, sample.backlog / (subject.outage?.rate ?? 1)] as const),
+      points: thin((subject.outage?.timeline ?? []).map((sample) => [sample.tMs / 1000, sample.backlog / (subject.outage?.rate ?? 1)] as const)),
     })),
   });
 }
@@ -77,15 +77,29 @@ export function outageDetailChart(subject: SubjectResult): string {
     width: 900,
     height: 460,
     series: [
-      { name: 'not yet done by all four teams', points: timeline.map((sample) => [sample.tMs / 1000, sample.backlog] as const) },
+      { name: 'not yet done by all four teams', points: thin(timeline.map((sample) => [sample.tMs / 1000, sample.backlog] as const)) },
       ...(perTeam
         ? TEAMS.map((team) => ({
             name: `waiting for ${team}`,
-            points: timeline.filter((sample) => sample.perTeam).map((sample) => [sample.tMs / 1000, sample.perTeam?.[team] ?? 0] as const),
+            points: thin(timeline.filter((sample) => sample.perTeam).map((sample) => [sample.tMs / 1000, sample.perTeam?.[team] ?? 0] as const)),
           }))
         : []),
     ],
   });
+}
+
+// At most this many points per line: the highest of each run of samples, so no peak is lost.
+const MAX_POINTS = 160;
+
+function thin(points: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  if (points.length <= MAX_POINTS) return [...points];
+  const stride = Math.ceil(points.length / MAX_POINTS);
+  const kept: (readonly [number, number])[] = [];
+  for (let start = 0; start < points.length; start += stride) {
+    const run = points.slice(start, start + stride);
+    kept.push(run.reduce((best, point) => (point[1] > best[1] ? point : best)));
+  }
+  return kept;
 }
 
 function outageWindow(subject: SubjectResult | undefined): string {
@@ -117,6 +131,26 @@ export function cpuChart(subjects: readonly SubjectResult[]): string {
         if (roles.length === 0 || !phase || phase.completed === 0) return Number.NaN;
         return roles.reduce((sum, role) => sum + role.cpuMs, 0) / phase.completed;
       }),
+    })),
+  });
+}
+
+// CPU per return falls as the rate rises (fixed costs spread over larger batches), so subjects are compared at equal
+// rates: every ramp step and latency phase of every subject.
+export function cpuByRateChart(subjects: readonly SubjectResult[]): string {
+  return lineChart({
+    title: 'CPU time per return against offered rate (all measured processes)',
+    xLabel: 'offered rate (returns/s, log scale)',
+    yLabel: 'CPU ms per return (log scale)',
+    logX: true,
+    logY: true,
+    width: 900,
+    height: 460,
+    series: subjects.map((subject) => ({
+      name: subject.label,
+      points: measuredPhases(subject)
+        .filter((phase) => phase.completed > 0)
+        .map((phase) => [phase.rate, phase.cpu.totalMsPerReturn] as const),
     })),
   });
 }

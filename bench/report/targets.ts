@@ -1,6 +1,6 @@
 // The targets each model is held to, how each was met or missed, and notes on where the time goes, all computed
 // from the figures of the run.
-import type { BenchOptions } from '../options';
+import { formatRate } from './format';
 import type { MachineInfo, PhaseResult, SubjectResult, TargetResult } from '../results';
 import type { SubjectName } from '../subjects/subject';
 
@@ -31,7 +31,7 @@ export function fractionsOfCeilings(
   });
 }
 
-const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
+const rate = formatRate;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
 
@@ -39,7 +39,7 @@ export function latencyPhaseAt(subject: SubjectResult, share: number): PhaseResu
   return subject.latency.find((entry) => Math.abs(entry.share - share) < 1e-9)?.phase;
 }
 
-export function evaluateTargets(subjects: readonly SubjectResult[], options: BenchOptions): TargetResult[] {
+export function evaluateTargets(subjects: readonly SubjectResult[], options: { readonly quick: boolean }): TargetResult[] {
   const results: TargetResult[] = [];
   for (const target of TARGETS) {
     const subject = subjects.find((candidate) => candidate.name === target.subject);
@@ -194,7 +194,35 @@ export function representativePhase(subject: SubjectResult): PhaseResult | undef
 
 // The first step that did not hold: what was saturated there.
 function saturatedStep(subject: SubjectResult): PhaseResult | undefined {
-  return subject.ramp?.steps.find((step) => step.measurable && !step.sustainable)?.phase;
+  const ramp = subject.ramp;
+  if (!ramp || ramp.firstUnsustainableRate === null) return undefined;
+  return ramp.steps.find((step) => step.rate === ramp.firstUnsustainableRate && step.measurable && !step.sustainable)?.phase;
+}
+
+// What held the rate down: the machine's cores (the measured processes and everything else on it), or a wait.
+function saturation(phase: PhaseResult, cpus: number): string {
+  const ours = phase.cpu.roles.reduce((sum, role) => sum + role.cores, 0);
+  const machineBusy = phase.cpu.machineBusyCores ?? ours;
+  const others = phase.cpu.otherProcessesCores;
+  const split = others !== null && others >= 0.1 ? ` (${ours.toFixed(2)} by the measured processes, ${others.toFixed(2)} by other processes)` : '';
+  return machineBusy >= cpus * 0.85
+    ? `the machine kept ${machineBusy.toFixed(2)} of ${cpus} cores busy${split}: it was CPU-bound`
+    : `the machine kept ${machineBusy.toFixed(2)} of ${cpus} cores busy${split}: not CPU-bound, so the limit is a wait (round trips, batching, concurrency limits)`;
+}
+
+// The model against its ceiling at the highest rate both held: what the model's own work adds per return.
+function sameRateComparison(subject: SubjectResult, ceiling: SubjectResult): string | null {
+  const held = (candidate: SubjectResult) =>
+    new Map((candidate.ramp?.steps ?? []).filter((step) => step.sustainable && step.phase.completed > 0).map((step) => [step.rate, step.phase]));
+  const mine = held(subject);
+  const theirs = held(ceiling);
+  const shared = [...mine.keys()].filter((candidate) => theirs.has(candidate));
+  if (shared.length === 0) return null;
+  const at = Math.max(...shared);
+  const model = mine.get(at) as PhaseResult;
+  const bare = theirs.get(at) as PhaseResult;
+  const teams = (phase: PhaseResult) => phase.cpu.roles.filter((role) => !['driver', 'kafka-server', 'temporal-server'].includes(role.role)).reduce((sum, role) => sum + role.cpuMs, 0) / phase.completed;
+  return `At ${rate(at)}, the highest rate both held, it cost ${model.cpu.totalMsPerReturn.toFixed(2)} CPU ms per return against ${bare.cpu.totalMsPerReturn.toFixed(2)} for ${ceiling.label} (team processes ${teams(model).toFixed(2)} against ${teams(bare).toFixed(2)} ms), and its p99 was ${ms(model.latency.p99)} against ${ms(bare.latency.p99)}.`;
 }
 
 export function writeNotes(subjects: readonly SubjectResult[], targets: readonly TargetResult[], machine: MachineInfo): string[] {
@@ -225,12 +253,13 @@ export function writeNotes(subjects: readonly SubjectResult[], targets: readonly
       .join(', ');
     const perReturn = phase.cpu.totalMsPerReturn;
     const bound = perReturn > 0 ? (machine.cpus * 1000) / perReturn : 0;
-    let line = `${subject.label}: ${perReturn.toFixed(2)} CPU ms per return over all measured processes at ${rate(phase.rate)} (largest: ${top}); at that cost ${machine.cpus} cores could serve at most about ${rate(bound)}.`;
+    const idle = phase.rate < 10 ? ' (at so low a rate, the idle polling of workers and servers is a large part of it)' : '';
+    let line = `${subject.label}: ${perReturn.toFixed(2)} CPU ms per return over all measured processes at ${rate(phase.rate)}${idle} (largest: ${top}); at that cost ${machine.cpus} cores could serve at most about ${rate(bound)}.`;
     const saturated = saturatedStep(subject);
-    if (saturated) {
-      const busy = saturated.cpu.roles.reduce((sum, role) => sum + role.cores, 0);
-      line += ` At ${rate(saturated.rate)}, the first rate that did not hold, the processes kept ${busy.toFixed(2)} of ${machine.cpus} cores busy${busy >= machine.cpus * 0.85 ? ': the machine was CPU-bound' : ': not CPU-bound, so the limit is a wait (round trips, batching, concurrency limits)'}.`;
-    }
+    if (saturated) line += ` At ${rate(saturated.rate)}, the lowest rate that did not hold, ${saturation(saturated, machine.cpus)}.`;
+    const ceiling = subjects.find((candidate) => candidate.name === subject.ceilingName);
+    const compared = ceiling ? sameRateComparison(subject, ceiling) : null;
+    if (compared) line += ` ${compared}`;
     notes.push(line);
   }
   for (const target of targets) {
@@ -266,7 +295,7 @@ function gapAdvice(subject: SubjectResult, what: string): string {
     const busy = (measured: PhaseResult | undefined) => measured?.cpu.roles.reduce((sum, role) => sum + role.cores, 0) ?? 0;
     const flat = low && high && busy(high) > 0 && busy(low) >= 0.7 * busy(high);
     const cpuShape = flat
-      ? `The Kafka side used ${busy(low).toFixed(2)} cores at 25% of the maximum and ${busy(high).toFixed(2)} at 80%: its CPU use hardly depends on the rate. Every fetch that finds a record returns at once (minBytes 1), and each costs the team a fetch, an append and a commit round trip, so at moderate rates the batches hold one or two records and the consumers take whatever CPU there is; batches grow only once the cores are saturated. Latency at moderate load is then mostly waiting for a core. `
+      ? `The measured processes used ${busy(low).toFixed(2)} cores at 25% of the maximum and ${busy(high).toFixed(2)} at 80%: their CPU use hardly depends on the rate. Every fetch that finds a record returns at once (minBytes 1), and each costs the team a fetch, an append and a commit round trip, so at moderate rates the batches hold one or two records and the consumers take whatever CPU there is; batches grow only once the cores are saturated. Latency at moderate load is then mostly waiting for a core. `
       : '';
     const advice =
       'What would close the gap: fetch batching in the event log (consumer minBytes with a maxWaitTimeMs of a few ms, so a fetch carries a batch instead of a record; ConsumerTuning has no minBytes yet, and run-team.ts passes no tuning at all), fewer partitions per team (the model runs one instance per team, so partitions add requests and no parallelism), validating a request once at the edge rather than again in every subscriber, and a client that batches natively (librdkafka through @confluentinc/kafka-javascript, which event-log.ts was written to allow).';
@@ -275,12 +304,12 @@ function gapAdvice(subject: SubjectResult, what: string): string {
   if (subject.name.startsWith('orchestration')) {
     const server =
       heaviest === 'temporal-server'
-        ? 'The Temporal server is the bottleneck: each return costs it a workflow start, four activity schedules and completions and the workflow tasks that resume the workflow, each persisted by the dev server in its SQLite file (a pure-Go SQLite). '
+        ? 'The Temporal server is the bottleneck: each return costs it a workflow start, four activity schedules and completions and the workflow tasks that resume the workflow, each a transaction in the dev server\'s SQLite store (a pure-Go SQLite). The Temporal ceiling, an empty workflow with four no-op activities, costs nearly as much per return, so the gap is what the platform costs on this machine, not the domain code. '
         : heaviest === 'user-support'
-          ? 'The workflow worker is the bottleneck: every workflow task runs in the workflow sandbox, and the workflow imports the domain through its index, which builds the zod request schemas in the sandbox too. '
+          ? 'The workflow worker is the bottleneck: every workflow task is replayed or resumed in the workflow sandbox. '
           : '';
     const advice =
-      'What would close the gap: a Temporal server on a production database (PostgreSQL or Cassandra, several history shards) instead of the dev server, or at least the dev server in memory; worker options in traditional/worker.ts the benchmark could set (maxConcurrentWorkflowTaskExecutions, maxConcurrentActivityTaskExecutions, maxCachedWorkflows, poller counts); and importing only domain/outcome in the workflow so the sandbox does not build schemas it never uses.';
+      'What would close the gap: more cores, or the Temporal server on machines of its own with a production database (PostgreSQL or Cassandra, several history shards) instead of the dev server sharing 2 cores with the teams. Worker concurrency options (maxConcurrentWorkflowTaskExecutions, maxCachedWorkflows, poller counts) do not lift a limit that is the machine\'s cores.';
     return `${where}${server}${advice}`;
   }
   return where;

@@ -5,7 +5,8 @@ import { TEAMS } from '../../domain';
 import type { LatencySummary } from '../lib/latency-histogram';
 import { type Column, markdownTable } from '../lib/markdown-table';
 import type { BenchResults, PhaseResult, SubjectResult } from '../results';
-import { cpuChart, latencyChart, outageChart, outageDetailChart, throughputChart } from './charts';
+import { cpuByRateChart, cpuChart, latencyChart, outageChart, outageDetailChart, throughputChart } from './charts';
+import { formatRate } from './format';
 import { representativePhase } from './targets';
 
 export interface WrittenReport {
@@ -38,7 +39,10 @@ export function writeReport(results: BenchResults, dir: string): WrittenReport {
       addChart(`outage-backlog-${subject.name}.svg`, `Backlog of ${subject.label} during the outage`, outageDetailChart(subject));
     }
   }
-  if (results.subjects.some((subject) => representativePhase(subject))) addChart('cpu-per-return.svg', 'CPU per return', cpuChart(results.subjects));
+  if (results.subjects.some((subject) => representativePhase(subject))) {
+    addChart('cpu-per-return.svg', 'CPU per return by process', cpuChart(results.subjects));
+    addChart('cpu-per-return-by-rate.svg', 'CPU per return against rate', cpuByRateChart(results.subjects));
+  }
   files.set('report.md', markdownReport(results, charts));
   for (const [file, content] of files) writeFileSync(path.join(dir, file), content);
   return { dir, files: [...files.keys()] };
@@ -53,7 +57,7 @@ const COUNT: Column = {
   format: (value) => (typeof value === 'number' ? Math.round(value).toLocaleString('en-US') : String(value ?? '')),
 };
 const count = (header: string): Column => ({ ...COUNT, header });
-const rateText = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${Math.round(value).toLocaleString('en-US')}/s`);
+const rateText = (value: number | null | undefined) => (value === null || value === undefined ? '–' : formatRate(value));
 
 function verdictMark(met: boolean | null): string {
   return met === true ? 'met' : met === false ? 'MISSED' : 'n/a';
@@ -86,7 +90,7 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
 
   push('## Maximum sustainable rate', '');
   push(
-    'A step of constant offered load is sustainable when at least 95% of its returns complete within the step and a 1 s grace, and the backlog grows by at most 5% of what was offered. The ramp doubles the rate until a step fails, then bisects.',
+    'A step of constant offered load is sustainable when at least 95% of its returns complete within the step and a 1 s grace, and the backlog grows by at most 5% of what was offered. The ramp doubles the rate until a step fails, then bisects; when the first rate already fails it halves the rate until one holds. Quick mode and --rates measure fixed rates instead, so their maximum can be only a lower bound.',
     '',
   );
   push(
@@ -252,8 +256,8 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
   push(
     '- One driver process (this script) generates open-loop load: return i is intended at i / rate and its latency runs from that intended time, so a slow system cannot slow the generator down and hide its own latency. A phase whose generator fell behind (dispatch lag p99 > 5 ms or max > 50 ms) is marked invalid. A ramp step that was is run once more (full mode); if it lags again its latency stays invalid, but its throughput still counts when the generator sent at least 95% of the rate.',
     `- Completion: ${results.subjects.map((subject) => `${subject.name}: ${subject.completionSignal}`).join('; ')}.`,
-    '- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) with a scope of their own, so their CPU time is read per process.',
-    `- Every subject gets the same returns in the same order. ${results.workload.note}`,
+    '- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) under the run\'s own RETURNS_SCOPE, so their CPU time is read per process. The choreography driver validates each request at the edge as the model\'s publisher does and sends every request due in one turn of its event loop as one produce request; the orchestration driver starts each workflow through the model\'s client and awaits its result.',
+    `- Every subject gets the same returns in the same order. ${results.workload.note} Stock runs out over a long run and Inventory then backorders, which costs the same decision and write.`,
     '- Ceilings: the Kafka ceiling runs the choreography message pattern (one request topic, four consumer groups in four processes, each appending one event per request to its own topic with acks=-1 and committing per batch, the driver tailing the four topics) with plain kafkajs and no domain logic; the Temporal ceiling runs an empty workflow calling four no-op activities on the same task-queue layout (four activity worker processes and one workflow worker process).',
     '- Lost and duplicated: after the run, every team topic is read to its end and events are counted by eventId (choreography), and every team SQLite file is read and records are counted by returnId (orchestration).',
     '',

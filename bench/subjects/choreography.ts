@@ -101,6 +101,7 @@ export async function startChoreography(context: BenchContext, variant: 'model' 
       (error) => {
         tailFailure = error;
         context.log(`the driver's tail of the team topics failed: ${error.message}`);
+        tracker.failAll(error);
       },
     );
     const eventBytes = ceiling ? typicalTeamEventBytes(workload.request(0)) : 0;

@@ -81,6 +81,11 @@ export class ReturnTracker {
     this.wakeIfIdle();
   }
 
+  // Every open return fails at once: the driver can no longer see any of them complete.
+  failAll(error: Error): void {
+    for (const returnId of [...this.open.keys()]) this.fail(returnId, error);
+  }
+
   outstanding(): number {
     return this.open.size;
   }
