@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface Config {
   readonly kafkaBrokers: string[];
   readonly kafkaPartitions: number;
+  // How a team's consumer fetches: the broker answers once it holds minBytes, or after maxWaitMs.
+  readonly kafkaFetch: { readonly minBytes: number; readonly maxWaitMs: number };
   readonly temporalAddress: string;
   readonly temporalNamespace: string;
   // Where the local stack keeps its jars, binary, data and logs.
@@ -22,6 +24,8 @@ const projectRoot = __dirname;
 export const DEFAULTS = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   KAFKA_PARTITIONS: '3',
+  KAFKA_FETCH_MIN_BYTES: '1',
+  KAFKA_FETCH_MAX_WAIT_MS: '50',
   TEMPORAL_ADDRESS: '127.0.0.1:7233',
   TEMPORAL_NAMESPACE: 'default',
   STACK_DIR: path.join(projectRoot, '.stack'),
@@ -41,6 +45,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1000) {
     throw new Error(`KAFKA_PARTITIONS must be a whole number from 1 to 1000, got "${env.KAFKA_PARTITIONS}"`);
   }
+  const minBytes = wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000);
+  const maxWaitMs = wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000);
   const brokers = (env.KAFKA_BROKERS ?? DEFAULTS.KAFKA_BROKERS)
     .split(',')
     .map((broker) => broker.trim())
@@ -55,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     kafkaBrokers: brokers,
     kafkaPartitions: partitions,
+    kafkaFetch: { minBytes, maxWaitMs },
     temporalAddress,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? DEFAULTS.TEMPORAL_NAMESPACE,
     stackDir: path.resolve(env.STACK_DIR ?? DEFAULTS.STACK_DIR),
@@ -62,4 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalBinary: env.TEMPORAL_BIN ? path.resolve(env.TEMPORAL_BIN) : null,
     scope: validScope(env.RETURNS_SCOPE ?? DEFAULTS.RETURNS_SCOPE),
   };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS', min: number, max: number): number {
+  const value = Number(env[name] ?? DEFAULTS[name]);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${env[name]}"`);
+  }
+  return value;
 }

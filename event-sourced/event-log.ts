@@ -66,6 +66,9 @@ export interface ConsumerTuning {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxWaitTimeMs: number;
+  // What the broker waits to hold before it answers a fetch (up to maxWaitTimeMs): 1 answers with the first record,
+  // more lets a fetch carry a batch at moderate rates.
+  readonly minBytes: number;
   // Records handed to a handler at once: bounds the size of one append of the events they cause.
   readonly maxRecordsPerCall: number;
 }
@@ -76,6 +79,7 @@ export const DEFAULT_CONSUMER_TUNING: ConsumerTuning = {
   heartbeatIntervalMs: 500,
   // How long the broker holds a fetch open when there is nothing new: the floor of end-to-end latency.
   maxWaitTimeMs: 50,
+  minBytes: 1,
   maxRecordsPerCall: 250,
 };
 
@@ -153,6 +157,7 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       sessionTimeout: tuning.sessionTimeoutMs,
       heartbeatInterval: tuning.heartbeatIntervalMs,
       maxWaitTimeInMs: tuning.maxWaitTimeMs,
+      minBytes: tuning.minBytes,
       allowAutoTopicCreation: false,
       // A consumer that gives up is not restarted here: its owner rebuilds its state and starts a new one.
       retry: { initialRetryTime: 100, restartOnFailure: async () => false },

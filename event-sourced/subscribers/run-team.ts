@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   }
   const say = (line: string) => process.stderr.write(`[${team}] ${line}\n`);
   const config = loadConfig();
-  const log = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.${team}`, log: say });
+  const log = await connectEventLog({
+    brokers: config.kafkaBrokers,
+    clientId: `${config.scope}.${team}`,
+    log: say,
+    tuning: { minBytes: config.kafkaFetch.minBytes, maxWaitTimeMs: config.kafkaFetch.maxWaitMs },
+  });
   await log.ensureTopics(topicSpecs(config));
 
   let shuttingDown = false;
