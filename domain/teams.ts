@@ -2,6 +2,7 @@
 // needs, to the team's record. Both models call exactly these functions; only how they are reached differs.
 import { initialStockOf } from './catalogue';
 import { type Money, zero } from './money';
+import { assembleOutcome, type ReturnOutcome } from './outcome';
 import type { Address, RefundRequest } from './refund-request';
 
 export const TEAMS = ['sales', 'inventory', 'manufacturing', 'accounting'] as const;
@@ -162,4 +163,17 @@ export function decideAssetDisposal(request: RefundRequest): AssetDisposal {
     costCentre: costCentreFor(request.location.siteId),
     amount: request.cost.bookValue,
   };
+}
+
+// The outcome of a return nothing earlier interferes with (no earlier refund of its order, no unit of its model
+// shipped yet): what a return on its own must come to in either model.
+export function outcomeOnItsOwn(request: RefundRequest): ReturnOutcome {
+  const outcome = assembleOutcome(request.returnId, {
+    refund: decideOrderRefund(request, { earlierRefundOfOrder: null }),
+    replacement: decideReplacementShipment(request, { unitsShippedOfModel: 0 }),
+    disassembly: decideDisassemblyOrder(request),
+    disposal: decideAssetDisposal(request),
+  });
+  if (!outcome) throw new Error('all four records were given');
+  return outcome;
 }

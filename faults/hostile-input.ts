@@ -9,7 +9,6 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../config';
 import {
-  assembleOutcome,
   decideAssetDisposal,
   decideDisassemblyOrder,
   decideOrderRefund,
@@ -17,6 +16,7 @@ import {
   disassemblyEvent,
   disposalEvent,
   InvalidRefundRequestError,
+  outcomeOnItsOwn,
   RECORD_OF_TEAM,
   type RefundRequest,
   refundEvent,
@@ -190,17 +190,6 @@ function validReturns(prefix: string, count: number): RefundRequest[] {
 function hostileBase(prefix: string, caseId: string): RefundRequest {
   const [base] = validReturns(`${prefix}-${caseId}`.slice(0, 40), 1);
   return { ...base, returnId: `H-${prefix}-${caseId}`.slice(0, 64) };
-}
-
-function outcomeOnItsOwn(request: RefundRequest): ReturnOutcome {
-  const outcome = assembleOutcome(request.returnId, {
-    refund: decideOrderRefund(request, { earlierRefundOfOrder: null }),
-    replacement: decideReplacementShipment(request, { unitsShippedOfModel: 0 }),
-    disassembly: decideDisassemblyOrder(request),
-    disposal: decideAssetDisposal(request),
-  });
-  if (!outcome) throw new Error('all four records were given');
-  return outcome;
 }
 
 function row(

@@ -8,7 +8,7 @@ import type { DeadLetter } from '../../event-sourced/event-log';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
-import { outcomeOnItsOwn } from './support/expected-outcomes';
+import { outcomeOnItsOwn } from '../../domain';
 import { removeScope, startTestDeployment } from './support/scope';
 
 const AT = '2026-05-11T10:00:00.000Z';

@@ -7,7 +7,7 @@ import { decodeRequest } from '../../event-sourced/envelope';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
-import { outcomeOnItsOwn } from './support/expected-outcomes';
+import { outcomeOnItsOwn } from '../../domain';
 import { removeScope, startTestDeployment } from './support/scope';
 
 async function eventsFor(deployment: EventSourcedDeployment, team: Team, returnId: string): Promise<number> {

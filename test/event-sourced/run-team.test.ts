@@ -6,7 +6,7 @@ import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
-import { outcomeOnItsOwn } from './support/expected-outcomes';
+import { outcomeOnItsOwn } from '../../domain';
 import { PROJECT_ROOT } from '../support/run-script';
 import { removeScope, startTestDeployment } from './support/scope';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
-import { outcomeOnItsOwn } from './support/expected-outcomes';
+import { outcomeOnItsOwn } from '../../domain';
 import { runScript, type ScriptRun } from '../support/run-script';
 import { removeScope } from './support/scope';
 

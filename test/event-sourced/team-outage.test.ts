@@ -6,7 +6,7 @@ import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { generateReturns } from '../../samples/generate-returns';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
-import { outcomeOnItsOwn } from './support/expected-outcomes';
+import { outcomeOnItsOwn } from '../../domain';
 import { countsByEventId, removeScope, startTestDeployment } from './support/scope';
 
 // Fresh orders and models in stock: each return's outcome depends on nothing published alongside it.

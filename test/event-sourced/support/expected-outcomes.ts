@@ -1,11 +1,5 @@
-// The outcomes the sample returns must have, stated as the business decisions they are, plus the outcome of a
-// return nothing earlier interferes with (a fresh order, a model in stock), decided by the shared domain.
+// The outcomes the sample returns must have, stated as the business decisions they are.
 import {
-  assembleOutcome,
-  decideAssetDisposal,
-  decideDisassemblyOrder,
-  decideOrderRefund,
-  decideReplacementShipment,
   type Diagnosis,
   type Money,
   type OrderRefund,
@@ -55,15 +49,4 @@ export function sampleOutcome(returnId: string, decisions: Decisions): ReturnOut
       amount: decisions.disposal,
     },
   };
-}
-
-export function outcomeOnItsOwn(request: RefundRequest): ReturnOutcome {
-  const outcome = assembleOutcome(request.returnId, {
-    refund: decideOrderRefund(request, { earlierRefundOfOrder: null }),
-    replacement: decideReplacementShipment(request, { unitsShippedOfModel: 0 }),
-    disassembly: decideDisassemblyOrder(request),
-    disposal: decideAssetDisposal(request),
-  });
-  if (!outcome) throw new Error('all four records were given');
-  return outcome;
 }
