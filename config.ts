@@ -41,10 +41,7 @@ export function validScope(scope: string): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const partitions = Number(env.KAFKA_PARTITIONS ?? DEFAULTS.KAFKA_PARTITIONS);
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 1000) {
-    throw new Error(`KAFKA_PARTITIONS must be a whole number from 1 to 1000, got "${env.KAFKA_PARTITIONS}"`);
-  }
+  const partitions = wholeNumber(env, 'KAFKA_PARTITIONS', 1, 1000);
   const minBytes = wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000);
   const maxWaitMs = wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000);
   const brokers = (env.KAFKA_BROKERS ?? DEFAULTS.KAFKA_BROKERS)
@@ -71,7 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function wholeNumber(env: NodeJS.ProcessEnv, name: 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS', min: number, max: number): number {
+type WholeNumberSetting = 'KAFKA_PARTITIONS' | 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS';
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: number, max: number): number {
   const value = Number(env[name] ?? DEFAULTS[name]);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${env[name]}"`);
