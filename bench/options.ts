@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ReturnVariant } from '../traditional/client';
 import { DEFAULT_SEED } from './workload';
+import { ActionableError } from '../cli/actionable-error';
 
 export type Family = 'choreography' | 'orchestration';
 export const FAMILIES: readonly Family[] = ['choreography', 'orchestration'];
@@ -58,7 +59,11 @@ running servers, and writes results.json, report.md and SVG charts to the result
   --cpu-prof DIR        run every team process with node --cpu-prof, writing its profile to DIR when it stops
   -h, --help            this text`;
 
-export class UsageError extends Error {}
+export class UsageError extends ActionableError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({

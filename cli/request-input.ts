@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { type RefundRequest, validateRefundRequest } from '../domain';
 import { SAMPLE_RETURNS } from '../samples/sample-returns';
+import { ActionableError } from './actionable-error';
 
 // A whole file of requests may be larger than one request, but not without bound.
 export const MAX_REQUESTS_FILE_BYTES = 64 * 1024 * 1024;
@@ -18,12 +19,7 @@ export interface RequestBatch {
   readonly rejected: readonly RejectedRequest[];
 }
 
-export class RequestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RequestInputError';
-  }
-}
+export class RequestInputError extends ActionableError {}
 
 export async function readRequests(source: string | undefined): Promise<RequestBatch> {
   if (source === undefined) return { source: 'built-in samples', accepted: SAMPLE_RETURNS, rejected: [] };

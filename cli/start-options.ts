@@ -1,5 +1,6 @@
 // The options both start scripts share, parsed the same way so the two models are driven identically.
 import { parseArgs } from 'node:util';
+import { ActionableError } from './actionable-error';
 
 export interface StartOptions {
   readonly requests: string | undefined;
@@ -8,7 +9,11 @@ export interface StartOptions {
   readonly help: boolean;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends ActionableError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
 
 export function parseStartOptions(argv: readonly string[], usage: string): StartOptions {
   let parsed;

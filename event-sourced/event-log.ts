@@ -13,6 +13,7 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
+import { ActionableError } from '../cli/actionable-error';
 
 export interface LogRecord {
   readonly topic: string;
@@ -112,13 +113,12 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
-export class EventLogUnavailableError extends Error {
+export class EventLogUnavailableError extends ActionableError {
   constructor(brokers: readonly string[], cause: unknown) {
     super(
       `Kafka does not answer at ${brokers.join(', ')}: ${(cause as Error).message}. ` +
         'Start it with `npm run stack:up`, or point KAFKA_BROKERS at a running broker.',
     );
-    this.name = 'EventLogUnavailableError';
   }
 }
 

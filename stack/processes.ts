@@ -3,13 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { ActionableError } from '../cli/actionable-error';
 
-export class StackError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StackError';
-  }
-}
+export class StackError extends ActionableError {}
 
 export type Log = (line: string) => void;
 

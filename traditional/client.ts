@@ -13,6 +13,7 @@ import { assertValidRefundRequest, type ReturnOutcome } from '../domain';
 import { temporalUiUrl } from '../stack/temporal-server';
 import { taskQueueOf, teamTaskQueues, USER_SUPPORT } from './task-queues';
 import type { processReturnParallel, ReturnWorkflowInput } from './workflows';
+import { ActionableError } from '../cli/actionable-error';
 
 export type ReturnVariant = 'sequential' | 'parallel';
 export const RETURN_VARIANTS: readonly ReturnVariant[] = ['sequential', 'parallel'];
@@ -25,13 +26,12 @@ export const WORKFLOW_TYPE_OF_VARIANT = {
   parallel: 'processReturnParallel',
 } as const satisfies Record<ReturnVariant, string>;
 
-export class TemporalUnavailableError extends Error {
+export class TemporalUnavailableError extends ActionableError {
   constructor(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>, cause: unknown) {
     super(
       `Temporal does not answer at ${config.temporalAddress} (namespace ${config.temporalNamespace}): ` +
         `${(cause as Error).message}. Start it with \`npm run stack:up\`, or point TEMPORAL_ADDRESS at a running server.`,
     );
-    this.name = 'TemporalUnavailableError';
   }
 }
 
