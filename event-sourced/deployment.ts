@@ -20,7 +20,7 @@ import {
 } from './projections/return-status.projection';
 import { createPublisher } from './publisher';
 import { startTeamRunnerOf, type TeamRunner } from './team-runner';
-import { teamGroupId, type Topics, topicSpecs, topicsOf } from './topics';
+import { partitionMismatchNotice, teamGroupId, type Topics, topicSpecs, topicsOf } from './topics';
 
 export interface EventSourcedDeploymentOptions {
   // The team runners to run in this process (default: all four). The others may run as their own processes.
@@ -144,7 +144,8 @@ export async function startEventSourcedDeployment(
     );
   }
   try {
-    await log.ensureTopics(topicSpecs(config));
+    const notice = partitionMismatchNotice(await log.ensureTopics(topicSpecs(config)));
+    if (notice) say(notice);
     await startProjection();
   } catch (error) {
     await log.close();

@@ -48,6 +48,14 @@ export interface TopicSpec {
   readonly keepForever: boolean;
 }
 
+// A topic kept from an earlier run: the broker never shrinks a topic, and growing one would move keys between
+// partitions and break the order of a return's events, so it is used as it is and the caller says so.
+export interface PartitionMismatch {
+  readonly topic: string;
+  readonly partitions: number;
+  readonly asked: number;
+}
+
 export interface Subscription {
   // Finishes the batch in hand, leaves the group and disconnects. Uncommitted records are delivered again later.
   stop(): Promise<void>;
@@ -92,9 +100,16 @@ export interface EventLogOptions {
 }
 
 export interface EventLog {
-  // Creates the topics that do not exist yet; topics are never created implicitly.
-  ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
+  // Creates the topics that do not exist yet and waits until every partition answers; topics are never created
+  // implicitly. Resolves with the topics that already existed with another partition count than asked for.
+  ensureTopics(specs: readonly TopicSpec[]): Promise<PartitionMismatch[]>;
+  // The topics that exist now, of those asked about.
+  existingTopics(topics: readonly string[]): Promise<string[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
+  // Consumer groups whose id starts with the prefix.
+  consumerGroups(prefix: string): Promise<string[]>;
+  // Forgets the groups' committed offsets. A group still has to be empty: its members stopped.
+  deleteConsumerGroups(groupIds: readonly string[]): Promise<void>;
   // Resolves once every in-sync replica has the records (acks = -1); throws when the client gives up.
   append(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
   appendDeadLetter(topic: string, letter: DeadLetter): Promise<void>;
@@ -164,33 +179,60 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     });
   }
 
-  async function ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter(({ topic }) => !existing.has(topic));
-    if (missing.length === 0) return;
-    // Another process may create the same topics at the same moment: kafkajs then reports false, not an error.
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map(({ topic, partitions, keepForever }) => ({
-        topic,
-        numPartitions: partitions,
-        configEntries: keepForever
-          ? [
-              { name: 'retention.ms', value: '-1' },
-              { name: 'retention.bytes', value: '-1' },
-            ]
-          : [],
-      })),
+  async function ensureTopics(specs: readonly TopicSpec[]): Promise<PartitionMismatch[]> {
+    const deadline = Date.now() + TOPICS_READY_WITHIN_MS;
+    const waiting = `creating the topics ${specs.map(({ topic }) => topic).join(', ')}`;
+    await retryingTransient(waiting, deadline, async () => {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter(({ topic }) => !existing.has(topic));
+      if (missing.length === 0) return;
+      // The leader wait is ours, below: kafkajs' own gives up on a partition the broker does not host yet, which
+      // on a loaded machine is the normal state of a topic for a moment after it is created. A topic that another
+      // process created meanwhile is no error (kafkajs then resolves false).
+      await admin.createTopics({
+        waitForLeaders: false,
+        timeout: 30_000,
+        topics: missing.map(({ topic, partitions, keepForever }) => ({
+          topic,
+          numPartitions: partitions,
+          configEntries: keepForever
+            ? [
+                { name: 'retention.ms', value: '-1' },
+                { name: 'retention.bytes', value: '-1' },
+              ]
+            : [],
+        })),
+      });
     });
-    // A new partition can have a leader in the metadata a moment before it answers requests; wait for that, so a
-    // reader never mistakes a topic that is not ready for an error.
-    for (const { topic } of missing) await retryingTransient(() => admin.fetchTopicOffsets(topic));
+    // Every partition answers a request before this resolves, so a reader never mistakes a topic that is not
+    // ready for an error.
+    const mismatches: PartitionMismatch[] = [];
+    for (const { topic, partitions } of specs) {
+      const offsets = await retryingTransient(`waiting for the partitions of ${topic} to have a leader`, deadline, () =>
+        admin.fetchTopicOffsets(topic),
+      );
+      if (offsets.length !== partitions) mismatches.push({ topic, partitions: offsets.length, asked: partitions });
+    }
+    return mismatches;
+  }
+
+  async function existingTopics(topics: readonly string[]): Promise<string[]> {
+    const existing = new Set(await retryingTransient('listing topics', Date.now() + 30_000, () => admin.listTopics()));
+    return topics.filter((topic) => existing.has(topic));
   }
 
   async function deleteTopics(topics: readonly string[]): Promise<void> {
-    const existing = new Set(await admin.listTopics());
-    const doomed = topics.filter((topic) => existing.has(topic));
+    const doomed = await existingTopics(topics);
     if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
+  }
+
+  async function consumerGroups(prefix: string): Promise<string[]> {
+    const { groups } = await retryingTransient('listing consumer groups', Date.now() + 30_000, () => admin.listGroups());
+    return groups.map(({ groupId }) => groupId).filter((groupId) => groupId.startsWith(prefix));
+  }
+
+  async function deleteConsumerGroups(groupIds: readonly string[]): Promise<void> {
+    if (groupIds.length > 0) await admin.deleteGroups([...groupIds]);
   }
 
   async function append(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
@@ -210,7 +252,10 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
   async function endOffsets(topics: readonly string[]): Promise<Map<string, bigint>> {
     const ends = new Map<string, bigint>();
     for (const topic of topics) {
-      for (const { partition, high, low } of await retryingTransient(() => admin.fetchTopicOffsets(topic))) {
+      const offsets = await retryingTransient(`reading the offsets of ${topic}`, Date.now() + 30_000, () =>
+        admin.fetchTopicOffsets(topic),
+      );
+      for (const { partition, high, low } of offsets) {
         if (BigInt(high) > BigInt(low)) ends.set(partitionKey(topic, partition), BigInt(high));
       }
     }
@@ -342,8 +387,10 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
 
   async function lag(groupId: string, topic: string): Promise<number> {
     const [ends, [committed]] = await Promise.all([
-      retryingTransient(() => admin.fetchTopicOffsets(topic)),
-      retryingTransient(() => admin.fetchOffsets({ groupId, topics: [topic] })),
+      retryingTransient(`reading the offsets of ${topic}`, Date.now() + 30_000, () => admin.fetchTopicOffsets(topic)),
+      retryingTransient(`reading the offsets of ${groupId}`, Date.now() + 30_000, () =>
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+      ),
     ]);
     let total = 0n;
     for (const { partition, high, low } of ends) {
@@ -361,21 +408,41 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     await admin.disconnect();
   }
 
-  return { ensureTopics, deleteTopics, append, appendDeadLetter, readToEnd, subscribe, tail, lag, close };
+  return { ensureTopics, existingTopics, deleteTopics, consumerGroups, deleteConsumerGroups, append, appendDeadLetter, readToEnd, subscribe, tail, lag, close };
 }
 
-// kafkajs' admin gives up at once on some errors the broker marks retriable, such as a partition whose leader
-// is moving or not ready yet: those are tried again for a few seconds before the error is passed on.
-async function retryingTransient<T>(attempt: () => Promise<T>, deadlineMs = 10_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
+// A topic's first moments and a loaded machine: generous, since nothing is wrong but time.
+const TOPICS_READY_WITHIN_MS = 120_000;
+
+// kafkajs' admin gives up at once on some errors the broker marks retriable, such as a partition whose leader is
+// moving or not ready yet, or a request that timed out on a busy broker: those are tried again until the deadline.
+async function retryingTransient<T>(what: string, deadline: number, attempt: () => Promise<T>): Promise<T> {
   for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1_000)) {
     try {
       return await attempt();
     } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) throw error;
+      if (!isTransient(error)) throw error;
+      if (Date.now() + delayMs > deadline) {
+        throw new Error(`Kafka kept answering "${(error as Error).message}" while ${what}; gave up after its deadline`, {
+          cause: error,
+        });
+      }
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
+}
+
+// What the client marks retriable, also when it arrives wrapped: kafkajs wraps the last error once its own
+// retries are used up, and gathers the errors of a request about several topics.
+function isTransient(error: unknown): boolean {
+  const candidate = error as { retriable?: boolean; name?: string; cause?: unknown; errors?: unknown[] } | null;
+  if (!candidate) return false;
+  if (candidate.retriable === true) return true;
+  if (candidate.name === 'KafkaJSNumberOfRetriesExceeded') return isTransient(candidate.cause);
+  if (candidate.name === 'KafkaJSAggregateError' && Array.isArray(candidate.errors)) {
+    return candidate.errors.length > 0 && candidate.errors.every(isTransient);
+  }
+  return false;
 }
 
 function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {

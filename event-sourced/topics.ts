@@ -1,7 +1,7 @@
 // Topic and consumer-group names. Every name starts with the scope, so demos and test runs never share state.
 import type { Config } from '../config';
 import { type Team, TEAMS } from '../domain';
-import type { TopicSpec } from './event-log';
+import type { PartitionMismatch, TopicSpec } from './event-log';
 
 export interface Topics {
   // User Support's one topic: every RefundRequested, whoever ends up caring about it.
@@ -42,4 +42,14 @@ export function topicSpecs(config: Pick<Config, 'scope' | 'kafkaPartitions'>): T
     // Dead letters are an operator's inbox, not a record of the business: the broker's default retention.
     { topic: topics.deadLetter, partitions, keepForever: false },
   ];
+}
+
+// A scope's topics keep the partition count they were created with, whatever KAFKA_PARTITIONS says now.
+export function partitionMismatchNotice(mismatches: readonly PartitionMismatch[]): string | null {
+  if (mismatches.length === 0) return null;
+  const listed = mismatches.map(({ topic, partitions }) => `${topic} (${partitions})`).join(', ');
+  return (
+    `KAFKA_PARTITIONS=${mismatches[0].asked} is ignored for topics this scope already has: ${listed}. ` +
+    'Use a new RETURNS_SCOPE, or `npm run reset` to clear this one, to get the new count.'
+  );
 }

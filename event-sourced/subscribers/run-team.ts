@@ -7,7 +7,7 @@ import { loadConfig } from '../../config';
 import { type Team, TEAMS } from '../../domain';
 import { connectEventLog } from '../event-log';
 import { startTeamRunnerOf } from '../team-runner';
-import { teamGroupId, topicSpecs, topicsOf } from '../topics';
+import { partitionMismatchNotice, teamGroupId, topicSpecs, topicsOf } from '../topics';
 
 const USAGE = `Usage: ts-node event-sourced/subscribers/run-team.ts --team <${TEAMS.join('|')}>`;
 
@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     log: say,
     tuning: { minBytes: config.kafkaFetch.minBytes, maxWaitTimeMs: config.kafkaFetch.maxWaitMs },
   });
-  await log.ensureTopics(topicSpecs(config));
+  const notice = partitionMismatchNotice(await log.ensureTopics(topicSpecs(config)));
+  if (notice) say(notice);
 
   let shuttingDown = false;
   const runner = await startTeamRunnerOf(team, {
