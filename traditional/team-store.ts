@@ -1,11 +1,13 @@
 // A team's own records in its own SQLite file: in the traditional model each team keeps its state to itself,
 // and User Support reaches it only through the team's activities. Records are kept whole as JSON, beside the
 // few columns the team queries, which are indexed.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config';
 import type { Team } from '../domain';
+import { ActionableError } from '../cli/actionable-error';
+import { makeDirectory } from '../cli/make-directory';
 
 export interface TeamRecord {
   readonly returnId: string;
@@ -84,8 +86,8 @@ export class TeamStore<R extends TeamRecord, C extends string> {
     for (const name of [table.name, ...columns]) {
       if (!SQL_NAME.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
     }
-    mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
+    makeDirectory(path.dirname(file), 'DATA_DIR');
+    const db = openDatabase(file);
     try {
       // WAL lets a reader (a test, the audit) look while the team's worker writes, even from another process;
       // the busy timeout makes two writers on one file (two workers of one team) take turns.
@@ -215,5 +217,13 @@ export class TeamStore<R extends TeamRecord, C extends string> {
       this.queries.set(sql, statement);
     }
     return [statement, conditions.map(([, value]) => value)];
+  }
+}
+
+function openDatabase(file: string): Database.Database {
+  try {
+    return new Database(file);
+  } catch (error) {
+    throw new ActionableError(`Cannot open the team database ${file}: ${(error as Error).message}. Set DATA_DIR to a folder you can write to.`, 2);
   }
 }
