@@ -25,8 +25,17 @@ describe('when kafkajs talks to the stack broker', () => {
   });
 
   it('should create a topic explicitly with several partitions', async () => {
-    assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true }), true);
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: false }), true);
+    // kafkajs' own leader wait gives up when the broker does not host a new partition yet, which on a loaded
+    // machine it often does not for a moment: wait for the leaders here instead, as the event log does.
+    const metadata = await waitFor(
+      'the new topic to have a leader for each of its partitions',
+      async () => {
+        const found = await admin.fetchTopicMetadata({ topics: [topic] });
+        return found.topics[0].partitions.every(({ leader }) => leader >= 0) && found;
+      },
+      { timeoutMs: 120_000 },
+    );
     assert.equal(metadata.topics[0].partitions.length, 3);
   });
 
