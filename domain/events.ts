@@ -8,44 +8,47 @@ export interface RefundRequestedV1 {
   readonly version: 1;
   readonly data: RefundRequest;
 }
-export interface RefundIssuedV1 {
+// Every team event is at version 2. Its data is version 1's, the team's record; what version 2 added is that the
+// event names the content of the request it answers (requestContentId), which a version 1 event left unknown.
+// The event-sourced envelope carries that name and reads version 1 as version 2 (event-sourced/envelope.ts).
+export interface RefundIssuedV2 {
   readonly type: 'RefundIssued';
-  readonly version: 1;
+  readonly version: 2;
   readonly data: OrderRefund;
 }
-export interface RefundRejectedV1 {
+export interface RefundRejectedV2 {
   readonly type: 'RefundRejected';
-  readonly version: 1;
+  readonly version: 2;
   readonly data: OrderRefund;
 }
-export interface ReplacementShippedV1 {
+export interface ReplacementShippedV2 {
   readonly type: 'ReplacementShipped';
-  readonly version: 1;
+  readonly version: 2;
   readonly data: ReplacementShipment;
 }
-export interface ReplacementBackorderedV1 {
+export interface ReplacementBackorderedV2 {
   readonly type: 'ReplacementBackordered';
-  readonly version: 1;
+  readonly version: 2;
   readonly data: ReplacementShipment;
 }
-export interface DisassemblyOrderedV1 {
+export interface DisassemblyOrderedV2 {
   readonly type: 'DisassemblyOrdered';
-  readonly version: 1;
+  readonly version: 2;
   readonly data: DisassemblyOrder;
 }
-export interface AssetDisposalChargedV1 {
+export interface AssetDisposalChargedV2 {
   readonly type: 'AssetDisposalCharged';
-  readonly version: 1;
+  readonly version: 2;
   readonly data: AssetDisposal;
 }
 
 export type TeamEvent =
-  | RefundIssuedV1
-  | RefundRejectedV1
-  | ReplacementShippedV1
-  | ReplacementBackorderedV1
-  | DisassemblyOrderedV1
-  | AssetDisposalChargedV1;
+  | RefundIssuedV2
+  | RefundRejectedV2
+  | ReplacementShippedV2
+  | ReplacementBackorderedV2
+  | DisassemblyOrderedV2
+  | AssetDisposalChargedV2;
 
 export type TeamEventType = TeamEvent['type'];
 
@@ -63,22 +66,22 @@ export function refundRequested(request: RefundRequest): RefundRequestedV1 {
 }
 
 // Records become events by what they say happened, never by who asked.
-export function refundEvent(refund: OrderRefund): RefundIssuedV1 | RefundRejectedV1 {
+export function refundEvent(refund: OrderRefund): RefundIssuedV2 | RefundRejectedV2 {
   return refund.status === 'issued'
-    ? { type: 'RefundIssued', version: 1, data: refund }
-    : { type: 'RefundRejected', version: 1, data: refund };
+    ? { type: 'RefundIssued', version: 2, data: refund }
+    : { type: 'RefundRejected', version: 2, data: refund };
 }
 
-export function shipmentEvent(shipment: ReplacementShipment): ReplacementShippedV1 | ReplacementBackorderedV1 {
+export function shipmentEvent(shipment: ReplacementShipment): ReplacementShippedV2 | ReplacementBackorderedV2 {
   return shipment.status === 'shipped'
-    ? { type: 'ReplacementShipped', version: 1, data: shipment }
-    : { type: 'ReplacementBackordered', version: 1, data: shipment };
+    ? { type: 'ReplacementShipped', version: 2, data: shipment }
+    : { type: 'ReplacementBackordered', version: 2, data: shipment };
 }
 
-export function disassemblyEvent(order: DisassemblyOrder): DisassemblyOrderedV1 {
-  return { type: 'DisassemblyOrdered', version: 1, data: order };
+export function disassemblyEvent(order: DisassemblyOrder): DisassemblyOrderedV2 {
+  return { type: 'DisassemblyOrdered', version: 2, data: order };
 }
 
-export function disposalEvent(disposal: AssetDisposal): AssetDisposalChargedV1 {
-  return { type: 'AssetDisposalCharged', version: 1, data: disposal };
+export function disposalEvent(disposal: AssetDisposal): AssetDisposalChargedV2 {
+  return { type: 'AssetDisposalCharged', version: 2, data: disposal };
 }

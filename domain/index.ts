@@ -5,3 +5,4 @@ export * from './refund-request';
 export * from './teams';
 export * from './outcome';
 export * from './events';
+export * from './request-content';

@@ -4,29 +4,30 @@
 import { z } from 'zod';
 import {
   type AssetDisposal,
-  type AssetDisposalChargedV1,
+  type AssetDisposalChargedV2,
   CURRENCIES,
   DIAGNOSES,
   REFUND_REJECTION_REASONS,
   REFUND_STATUSES,
   SHIPMENT_STATUSES,
   type DisassemblyOrder,
-  type DisassemblyOrderedV1,
+  type DisassemblyOrderedV2,
   disassemblyEvent,
   disposalEvent,
   type OrderRefund,
-  type RefundIssuedV1,
-  type RefundRejectedV1,
+  type RefundIssuedV2,
+  type RefundRejectedV2,
   type RefundRequest,
   type RefundRequestedV1,
-  type ReplacementBackorderedV1,
+  type ReplacementBackorderedV2,
   type ReplacementShipment,
-  type ReplacementShippedV1,
+  type ReplacementShippedV2,
   refundEvent,
   refundRequested,
   shipmentEvent,
   TEAM_OF_EVENT,
   type Team,
+  requestContentId,
   TEAMS,
   validateRefundRequest,
 } from '../domain';
@@ -46,18 +47,26 @@ export interface EnvelopeMeta {
   readonly causationId: string | null;
 }
 
-// A domain event with its envelope: { eventId, type, version, returnId, occurredAt, producer, causationId, data }.
+export interface TeamEnvelopeMeta extends EnvelopeMeta {
+  // The content of the request a team's event answers (requestContentId): two requests under one returnId share
+  // their eventId, but not this. Null for an event of version 1, written before events named it.
+  readonly causationContentId: string | null;
+}
+
+// A domain event with its envelope: { eventId, type, version, returnId, occurredAt, producer, causationId, data },
+// and a team's event also with causationContentId after causationId.
 export type Enveloped<E> = E extends unknown ? Readonly<EnvelopeMeta> & E : never;
+type TeamEnveloped<E> = E extends unknown ? Readonly<TeamEnvelopeMeta> & E : never;
 
 export interface TeamEventsOf {
-  readonly sales: RefundIssuedV1 | RefundRejectedV1;
-  readonly inventory: ReplacementShippedV1 | ReplacementBackorderedV1;
-  readonly manufacturing: DisassemblyOrderedV1;
-  readonly accounting: AssetDisposalChargedV1;
+  readonly sales: RefundIssuedV2 | RefundRejectedV2;
+  readonly inventory: ReplacementShippedV2 | ReplacementBackorderedV2;
+  readonly manufacturing: DisassemblyOrderedV2;
+  readonly accounting: AssetDisposalChargedV2;
 }
 
 export type RequestEnvelope = Enveloped<RefundRequestedV1>;
-export type TeamEventEnvelope<T extends Team = Team> = Enveloped<TeamEventsOf[T]>;
+export type TeamEventEnvelope<T extends Team = Team> = TeamEnveloped<TeamEventsOf[T]>;
 export type AnyEnvelope = RequestEnvelope | TeamEventEnvelope;
 export type EventType = AnyEnvelope['type'];
 
@@ -93,6 +102,7 @@ export function teamEventEnvelope<T extends Team>(
     occurredAt,
     producer: team,
     causationId: cause.eventId,
+    causationContentId: requestContentId(cause.data),
     data: event.data,
   };
   // Fields in reading order. TypeScript cannot match a literal to the envelope of a generic team, hence the cast.
@@ -109,6 +119,7 @@ export function encodeEnvelope(envelope: AnyEnvelope): OutgoingRecord {
 
 const identifier = z.string().min(1).max(64);
 const recordId = z.string().min(1).max(128);
+const contentId = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits');
 const moneySchema = z.strictObject({ amountCents: z.number().int().min(0), currency: z.enum(CURRENCIES) });
 
 export const envelopeSchema = z.strictObject({
@@ -119,6 +130,7 @@ export const envelopeSchema = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true }),
   producer: z.enum(PRODUCERS),
   causationId: z.string().min(1).max(256).nullable(),
+  causationContentId: contentId.optional(),
   data: z.unknown().refine((data) => data !== undefined, 'is missing'),
 });
 
@@ -195,26 +207,27 @@ function recordOf<R>(schema: z.ZodType<R>, eventOf: (record: R) => { type: strin
 
 export const CURRENT_VERSION: Readonly<Record<EventType, number>> = {
   RefundRequested: 1,
-  RefundIssued: 1,
-  RefundRejected: 1,
-  ReplacementShipped: 1,
-  ReplacementBackordered: 1,
-  DisassemblyOrdered: 1,
-  AssetDisposalCharged: 1,
+  RefundIssued: 2,
+  RefundRejected: 2,
+  ReplacementShipped: 2,
+  ReplacementBackordered: 2,
+  DisassemblyOrdered: 2,
+  AssetDisposalCharged: 2,
 };
 
 const unchanged = (data: unknown): unknown => data;
 
 // Every version of every type a reader understands, and how its data becomes the current version's data. A
 // breaking v2 of an event gets a new version number, and its v1 entry here becomes a function from v1 data to v2.
+// Team events v2 kept v1's data and added causationContentId to the envelope: a v1 event is read with it null.
 const UPCASTERS: Readonly<Record<EventType, Readonly<Record<number, (data: unknown) => unknown>>>> = {
   RefundRequested: { 1: unchanged },
-  RefundIssued: { 1: unchanged },
-  RefundRejected: { 1: unchanged },
-  ReplacementShipped: { 1: unchanged },
-  ReplacementBackordered: { 1: unchanged },
-  DisassemblyOrdered: { 1: unchanged },
-  AssetDisposalCharged: { 1: unchanged },
+  RefundIssued: { 1: unchanged, 2: unchanged },
+  RefundRejected: { 1: unchanged, 2: unchanged },
+  ReplacementShipped: { 1: unchanged, 2: unchanged },
+  ReplacementBackordered: { 1: unchanged, 2: unchanged },
+  DisassemblyOrdered: { 1: unchanged, 2: unchanged },
+  AssetDisposalCharged: { 1: unchanged, 2: unchanged },
 };
 
 export type Upcast =
@@ -297,6 +310,13 @@ function decode(
       'causationId: a team event names the request that caused it, and only a team event does',
     );
   }
+  const namesContent = envelope.causationContentId !== undefined;
+  if (namesContent !== (current.type !== 'RefundRequested' && envelope.version >= 2)) {
+    return poison(
+      'invalid-envelope',
+      'causationContentId: a team event of version 2 or later names the content of its request, and only it does',
+    );
+  }
   const data = DATA_OF_TYPE[current.type](current.data, current.type);
   if (!data.ok) return poison('invalid-data', data.problems.join('; '));
   const dataReturnId = (data.data as { returnId: string }).returnId;
@@ -309,7 +329,16 @@ function decode(
   if (record.key !== envelope.returnId) {
     return poison('key-mismatch', `the key ${record.key} is not the returnId ${envelope.returnId}`);
   }
-  const decoded = { ...envelope, type: current.type, version: current.version, data: data.data };
+  const decoded =
+    current.type === 'RefundRequested'
+      ? { ...envelope, type: current.type, version: current.version, data: data.data }
+      : {
+          ...envelope,
+          type: current.type,
+          version: current.version,
+          causationContentId: envelope.causationContentId ?? null,
+          data: data.data,
+        };
   return { ok: true, envelope: decoded as AnyEnvelope };
 }
 
@@ -325,10 +354,30 @@ function describeIssues(error: z.ZodError): string[] {
 
 // Dead letters -------------------------------------------------------------------------------------------------------
 
-export function deadLetterOf(record: LogRecord, poisoned: Poison, reportedBy: string): DeadLetter {
+// A conflicting duplicate is no poison, since it reads well: it is a second request under a returnId the team has
+// already decided, with other content. The first request stands; the team decides nothing on the second.
+export type DeadLetterReason = PoisonReason | 'conflicting-duplicate';
+
+export interface Refusal {
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+}
+
+// firstContentId and laterContentId: requestContentId of the request the team decided on, and of this one.
+export function conflictingDuplicate(returnId: string, team: Team, firstContentId: string, laterContentId: string): Refusal {
   return {
-    reason: poisoned.reason,
-    detail: poisoned.detail,
+    reason: 'conflicting-duplicate',
+    detail:
+      `returnId ${returnId} was requested again with other content (first version ${firstContentId}, ` +
+      `this version ${laterContentId}): ${team} keeps its decision on the first version and applied nothing ` +
+      'of this one; a changed return needs a returnId of its own',
+  };
+}
+
+export function deadLetterOf(record: LogRecord, refused: Refusal, reportedBy: string): DeadLetter {
+  return {
+    reason: refused.reason,
+    detail: refused.detail,
     reportedBy,
     sourceTopic: record.topic,
     partition: record.partition,

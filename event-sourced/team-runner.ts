@@ -1,18 +1,22 @@
 // Runs one team's subscriber: rebuilds the team's state by folding its own topic from offset 0 to its end, then
 // joins the team's group on the request topic. ONE instance per team: a team's state is one stream, its topic, and
 // each decision depends on all of it (Inventory's last unit); two instances would each decide on half of it.
-import type { Team } from '../domain';
+import { requestContentId, type Team } from '../domain';
 import { accountingSubscriber } from './subscribers/accounting.subscriber';
 import type { TeamDecider } from './subscribers/decider';
 import { inventorySubscriber } from './subscribers/inventory.subscriber';
 import { manufacturingSubscriber } from './subscribers/manufacturing.subscriber';
 import { salesSubscriber } from './subscribers/sales.subscriber';
+import { GrowOnlyMap } from './subscribers/grow-only';
 import {
+  conflictingDuplicate,
   decodeRequest,
   decodeTeamEvent,
   deadLetterOf,
   encodeEnvelope,
   type Poison,
+  type Refusal,
+  type RequestEnvelope,
   type TeamEventEnvelope,
   teamEventEnvelope,
 } from './envelope';
@@ -51,8 +55,14 @@ export class SimulatedCrash extends Error {
   }
 }
 
+// returnId -> the content id of the request the team's decision on that return answered (causationContentId of
+// its event): what tells a second request with other content from the same request delivered again. Null when
+// the decision's event is of version 1, which named no content: a later request for that return goes unreported.
+export type AnsweredRequests = GrowOnlyMap<string | null>;
+
 export interface RebuiltState<State> {
   readonly state: State;
+  readonly answered: AnsweredRequests;
   readonly events: number;
 }
 
@@ -67,14 +77,28 @@ export async function rebuildTeamState<T extends Team, State>(
   const topic = topicsOf(scope).teamEvents[decider.team];
   const seenEventIds = new Set<string>();
   let state = decider.initialState();
+  let answered: AnsweredRequests = GrowOnlyMap.empty();
   await log.readToEnd([topic], async (record) => {
     const decoded = decodeTeamEvent(record, decider.team);
     if (!decoded.ok) return onPoison(record, decoded);
     if (seenEventIds.has(decoded.envelope.eventId)) return;
     seenEventIds.add(decoded.envelope.eventId);
     state = decider.evolve(state, decoded.envelope);
+    answered = answered.with(decoded.envelope.returnId, decoded.envelope.causationContentId);
   });
-  return { state, events: seenEventIds.size };
+  return { state, answered, events: seenEventIds.size };
+}
+
+// The content ids of the first and of this request, when the team has decided the return on a request with other
+// content; null for a new return, and for the same request again, which the decider finds handled.
+function conflictWith(
+  answered: AnsweredRequests,
+  request: RequestEnvelope,
+): { readonly firstContentId: string; readonly laterContentId: string } | null {
+  const firstContentId = answered.get(request.returnId);
+  if (firstContentId === undefined || firstContentId === null) return null;
+  const laterContentId = requestContentId(request.data);
+  return laterContentId === firstContentId ? null : { firstContentId, laterContentId };
 }
 
 export async function startTeamRunner<T extends Team, State>(
@@ -85,19 +109,21 @@ export async function startTeamRunner<T extends Team, State>(
   const team = decider.team;
   const topics = topicsOf(deps.scope);
   const ownTopic = topics.teamEvents[team];
-  const deadLetter = (record: LogRecord, poison: Poison) =>
-    log.appendDeadLetter(topics.deadLetter, deadLetterOf(record, poison, team));
+  const deadLetter = (record: LogRecord, refusal: Refusal) =>
+    log.appendDeadLetter(topics.deadLetter, deadLetterOf(record, refusal, team));
 
   const rebuilt = deps.unsafeDisableIdempotency
-    ? { state: decider.initialState(), events: 0 }
+    ? { state: decider.initialState(), answered: GrowOnlyMap.empty<string | null>(), events: 0 }
     : await rebuildTeamState(log, deps.scope, decider, deadLetter);
   let state = rebuilt.state;
+  let answered = rebuilt.answered;
 
   // One call per batch of requests from one partition, in offset order.
   const handleRequests = async (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => {
     // The draft lets each request see the decisions on the requests before it in the batch. It becomes the
     // team's state only once the events are acknowledged; if anything fails, the runner is thrown away.
     let draft = state;
+    let answeredDraft = answered;
     const newEvents: TeamEventEnvelope<T>[] = [];
     for (const record of records) {
       const decoded = decodeRequest(record);
@@ -105,10 +131,19 @@ export async function startTeamRunner<T extends Team, State>(
         await deadLetter(record, decoded);
         continue;
       }
+      // The first request of a return stands: one with other content is reported, and decides nothing.
+      const conflict = conflictWith(answeredDraft, decoded.envelope);
+      if (conflict) {
+        const { firstContentId, laterContentId } = conflict;
+        await deadLetter(record, conflictingDuplicate(decoded.envelope.returnId, team, firstContentId, laterContentId));
+        continue;
+      }
       // Already handled (a redelivery, or the same request published twice): decide returns no events.
       for (const event of decider.decide(decoded.envelope, draft)) {
+        const envelope = teamEventEnvelope(team, event, decoded.envelope, clock());
         draft = decider.evolve(draft, event);
-        newEvents.push(teamEventEnvelope(team, event, decoded.envelope, clock()));
+        answeredDraft = answeredDraft.with(envelope.returnId, envelope.causationContentId);
+        newEvents.push(envelope);
       }
     }
     // Append and wait for the acknowledgement, then adopt the state, then commit. A crash in between leaves the
@@ -117,6 +152,7 @@ export async function startTeamRunner<T extends Team, State>(
     const crashOn = deps.crashAfterAppend && newEvents.find((event) => deps.crashAfterAppend?.(event.returnId));
     if (crashOn) throw new SimulatedCrash(team, crashOn.returnId);
     state = draft;
+    answered = answeredDraft;
     await commit(records[records.length - 1]);
   };
 

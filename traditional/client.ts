@@ -1,5 +1,5 @@
 // User Support's front door in the traditional model: a return is validated at the edge, then started as one
-// workflow named after its returnId, so however often it is submitted it is processed once.
+// workflow named after its returnId, so however often it is submitted it is processed once, as first submitted.
 import {
   Client,
   Connection,
@@ -9,7 +9,7 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/client';
 import type { Config } from '../config';
-import { assertValidRefundRequest, type ReturnOutcome } from '../domain';
+import { assertValidRefundRequest, requestContentId, type ReturnOutcome } from '../domain';
 import { temporalUiUrl } from '../stack/temporal-server';
 import { taskQueueOf, teamTaskQueues, USER_SUPPORT } from './task-queues';
 import type { processReturnParallel, ReturnWorkflowInput } from './workflows';
@@ -35,6 +35,27 @@ export class TemporalUnavailableError extends ActionableError {
   }
 }
 
+// A second submission of a returnId with other content than the first: the first stands, the second is refused.
+export class ConflictingReturnError extends ActionableError {
+  constructor(
+    readonly returnId: string,
+    readonly workflowId: string,
+    // requestContentId of the request the run was started with, and of the one refused.
+    readonly firstContentId: string,
+    readonly laterContentId: string,
+  ) {
+    super(
+      `Return ${returnId} was already submitted with other content (first version ${firstContentId}, this version ` +
+        `${laterContentId}). The first submission stands, as workflow ${workflowId}, and nothing of this one was ` +
+        'applied. Submit a changed return under a returnId of its own.',
+    );
+  }
+}
+
+// Every run carries the content id of the request it was started with, so a later submission is compared with it
+// by one describe() instead of a read of the run's history.
+const CONTENT_ID_MEMO = 'requestContentId';
+
 export function returnWorkflowId(scope: string, returnId: string): string {
   return `${scope}.return.${returnId}`;
 }
@@ -54,7 +75,8 @@ export async function connectClient(config: Pick<Config, 'temporalAddress' | 'te
 }
 
 // Starts the return's workflow, or finds the one already started for it: by either variant, running or done.
-// Throws InvalidRefundRequestError, before anything is started, when the request is not valid.
+// Throws InvalidRefundRequestError, before anything is started, when the request is not valid, and
+// ConflictingReturnError when the run already started for this returnId was started with other content.
 export async function startReturn(
   client: Client,
   scope: string,
@@ -63,20 +85,31 @@ export async function startReturn(
 ): Promise<WorkflowHandle<ReturnWorkflow>> {
   const request = assertValidRefundRequest(input);
   const workflowId = returnWorkflowId(scope, request.returnId);
+  const contentId = requestContentId(request);
   const workflowInput: ReturnWorkflowInput = { request, taskQueues: teamTaskQueues(scope) };
   try {
     return await client.workflow.start<ReturnWorkflow>(WORKFLOW_TYPE_OF_VARIANT[variant], {
       workflowId,
       taskQueue: taskQueueOf(scope, USER_SUPPORT),
       args: [workflowInput],
-      // A finished return is never started again; a running one is joined rather than started twice.
+      memo: { [CONTENT_ID_MEMO]: contentId },
+      // One run per return: a finished return is never started again, and a running one is not started twice.
+      // FAIL, not USE_EXISTING, for a running one: the SDK does not say whether USE_EXISTING started a run or
+      // found one, and only a run found must be compared with this request. The error says so in both cases.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle<ReturnWorkflow>(workflowId);
-    throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  const existing = client.workflow.getHandle<ReturnWorkflow>(workflowId);
+  const { memo } = await existing.describe();
+  const firstContentId = memo?.[CONTENT_ID_MEMO];
+  // A run started before runs carried the memo names no content: it is joined, as every run was before.
+  if (typeof firstContentId === 'string' && firstContentId !== contentId) {
+    throw new ConflictingReturnError(request.returnId, workflowId, firstContentId, contentId);
+  }
+  return existing;
 }
 
 export async function submitReturn(client: Client, scope: string, input: unknown, variant: ReturnVariant): Promise<ReturnOutcome> {

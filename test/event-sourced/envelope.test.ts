@@ -98,11 +98,11 @@ describe('The event envelope', () => {
   });
 
   describe('when an event of an older version is read', () => {
-    it('should bring it to the current version, unchanged while v1 is the only one', () => {
+    it('should bring it to the current version: a v1 team event is read as v2, its data unchanged', () => {
       assert.deepEqual(upcast('RefundIssued', 1, refund.data), {
         ok: true,
         type: 'RefundIssued',
-        version: 1,
+        version: 2,
         data: refund.data,
       });
       assert.deepEqual(upcast('RefundIssued', 0, refund.data), { ok: false, reason: 'unknown-version' });

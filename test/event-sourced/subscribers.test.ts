@@ -38,7 +38,7 @@ describe('Sales subscriber', () => {
         .then([
           {
             type: 'RefundIssued',
-            version: 1,
+            version: 2,
             data: {
               refundId: 'refund:R-1',
               returnId: 'R-1',
@@ -60,7 +60,7 @@ describe('Sales subscriber', () => {
         .then([
           {
             type: 'RefundRejected',
-            version: 1,
+            version: 2,
             data: {
               refundId: 'refund:R-2',
               returnId: 'R-2',
@@ -120,7 +120,7 @@ describe('Inventory subscriber', () => {
         .then([
           {
             type: 'ReplacementShipped',
-            version: 1,
+            version: 2,
             data: { shipmentId: 'shipment:R-1', returnId: 'R-1', modelId: 'WATCH-W1', shipTo: ADA, status: 'shipped' },
           },
         ]);
@@ -134,7 +134,7 @@ describe('Inventory subscriber', () => {
         .then([
           {
             type: 'ReplacementBackordered',
-            version: 1,
+            version: 2,
             data: {
               shipmentId: 'shipment:R-2',
               returnId: 'R-2',
@@ -189,7 +189,7 @@ describe('Manufacturing subscriber', () => {
         .then([
           {
             type: 'DisassemblyOrdered',
-            version: 1,
+            version: 2,
             data: {
               disassemblyOrderId: 'disassembly:R-1',
               returnId: 'R-1',
@@ -222,7 +222,7 @@ describe('Accounting subscriber', () => {
         .then([
           {
             type: 'AssetDisposalCharged',
-            version: 1,
+            version: 2,
             data: {
               disposalId: 'disposal:R-1',
               returnId: 'R-1',

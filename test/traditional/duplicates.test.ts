@@ -1,11 +1,15 @@
 // A return is processed once however often it arrives: a resubmission joins or reads the one workflow run, and a
-// team's call retried after a failure finds the record it already wrote instead of deciding again.
+// team's call retried after a failure finds the record it already wrote instead of deciding again. A resubmission
+// with other content is refused, and the first submission stands.
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
-import { TEAMS } from '../../domain';
+import { outcomeOnItsOwn, type RefundRequest, TEAMS } from '../../domain';
+import { requestContentId } from '../../domain/request-content';
+import { ConflictingReturnError, WORKFLOW_TYPE_OF_VARIANT } from '../../traditional/client';
+import { taskQueueOf, teamTaskQueues, USER_SUPPORT } from '../../traditional/task-queues';
 import type { InventoryStore } from '../../traditional/teams/inventory.activities';
 import { openTeamStore } from '../../traditional/activities';
-import { aReturn, sampleReturn } from '../fixtures/domain-scenarios';
+import { ADA, aReturn, eur, sampleReturn } from '../fixtures/domain-scenarios';
 import { waitFor } from '../support/wait-for';
 import { SAMPLE_OUTCOMES, startTestDeployment, type TestDeployment, temporaryDataDir } from './deployment-fixture';
 
@@ -15,6 +19,18 @@ async function runsOf(client: Client, workflowId: string): Promise<{ status: str
     runs.push({ status: execution.status.name });
   }
   return runs;
+}
+
+// A second version that would change every team's record, were it applied.
+function changedVersionOf(request: RefundRequest): RefundRequest {
+  return aReturn({
+    returnId: request.returnId,
+    orderId: `${request.order.orderId}-B`,
+    amountPaid: eur(100),
+    shipTo: { ...ADA, city: 'Utrecht' },
+    serialNumber: 'SN-X1-999999',
+    siteId: 'MAN-1',
+  });
 }
 
 function assertOneRecordPerTeam(test: TestDeployment, returnIds: readonly string[]): void {
@@ -69,6 +85,85 @@ describe('traditional model, duplicate submissions', () => {
       });
       assert.equal(runs.length, 1);
       assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT']);
+    });
+  });
+
+  describe('when the same returnId is submitted again with other content', () => {
+    const first = aReturn({ returnId: 'R-CONFLICT', orderId: 'O-CONFLICT' });
+    const second = changedVersionOf(first);
+
+    const refusal = (returnId: string, laterContentId: string) => (error: unknown) => {
+      assert.ok(error instanceof ConflictingReturnError, String(error));
+      assert.deepEqual(
+        {
+          returnId: error.returnId,
+          workflowId: error.workflowId,
+          firstContentId: error.firstContentId,
+          laterContentId: error.laterContentId,
+          exitCode: error.exitCode,
+        },
+        {
+          returnId,
+          workflowId: test.deployment.workflowId(returnId),
+          firstContentId: requestContentId(first),
+          laterContentId,
+          exitCode: 1,
+        },
+      );
+      assert.match(error.message, /already submitted with other content/);
+      assert.match(error.message, /first submission stands/);
+      assert.ok(error.message.includes(test.deployment.workflowId(returnId)), error.message);
+      return true;
+    };
+
+    it('should differ from the first version in every team record, or the test would prove nothing', () => {
+      const [one, other] = [outcomeOnItsOwn(first), outcomeOnItsOwn(second)];
+      for (const record of ['refund', 'replacement', 'disassembly', 'disposal'] as const) {
+        assert.notDeepEqual(one[record], other[record], record);
+      }
+    });
+
+    it('should refuse it while the first run waits for a team, and still by either variant', async () => {
+      await test.deployment.stopTeam('accounting');
+      try {
+        const running = await test.deployment.start(first, 'parallel');
+        await assert.rejects(test.deployment.start(second, 'parallel'), refusal('R-CONFLICT', requestContentId(second)));
+        await assert.rejects(test.deployment.submit(second, 'sequential'), refusal('R-CONFLICT', requestContentId(second)));
+        // The same content again joins the run that waits, as it always did.
+        const joined = await test.deployment.start(first, 'sequential');
+        assert.equal(joined.workflowId, running.workflowId);
+      } finally {
+        await test.deployment.startTeam('accounting');
+      }
+      assert.deepEqual(await test.deployment.submit(first, 'parallel'), outcomeOnItsOwn(first));
+    });
+
+    it('should refuse it after the first run finished, leaving one run and the first version in every team', async () => {
+      await assert.rejects(test.deployment.submit(second, 'parallel'), refusal('R-CONFLICT', requestContentId(second)));
+      const runs = await waitFor('the run to be listed as completed', async () => {
+        const listed = await runsOf(test.deployment.client, test.deployment.workflowId('R-CONFLICT'));
+        return listed.some((run) => run.status === 'COMPLETED') && listed;
+      });
+      assert.deepEqual(runs, [{ status: 'COMPLETED' }]);
+      const expected = outcomeOnItsOwn(first);
+      assert.deepEqual(test.deployment.recordsOfReturn('R-CONFLICT'), {
+        refund: expected.refund,
+        replacement: expected.replacement,
+        disassembly: expected.disassembly,
+        disposal: expected.disposal,
+      });
+      assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT', 'R-CONFLICT']);
+    });
+
+    it('should join, unreported as before, a run started before runs named the content of their request', async () => {
+      const legacy = aReturn({ returnId: 'R-LEGACY', orderId: 'O-LEGACY' });
+      const { config } = test;
+      await test.deployment.client.workflow.start(WORKFLOW_TYPE_OF_VARIANT.parallel, {
+        workflowId: test.deployment.workflowId('R-LEGACY'),
+        taskQueue: taskQueueOf(config.scope, USER_SUPPORT),
+        args: [{ request: legacy, taskQueues: teamTaskQueues(config.scope) }],
+      });
+      assert.deepEqual(await test.deployment.submit(changedVersionOf(legacy), 'parallel'), outcomeOnItsOwn(legacy));
     });
   });
 });

@@ -20,24 +20,24 @@ describe('Events', () => {
   describe('when a refund is decided', () => {
     it('should record an issued refund as RefundIssued, version 1, carrying the record', () => {
       const refund = decideOrderRefund(inWindow, { earlierRefundOfOrder: null });
-      assert.deepEqual(refundEvent(refund), { type: 'RefundIssued', version: 1, data: refund });
+      assert.deepEqual(refundEvent(refund), { type: 'RefundIssued', version: 2, data: refund });
     });
 
     it('should record a rejected refund as RefundRejected, version 1, carrying the record', () => {
       const refund = decideOrderRefund(late, { earlierRefundOfOrder: null });
-      assert.deepEqual(refundEvent(refund), { type: 'RefundRejected', version: 1, data: refund });
+      assert.deepEqual(refundEvent(refund), { type: 'RefundRejected', version: 2, data: refund });
     });
   });
 
   describe('when a replacement is decided', () => {
     it('should record a shipped replacement as ReplacementShipped', () => {
       const shipment = decideReplacementShipment(aReturn({ modelId: 'WATCH-W1' }), { unitsShippedOfModel: 0 });
-      assert.deepEqual(shipmentEvent(shipment), { type: 'ReplacementShipped', version: 1, data: shipment });
+      assert.deepEqual(shipmentEvent(shipment), { type: 'ReplacementShipped', version: 2, data: shipment });
     });
 
     it('should record a backordered replacement as ReplacementBackordered', () => {
       const shipment = decideReplacementShipment(aReturn({ modelId: 'WATCH-W1' }), { unitsShippedOfModel: 1 });
-      assert.deepEqual(shipmentEvent(shipment), { type: 'ReplacementBackordered', version: 1, data: shipment });
+      assert.deepEqual(shipmentEvent(shipment), { type: 'ReplacementBackordered', version: 2, data: shipment });
     });
   });
 
@@ -45,8 +45,8 @@ describe('Events', () => {
     it('should record them as DisassemblyOrdered and AssetDisposalCharged', () => {
       const order = decideDisassemblyOrder(inWindow);
       const disposal = decideAssetDisposal(inWindow);
-      assert.deepEqual(disassemblyEvent(order), { type: 'DisassemblyOrdered', version: 1, data: order });
-      assert.deepEqual(disposalEvent(disposal), { type: 'AssetDisposalCharged', version: 1, data: disposal });
+      assert.deepEqual(disassemblyEvent(order), { type: 'DisassemblyOrdered', version: 2, data: order });
+      assert.deepEqual(disposalEvent(disposal), { type: 'AssetDisposalCharged', version: 2, data: disposal });
     });
   });
 

@@ -1,0 +1,183 @@
+// A returnId requested again with other content: the first request stands, and every team says so with a dead
+// letter naming both versions, instead of dropping the second in silence. The same request again stays silent.
+import assert from 'node:assert/strict';
+import {
+  disassemblyEvent,
+  disposalEvent,
+  outcomeOnItsOwn,
+  RECORD_OF_TEAM,
+  type RefundRequest,
+  refundEvent,
+  shipmentEvent,
+  type Team,
+  TEAMS,
+} from '../../domain';
+import { requestContentId } from '../../domain/request-content';
+import type { EventSourcedDeployment } from '../../event-sourced/deployment';
+import { requestEnvelope, type TeamEventsOf, teamEventEnvelope } from '../../event-sourced/envelope';
+import type { DeadLetter } from '../../event-sourced/event-log';
+import { ADA, aReturn, eur } from '../fixtures/domain-scenarios';
+import { testConfig } from '../support/test-config';
+import { waitFor } from '../support/wait-for';
+import { removeScope, startTestDeployment } from './support/scope';
+
+// A second version that would change every team's record, were it applied.
+function changedVersionOf(request: RefundRequest): RefundRequest {
+  return aReturn({
+    returnId: request.returnId,
+    orderId: `${request.order.orderId}-B`,
+    amountPaid: eur(100),
+    shipTo: { ...ADA, city: 'Utrecht' },
+    serialNumber: 'SN-X1-999999',
+    siteId: 'MAN-1',
+  });
+}
+
+async function allCommitted(deployment: EventSourcedDeployment): Promise<void> {
+  await waitFor('every team to commit every request', async () =>
+    (await Promise.all(TEAMS.map((team) => deployment.teamLag(team)))).every((lag) => lag === 0),
+  );
+}
+
+async function conflictLetters(deployment: EventSourcedDeployment, returnId: string): Promise<DeadLetter[]> {
+  return (await deployment.readDeadLetters()).filter(
+    (letter) => letter.reason === 'conflicting-duplicate' && letter.key === returnId,
+  );
+}
+
+async function eventsOf(deployment: EventSourcedDeployment, team: Team, returnId: string) {
+  return (await deployment.readTeamEvents(team)).filter(({ envelope }) => envelope.returnId === returnId);
+}
+
+async function restartTeams(deployment: EventSourcedDeployment): Promise<void> {
+  for (const team of TEAMS) {
+    await deployment.stopTeam(team);
+    await deployment.startTeam(team);
+  }
+}
+
+describe('Event-sourced model: a returnId requested again with other content', () => {
+  let deployment: EventSourcedDeployment;
+  const config = testConfig('conflict');
+  const first = aReturn({ returnId: 'R-CONFLICT', orderId: 'O-CONFLICT' });
+  const second = changedVersionOf(first);
+  const firstContentId = requestContentId(first);
+  const secondContentId = requestContentId(second);
+
+  before(async () => {
+    deployment = await startTestDeployment(config);
+  });
+
+  after(async () => {
+    await deployment?.close();
+    await removeScope(config);
+  });
+
+  it('should have two versions that differ in every team record, or the test would prove nothing', () => {
+    const [one, other] = [outcomeOnItsOwn(first), outcomeOnItsOwn(second)];
+    for (const team of TEAMS) assert.notDeepEqual(one[RECORD_OF_TEAM[team]], other[RECORD_OF_TEAM[team]], team);
+    assert.notEqual(firstContentId, secondContentId);
+  });
+
+  describe('when the second version is published after the first was decided', () => {
+    let letters: DeadLetter[];
+
+    before(async () => {
+      assert.deepEqual(await deployment.submit(first, { timeoutMs: 30_000 }), outcomeOnItsOwn(first));
+      await deployment.publish(second);
+      letters = await waitFor('a conflicting-duplicate letter from every team', async () => {
+        const found = await conflictLetters(deployment, first.returnId);
+        return found.length >= TEAMS.length && found;
+      });
+      await allCommitted(deployment);
+    });
+
+    it('should have every team dead-letter it once, naming the returnId and both versions', async () => {
+      assert.deepEqual(letters.map((letter) => letter.reportedBy).sort(), [...TEAMS].sort());
+      for (const letter of letters) {
+        assert.ok(letter.detail.includes(first.returnId), letter.detail);
+        assert.ok(letter.detail.includes(`first version ${firstContentId}`), letter.detail);
+        assert.ok(letter.detail.includes(`this version ${secondContentId}`), letter.detail);
+        assert.equal(letter.sourceTopic, deployment.topics.requests);
+        const original = JSON.parse(Buffer.from(letter.originalValueBase64 ?? '', 'base64').toString('utf8'));
+        assert.deepEqual(original.data, second);
+      }
+      assert.equal((await conflictLetters(deployment, first.returnId)).length, TEAMS.length);
+    });
+
+    it("should leave each team's record that of the first version, and nothing of the second", async () => {
+      const firstOutcome = outcomeOnItsOwn(first);
+      for (const team of TEAMS) {
+        const events = await eventsOf(deployment, team, first.returnId);
+        assert.equal(events.length, 1, `${team} answered twice`);
+        assert.deepEqual(events[0].envelope.data, firstOutcome[RECORD_OF_TEAM[team]], team);
+        assert.equal(events[0].envelope.causationContentId, firstContentId, team);
+      }
+      assert.deepEqual(deployment.recordsOfReturn(first.returnId), {
+        refund: firstOutcome.refund,
+        replacement: firstOutcome.replacement,
+        disassembly: firstOutcome.disassembly,
+        disposal: firstOutcome.disposal,
+      });
+    });
+  });
+
+  describe('when the first version is published again', () => {
+    it('should stay silent and change nothing', async () => {
+      const lettersBefore = (await deployment.readDeadLetters()).length;
+      await deployment.publish(first);
+      await allCommitted(deployment);
+      assert.equal((await deployment.readDeadLetters()).length, lettersBefore);
+      for (const team of TEAMS) assert.equal((await eventsOf(deployment, team, first.returnId)).length, 1, team);
+    });
+  });
+
+  describe('when the teams restart and the second version comes again', () => {
+    it('should still know the first version from their own topics, and dead-letter the second again', async () => {
+      await restartTeams(deployment);
+      await deployment.publish(second);
+      const letters = await waitFor('a second conflicting-duplicate letter from every team', async () => {
+        const found = await conflictLetters(deployment, first.returnId);
+        return found.length >= 2 * TEAMS.length && found;
+      });
+      await allCommitted(deployment);
+      assert.equal(letters.length, 2 * TEAMS.length);
+      for (const team of TEAMS) assert.equal((await eventsOf(deployment, team, first.returnId)).length, 1, team);
+    });
+  });
+
+  describe('when a return was decided by events of version 1, which name no content', () => {
+    const legacy = aReturn({ returnId: 'R-LEGACY', orderId: 'O-LEGACY' });
+    const cause = requestEnvelope(legacy, '2026-05-11T10:00:00.000Z');
+    const outcome = outcomeOnItsOwn(legacy);
+    const decided: { readonly [T in Team]: TeamEventsOf[T] } = {
+      sales: refundEvent(outcome.refund),
+      inventory: shipmentEvent(outcome.replacement),
+      manufacturing: disassemblyEvent(outcome.disassembly),
+      accounting: disposalEvent(outcome.disposal),
+    };
+    // The team's event as version 1 wrote it: without causationContentId.
+    const version1Of = <T extends Team>(team: T) => {
+      const { causationContentId: _unknown, ...written } = teamEventEnvelope(team, decided[team], cause, cause.occurredAt);
+      return { key: legacy.returnId, value: JSON.stringify({ ...written, version: 1 }) };
+    };
+
+    it('should rebuild from them, and drop a request with other content unreported, as before', async () => {
+      for (const team of TEAMS) await deployment.eventLog.append(deployment.topics.teamEvents[team], [version1Of(team)]);
+      await restartTeams(deployment);
+      assert.deepEqual(await deployment.waitForOutcome(legacy.returnId, { timeoutMs: 30_000 }), outcomeOnItsOwn(legacy));
+      await deployment.publish(changedVersionOf(legacy));
+      await deployment.publish(legacy);
+      await allCommitted(deployment);
+      assert.deepEqual(await conflictLetters(deployment, legacy.returnId), []);
+      for (const team of TEAMS) {
+        const events = await eventsOf(deployment, team, legacy.returnId);
+        assert.deepEqual(
+          events.map(({ envelope }) => ({ version: envelope.version, causationContentId: envelope.causationContentId })),
+          [{ version: 2, causationContentId: null }],
+          team,
+        );
+      }
+    });
+  });
+});
