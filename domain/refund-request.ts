@@ -36,11 +36,102 @@ const identifier = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may hold only letters, digits and . _ : -, starting with a letter or digit');
 
+// What a free-text field may not hold, and why: the team topics keep every record forever, and whatever a field
+// holds is printed later to a terminal, a log or a report.
+// - C0 and C1 controls and DEL: NUL ends strings in C, BEL rings, ESC starts the ANSI sequences that recolour or
+//   rewrite a terminal, and a CR or LF in a one-line field forges a new line in a log.
+// - Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder what a reader sees, so
+//   the text shown is not the text stored. The marks LRM and RLM stay allowed: right-to-left addresses use them.
+// - Lone surrogates: half of a UTF-16 pair is no character, and cannot be written as UTF-8.
+// - U+2028 and U+2029: line breaks that some readers honour and others do not.
+// Ordinary Unicode (accents, CJK, emoji and the joiners inside them) is text like any other.
+function forbiddenCharacter(codePoint: number): string | null {
+  if (codePoint === 0x0a) return 'a line feed';
+  if (codePoint === 0x0d) return 'a carriage return';
+  if (codePoint === 0x09) return 'a tab';
+  if (codePoint === 0x00) return 'NUL';
+  if (codePoint === 0x07) return 'BEL';
+  if (codePoint === 0x1b) return 'ESC, which starts a terminal escape sequence';
+  if (codePoint < 0x20) return 'a control character';
+  if (codePoint === 0x7f) return 'DEL';
+  if (codePoint >= 0x80 && codePoint <= 0x9f) return 'a C1 control character';
+  if (codePoint >= 0x202a && codePoint <= 0x202e) return 'a bidi embedding or override';
+  if (codePoint >= 0x2066 && codePoint <= 0x2069) return 'a bidi isolate';
+  if (codePoint === 0x2028 || codePoint === 0x2029) return 'a Unicode line or paragraph separator';
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return 'a lone surrogate, half of a UTF-16 pair';
+  return null;
+}
+
+interface TextRule {
+  readonly expected: string;
+  readonly allowed: ReadonlySet<number>;
+}
+
+const ONE_LINE: TextRule = { expected: 'one line of printable text', allowed: new Set() };
+// A line feed and a tab are text in a description a person writes over several lines, and nowhere else.
+const SEVERAL_LINES: TextRule = {
+  expected: 'printable text (line breaks and tabs allowed)',
+  allowed: new Set([0x0a, 0x09]),
+};
+
+function printable(rule: TextRule) {
+  return (value: string, context: z.core.$RefinementCtx<string>): void => {
+    let position = 0;
+    // for…of walks code points: a surrogate pair is one emoji, a surrogate on its own is a lone surrogate.
+    for (const character of value) {
+      position++;
+      const codePoint = character.codePointAt(0) ?? 0;
+      const kind = rule.allowed.has(codePoint) ? null : forbiddenCharacter(codePoint);
+      if (kind === null) continue;
+      const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
+      const message = `must be ${rule.expected}; found U+${hex} (${kind}) at character ${position}`;
+      context.addIssue({ code: 'custom', message, input: value });
+      return;
+    }
+  };
+}
+
+// A name or an address line.
 const text = (maxLength: number) =>
-  z.string().trim().min(1, 'must not be empty').max(maxLength, `must be at most ${maxLength} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .superRefine(printable(ONE_LINE));
+
+// What a customer writes about a defect, over several lines if need be. A CRLF from a Windows form is stored as LF,
+// so both models keep one form of line break, and a lone CR, which overwrites a terminal line, is still refused.
+const multiLineText = (maxLength: number) =>
+  z
+    .string()
+    .overwrite((value) => value.replace(/\r\n/g, '\n'))
+    .trim()
+    .min(1, 'must not be empty')
+    .max(maxLength, `must be at most ${maxLength} characters`)
+    .superRefine(printable(SEVERAL_LINES));
+
+// Date.parse, and so every comparison of two instants in both models, keeps milliseconds and drops the rest: a
+// request 30 days and 500 µs after its purchase would compare as exactly 30 days, inside the window. More digits
+// are refused, not rounded: rounding either way can move an instant across the boundary unnoticed.
+const MAX_FRACTION_DIGITS = 3;
+
+function fractionDigits(value: string): number {
+  return /T\d{2}:\d{2}:\d{2}\.(\d+)/.exec(value)?.[1].length ?? 0;
+}
 
 const timestamp = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 timestamp with a time zone, e.g. 2026-05-01T12:00:00Z' })
+  .superRefine(
+    (value, context) => {
+      const digits = fractionDigits(value);
+      if (digits <= MAX_FRACTION_DIGITS) return;
+      const message = `must have at most millisecond precision (${MAX_FRACTION_DIGITS} fraction digits), got ${digits}`;
+      context.addIssue({ code: 'custom', message, input: value });
+    },
+    // A malformed timestamp is already reported by the format check; one problem per mistake.
+    { when: (payload) => payload.issues.length === 0 },
+  )
   .refine((value) => {
     const millis = Date.parse(value);
     // A malformed timestamp is already reported by the format check; one problem per mistake.
@@ -56,6 +147,15 @@ const moneySchema = z.strictObject({
   currency: z.enum(CURRENCIES, { message: `must be one of ${CURRENCIES.join(', ')}` }),
 });
 
+// Also the schema of the address a replacement is shipped to, wherever a team's record repeats it.
+export const addressSchema = z.strictObject({
+  recipient: text(120),
+  street: text(200),
+  city: text(100),
+  postalCode: text(20),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code, e.g. NL'),
+});
+
 export const refundRequestSchema = z.strictObject({
     returnId: identifier,
     requestedAt: timestamp,
@@ -63,16 +163,8 @@ export const refundRequestSchema = z.strictObject({
     model: z.strictObject({
       modelId: identifier.refine(isKnownModel, 'is not a model in the catalogue'),
     }),
-    shipment: z.strictObject({
-      shipTo: z.strictObject({
-        recipient: text(120),
-        street: text(200),
-        city: text(100),
-        postalCode: text(20),
-        country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code, e.g. NL'),
-      }),
-    }),
-    defectiveItem: z.strictObject({ serialNumber: identifier, reportedDefect: text(1000) }),
+    shipment: z.strictObject({ shipTo: addressSchema }),
+    defectiveItem: z.strictObject({ serialNumber: identifier, reportedDefect: multiLineText(1000) }),
     location: z.strictObject({ siteId: identifier }),
     cost: z.strictObject({ bookValue: moneySchema }),
 });
@@ -98,9 +190,15 @@ export function validateRefundRequest(input: unknown): RequestValidation {
 
 function purchasedAfterRequest(input: unknown): boolean {
   const candidate = input as { requestedAt?: unknown; order?: { purchasedAt?: unknown } } | null;
-  const requestedAt = typeof candidate?.requestedAt === 'string' ? Date.parse(candidate.requestedAt) : NaN;
-  const purchasedAt = typeof candidate?.order?.purchasedAt === 'string' ? Date.parse(candidate.order.purchasedAt) : NaN;
-  return !Number.isNaN(requestedAt) && !Number.isNaN(purchasedAt) && purchasedAt > requestedAt;
+  const requestedAt = instantOf(candidate?.requestedAt);
+  const purchasedAt = instantOf(candidate?.order?.purchasedAt);
+  return requestedAt !== null && purchasedAt !== null && purchasedAt > requestedAt;
+}
+
+// Only a timestamp the schema accepts is compared: Date.parse reads the 30th of February as the 2nd of March, and
+// a timestamp that is wrong is already reported as wrong; one problem per mistake.
+function instantOf(value: unknown): number | null {
+  return timestamp.safeParse(value).success ? Date.parse(value as string) : null;
 }
 
 // For raw bytes or text from a file, a topic or stdin: size and JSON syntax are checked before the schema.

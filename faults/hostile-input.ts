@@ -31,7 +31,7 @@ import { readReturnStatus } from '../event-sourced/projections/return-status.pro
 import { createPublisher } from '../event-sourced/publisher';
 import { topicSpecs, topicsOf } from '../event-sourced/topics';
 import { generateReturns } from '../samples/generate-returns';
-import { connectClient, startReturn } from '../traditional/client';
+import { ConflictingReturnError, connectClient, startReturn } from '../traditional/client';
 import {
   type CheckFigures,
   FaultChecker,
@@ -41,6 +41,7 @@ import {
 } from './checker';
 import { CHILD_NODE_ENV, PROJECT_ROOT, trackChild } from './children';
 import { faultScope, startEventSourcedModel } from './models';
+import { CONTENT_CASES } from './hostile-requests';
 import { delay, seconds } from './scenario';
 
 export type Handling = 'error' | 'dead-letter' | 'ignored' | 'nothing';
@@ -77,104 +78,15 @@ export interface HostileReport {
   readonly durationMs: number;
 }
 
-// Accepted with no error and no dead letter, and without effect: the first version of a return is kept and a
-// later one with the same id is dropped silently. Reported as a gap, not as a pass.
-const FIRST_VERSION_WINS = new Set(['same-return-different-content', 'same-event-id-different-content']);
+// Accepted with no error and no dead letter, and without effect: the first version of a team's event is kept and a
+// forged one under the same eventId is dropped silently. Reported as a gap, not as a pass.
+const FIRST_VERSION_WINS = new Set(['same-event-id-different-content']);
 
 // Whatever the broker takes, a producer must refuse this at once: over Kafka's default 1 MB message size.
 const OVERSIZED_BYTES = 1_100_000;
 const OVERSIZED_BOUND_MS = 30_000;
 
 // The requests -------------------------------------------------------------------------------------------------------
-
-interface ContentCase {
-  readonly id: string;
-  readonly what: string;
-  // The hostile request, built from a valid one with its own returnId.
-  readonly value: (base: RefundRequest) => unknown;
-}
-
-const FAR_FUTURE = '9999-12-31T23:59:59Z';
-
-export const CONTENT_CASES: readonly ContentCase[] = [
-  { id: 'not-an-object', what: 'a JSON string instead of a request', value: () => 'please refund me' },
-  { id: 'null', what: 'null instead of a request', value: () => null },
-  {
-    id: 'wrong-types',
-    what: 'wrong types: amount as a string, timestamp as a number',
-    value: (base) => ({
-      ...base,
-      requestedAt: 1_778_493_600_000,
-      order: { ...base.order, amountPaid: { amountCents: '79900', currency: 'EUR' } },
-    }),
-  },
-  {
-    id: 'missing-fields',
-    what: 'missing fields: no cost, no location',
-    value: (base) => ({ ...base, cost: undefined, location: undefined }),
-  },
-  {
-    id: 'extra-fields',
-    what: 'extra fields at the top and inside the order',
-    value: (base) => ({ ...base, discountCode: 'FREE', order: { ...base.order, coupon: 'X' } }),
-  },
-  {
-    id: 'huge-string',
-    what: 'a 200 000-character defect description',
-    value: (base) => ({ ...base, defectiveItem: { ...base.defectiveItem, reportedDefect: 'x'.repeat(200_000) } }),
-  },
-  {
-    id: 'negative-amount',
-    what: 'a negative amount paid',
-    value: (base) => ({
-      ...base,
-      order: { ...base.order, amountPaid: { ...base.order.amountPaid, amountCents: -100 } },
-    }),
-  },
-  {
-    id: 'fractional-amount',
-    what: 'a fractional number of cents',
-    value: (base) => ({ ...base, cost: { bookValue: { ...base.cost.bookValue, amountCents: 1234.5 } } }),
-  },
-  {
-    id: 'overflowing-amount',
-    what: 'an amount beyond any safe integer (1e300 cents)',
-    value: (base) => ({
-      ...base,
-      order: { ...base.order, amountPaid: { ...base.order.amountPaid, amountCents: 1e300 } },
-    }),
-  },
-  { id: 'far-future', what: `requested in the year 9999`, value: (base) => ({ ...base, requestedAt: FAR_FUTURE }) },
-  {
-    id: 'far-past',
-    what: 'purchased in 1900',
-    value: (base) => ({ ...base, order: { ...base.order, purchasedAt: '1900-01-01T00:00:00Z' } }),
-  },
-  {
-    id: 'not-a-timestamp',
-    what: 'a timestamp that is not one ("yesterday")',
-    value: (base) => ({ ...base, requestedAt: 'yesterday' }),
-  },
-  {
-    id: 'purchase-after-request',
-    what: 'purchased after the return was requested',
-    value: (base) => ({
-      ...base,
-      order: { ...base.order, purchasedAt: '2027-01-01T00:00:00Z' },
-      requestedAt: '2026-12-01T00:00:00Z',
-    }),
-  },
-  {
-    id: 'unknown-model',
-    what: 'a model not in the catalogue',
-    value: (base) => ({ ...base, model: { modelId: 'TOASTER-9000' } }),
-  },
-  {
-    id: 'injection-identifier',
-    what: "an id carrying SQL and markup: R-1'; DROP TABLE order_refunds;--<script>",
-    value: (base) => ({ ...base, returnId: "R-1'; DROP TABLE order_refunds;--<script>" }),
-  },
-];
 
 // Independent returns: fresh orders and models with stock to spare, so each outcome depends on nothing else.
 function validReturns(prefix: string, count: number): RefundRequest[] {
@@ -385,11 +297,23 @@ async function fileLevelRows(
   const huge = path.join(dir, 'huge.json');
   // Just over the 64 MB a requests file may hold.
   writeFileSync(huge, `[${'"x",'.repeat((64 * 1024 * 1024) / 4 + 1)}"x"]`);
+  const latin1 = path.join(dir, 'latin1.json');
+  // "Zürich" as ISO 8859-1: the ü is one byte that is no UTF-8.
+  writeFileSync(latin1, Buffer.concat([Buffer.from('[{"city": "Z'), Buffer.from([0xfc]), Buffer.from('rich"}]')]));
+  // Exit code 1 when what the file holds is wrong, 2 (a usage error) when --requests names nothing readable.
   const cases = [
-    { id: 'invalid-json-file', what: 'a requests file that is not valid JSON', file: invalidJson },
-    { id: 'not-a-list', what: 'a requests file holding an object, not a list', file: notAList },
-    { id: 'huge-file', what: 'a requests file over 64 MB', file: huge },
-    { id: 'missing-file', what: 'a requests file that does not exist', file: path.join(dir, 'nowhere.json') },
+    { id: 'invalid-json-file', what: 'a requests file that is not valid JSON', file: invalidJson, exitCode: 1 },
+    { id: 'not-a-list', what: 'a requests file holding an object, not a list', file: notAList, exitCode: 1 },
+    { id: 'huge-file', what: 'a requests file over 64 MB', file: huge, exitCode: 1 },
+    { id: 'endless-device', what: '/dev/zero: a source that never ends', file: '/dev/zero', exitCode: 1 },
+    { id: 'not-utf8-file', what: 'a requests file in ISO 8859-1, not UTF-8', file: latin1, exitCode: 1 },
+    {
+      id: 'missing-file',
+      what: 'a requests file that does not exist',
+      file: path.join(dir, 'nowhere.json'),
+      exitCode: 2,
+    },
+    { id: 'directory-as-file', what: 'a directory given as the requests file', file: dir, exitCode: 2 },
   ];
   const runs = await Promise.all(
     cases.map((fileCase) => runStartScript(script, ['--requests', fileCase.file], scriptEnv(config))),
@@ -397,7 +321,7 @@ async function fileLevelRows(
   rmSync(huge, { force: true });
   return cases.map((fileCase, index) => {
     const run = runs[index];
-    const clear = run.code !== 0 && isClearError(run.stderr);
+    const clear = run.code === fileCase.exitCode && isClearError(run.stderr);
     return {
       entryPoint,
       caseId: fileCase.id,
@@ -435,26 +359,32 @@ async function traditionalApiPart(
       rows.push(refused);
       checker.rejected(hostileCase.id, hostileBase('TC', hostileCase.id).returnId, refused.detail);
     }
-    // The same return started again with other contents joins the run already started for it.
+    // The same return started again with other contents is refused; the run of the first version stands.
     const [first] = validReturns('VC', 1);
     const altered = {
       ...first,
       cost: { bookValue: { ...first.cost.bookValue, amountCents: first.cost.bookValue.amountCents + 1 } },
     };
     const handle = await startReturn(client, config.scope, first, 'parallel');
-    const joined = await startReturn(client, config.scope, altered, 'parallel');
-    const history = await joined.fetchHistory();
+    let conflict: string | null = null;
+    try {
+      await startReturn(client, config.scope, altered, 'parallel');
+    } catch (error) {
+      if (!(error instanceof ConflictingReturnError)) throw error;
+      conflict = error.message;
+    }
+    const history = await handle.fetchHistory();
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
     const input = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { request: RefundRequest }) : null;
-    const firstKept = joined.workflowId === handle.workflowId && isDeepStrictEqual(input?.request, first);
+    const firstKept = isDeepStrictEqual(input?.request, first);
     rows.push(
       row(
         entryPoint,
         'same-return-different-content',
         'a return started again, same returnId, other contents',
-        'ignored',
-        firstKept ? 'joins the run of the first version; no error' : 'a run with the second version',
-        firstKept,
+        conflict ? 'error' : 'ignored',
+        conflict ?? 'joins the run of the first version; no error',
+        conflict !== null && firstKept,
         !firstKept,
       ),
     );
@@ -607,7 +537,7 @@ function teamTopicCases(team: Team): RawCase[] {
     {
       id: 'unknown-version',
       what: 'an unknown version of a known type',
-      record: (key) => ({ key, value: json({ ...legitFor(key), version: 2 }) }),
+      record: (key) => ({ key, value: json({ ...legitFor(key), version: 99 }) }),
     },
     {
       id: 'wrong-producer',
@@ -798,11 +728,24 @@ async function eventSourcedPart(
           letter.key === expected.key &&
           letter.originalValueBase64 === expected.value,
       );
-    const letters = await waitForLetters(deployment.readDeadLetters.bind(deployment), (found) =>
-      expectedLetters.every((expected) => {
-        const reporters = new Set(foundFor(found, expected).map((letter) => letter.reportedBy));
-        return expected.reporters.every((reporter) => reporters.has(reporter));
-      }),
+    // The altered copy of the first return: every team reports it, and decides nothing on it.
+    const conflictsOf = (letters: readonly DeadLetter[]) =>
+      letters.filter(
+        (letter) =>
+          letter.reason === 'conflicting-duplicate' &&
+          letter.sourceTopic === topics.requests &&
+          letter.key === first.returnId,
+      );
+    const reportedByEveryTeam = (letters: readonly DeadLetter[]) =>
+      TEAMS.every((team) => letters.some((letter) => letter.reportedBy === team));
+    const letters = await waitForLetters(
+      deployment.readDeadLetters.bind(deployment),
+      (found) =>
+        reportedByEveryTeam(conflictsOf(found)) &&
+        expectedLetters.every((expected) => {
+          const reporters = new Set(foundFor(found, expected).map((letter) => letter.reportedBy));
+          return expected.reporters.every((reporter) => reporters.has(reporter));
+        }),
     );
     for (const expected of expectedLetters) {
       const found = foundFor(letters, expected);
@@ -826,16 +769,18 @@ async function eventSourcedPart(
     // What every reader now makes of the first two returns: exactly what their own requests say.
     const status = await readReturnStatus(deployment.eventLog, model.config.scope, async () => undefined);
     const firstKept = isDeepStrictEqual(status.outcome(first.returnId), outcomeOnItsOwn(first));
+    const conflicts = conflictsOf(letters);
+    const conflictReporters = [...new Set(conflicts.map((letter) => letter.reportedBy))].sort().join(', ');
     rows.push(
       row(
         publisherEntry,
         'same-return-different-content',
         'a return published again, same returnId and eventId, other contents',
-        'ignored',
-        firstKept
-          ? 'first version kept by every team; no error, no dead letter'
-          : 'the second version changed the outcome',
-        firstKept,
+        conflicts.length > 0 ? 'dead-letter' : 'ignored',
+        conflicts.length > 0
+          ? `conflicting-duplicate: ${conflicts[0].detail} (by ${conflictReporters})`
+          : 'no error, no dead letter',
+        reportedByEveryTeam(conflicts) && firstKept,
         !firstKept,
       ),
     );

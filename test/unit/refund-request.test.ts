@@ -164,6 +164,16 @@ const INVALID_CASES: readonly InvalidCase[] = [
     change: (r) => (r.order.purchasedAt = '2026-05-11T09:00:00.001Z'),
     problems: [problem('order.purchasedAt', 'must not be later than requestedAt')],
   },
+  {
+    name: 'a request timestamp in microseconds',
+    change: (r) => (r.requestedAt = '2026-05-01T08:00:00.000500+00:00'),
+    problems: [problem('requestedAt', 'must have at most millisecond precision (3 fraction digits), got 6')],
+  },
+  {
+    name: 'a purchase timestamp in microseconds that are all zero',
+    change: (r) => (r.order.purchasedAt = '2026-04-01T08:00:00.000000+00:00'),
+    problems: [problem('order.purchasedAt', 'must have at most millisecond precision (3 fraction digits), got 6')],
+  },
   // Identifiers and text
   { name: 'an empty return id', change: (r) => (r.returnId = ''), problems: [problem('returnId', 'must not be empty')] },
   {
@@ -206,6 +216,16 @@ const INVALID_CASES: readonly InvalidCase[] = [
     change: (r) => (r.defectiveItem.reportedDefect = 'x'.repeat(1001)),
     problems: [problem('defectiveItem.reportedDefect', 'must be at most 1000 characters')],
   },
+  {
+    name: 'an ANSI escape in the recipient',
+    change: (r) => (r.shipment.shipTo.recipient = 'Ada \u001b[31mLovelace'),
+    problems: [problem('shipment.shipTo.recipient', 'found U+001B (ESC, which starts a terminal escape sequence)')],
+  },
+  {
+    name: 'a right-to-left override in the defect description',
+    change: (r) => (r.defectiveItem.reportedDefect = 'Broken \u202eneercs'),
+    problems: [problem('defectiveItem.reportedDefect', 'found U+202E (a bidi embedding or override)')],
+  },
   // Unknown fields
   {
     name: 'an unknown top-level field',
@@ -241,6 +261,9 @@ describe('Refund request at the edge', () => {
       },
       { name: 'a request the very instant of the purchase', change: (r) => (r.requestedAt = r.order.purchasedAt) },
       { name: 'an id using every allowed punctuation mark', change: (r) => (r.returnId = 'R-1001.a_b:c') },
+      { name: 'a timestamp in milliseconds', change: (r) => (r.requestedAt = '2026-05-11T09:00:00.999+00:00') },
+      { name: 'a recipient in accents, CJK and emoji', change: (r) => (r.shipment.shipTo.recipient = 'Zoë 東京 😀') },
+      { name: 'a defect described over two lines', change: (r) => (r.defectiveItem.reportedDefect = 'Dead.\nNo power.') },
     ];
     for (const { name, change } of accepted) {
       it(`should accept ${name}`, () => {
