@@ -16,10 +16,10 @@ export interface ServerProcess {
 
 export function findServerProcesses(config: Config): ServerProcess[] {
   return [
-    find('kafka-server', recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS), splitAddress(config.kafkaBrokers[0])),
+    find('kafka-server', recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS, config.kafkaBrokers[0]), splitAddress(config.kafkaBrokers[0])),
     find(
       'temporal-server',
-      recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER),
+      recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER, config.temporalAddress),
       splitAddress(config.temporalAddress),
     ),
   ];

@@ -3,6 +3,7 @@
 // through this; any team can be stopped and started again, as if its service went down and came back.
 import type { Config } from '../config';
 import { missingTeams, RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import { watchBroker } from './broker-watch';
 import {
   deadLetterOf,
   decodeDeadLetter,
@@ -33,6 +34,11 @@ export interface EventSourcedDeploymentOptions {
   // Test only: see TeamRunnerDeps.crashAfterAppend.
   readonly crashAfterAppend?: (team: Team, returnId: string) => boolean;
   readonly tuning?: Partial<ConsumerTuning>;
+  // While returns are awaited and Kafka does not answer, the deployment says so once and waits for it; after this
+  // long it fails the waits with what to do (null: wait for it forever). Default 300 000 (5 minutes): a broker
+  // restart on a loaded machine takes up to the stack's own 180 s health limit, and a rerun in the same scope
+  // resumes where this one stopped.
+  readonly brokerAwayLimitMs?: number | null;
 }
 
 export type TeamStatus = 'starting' | 'running' | 'crashed' | 'stopped';
@@ -75,6 +81,8 @@ export interface EventSourcedDeployment {
   readDeadLetters(): Promise<DeadLetter[]>;
   // The return's team events, in the order they occurred, each with where it is stored.
   auditTrail(returnId: string): Promise<AuditEntry[]>;
+  // True while returns are awaited and Kafka has stopped answering, until it answers again.
+  brokerIsDown(): boolean;
   close(): Promise<void>;
 }
 
@@ -99,7 +107,26 @@ export async function startEventSourcedDeployment(
   const restartTimers = new Map<Team | 'projection', NodeJS.Timeout>();
   const waiters = new Map<string, Set<() => void>>();
   let projectionFailure: Error | undefined;
+  let brokerGone: Error | undefined;
   let closed = false;
+  // A team or the projection fails again and again while the broker is away: say each failure once, not each retry.
+  const lastFailure = new Map<Team | 'projection', string>();
+  const sayFailure = (who: Team | 'projection', line: string, message: string): boolean => {
+    if (broker.isDown() || lastFailure.get(who) === message) return false;
+    lastFailure.set(who, message);
+    say(line);
+    return true;
+  };
+  const broker = watchBroker({
+    brokers: config.kafkaBrokers,
+    say,
+    giveUpAfterMs: options.brokerAwayLimitMs === undefined ? 300_000 : options.brokerAwayLimitMs,
+    onGiveUp: (error) => {
+      brokerGone = error;
+      wakeAll();
+      brokerGone = undefined;
+    },
+  });
 
   const deadLetterAs =
     (reportedBy: string) =>
@@ -125,10 +152,11 @@ export async function startEventSourcedDeployment(
       },
     });
     live = started;
+    lastFailure.delete('projection');
     wakeAll();
   }
   function projectionFailed(error: Error): void {
-    say(`the return-status projection stopped: ${error.message}`);
+    sayFailure('projection', `the return-status projection stopped: ${error.message}`, error.message);
     if (closed) return;
     if (restartAfterMs === null) {
       projectionFailure = error;
@@ -148,17 +176,26 @@ export async function startEventSourcedDeployment(
     if (notice) say(notice);
     await startProjection();
   } catch (error) {
+    broker.stop();
     await log.close();
     throw error;
   }
   const publisher = createPublisher(log, config.scope, clock);
+  // A publish that fails because the broker is gone says so, as an error a person can act on.
+  const publish = async (request: unknown): Promise<RequestEnvelope> => {
+    try {
+      return await publisher.publish(request);
+    } catch (error) {
+      throw await broker.explain(error);
+    }
+  };
 
   function handleCrash(team: Team, error: Error): void {
     runners.delete(team);
     crashed.add(team);
-    say(`${team} crashed: ${error.message}`);
+    const said = sayFailure(team, `${team} crashed: ${error.message}`, error.message);
     if (closed || restartAfterMs === null) return;
-    say(`${team} restarts in ${restartAfterMs} ms`);
+    if (said) say(`${team} restarts in ${restartAfterMs} ms`);
     restartTimers.set(
       team,
       setTimeout(() => {
@@ -183,6 +220,7 @@ export async function startEventSourcedDeployment(
     });
     crashed.delete(team);
     if (crashedWhileStarting) return handleCrash(team, crashedWhileStarting);
+    lastFailure.delete(team);
     runners.set(team, runner);
     const group = teamGroupId(config.scope, team);
     say(`${team} ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${topics.requests} as ${group}`);
@@ -227,11 +265,12 @@ export async function startEventSourcedDeployment(
         clearTimeout(timer);
         waiters.get(returnId)?.delete(check);
         if (waiters.get(returnId)?.size === 0) waiters.delete(returnId);
+        broker.awaiting(waiters.size > 0);
       };
       function check(): void {
-        if (projectionFailure || closed) {
+        if (projectionFailure || brokerGone || closed) {
           done();
-          reject(projectionFailure ?? new Error(`The deployment closed while ${returnId} was awaited`));
+          reject(projectionFailure ?? brokerGone ?? new Error(`The deployment closed while ${returnId} was awaited`));
           return;
         }
         const records = live.projection.records(returnId);
@@ -259,6 +298,7 @@ export async function startEventSourcedDeployment(
       const forReturn = waiters.get(returnId) ?? new Set();
       forReturn.add(check);
       waiters.set(returnId, forReturn);
+      broker.awaiting(true);
       check();
     });
   }
@@ -291,6 +331,7 @@ export async function startEventSourcedDeployment(
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
+    broker.stop();
     for (const timer of restartTimers.values()) clearTimeout(timer);
     restartTimers.clear();
     await Promise.all([...starting.values()].map((pending) => pending.catch(() => undefined)));
@@ -304,9 +345,9 @@ export async function startEventSourcedDeployment(
     config,
     topics,
     eventLog: log,
-    publish: (request) => publisher.publish(request),
+    publish,
     submit: async (request, waitOptions) => {
-      const published = await publisher.publish(request);
+      const published = await publish(request);
       return waitForOutcome(published.returnId, waitOptions);
     },
     waitForOutcome,
@@ -325,6 +366,7 @@ export async function startEventSourcedDeployment(
     readDeadLetters,
     auditTrail: async (returnId) =>
       (await readReturnStatus(log, config.scope, deadLetterAs('audit'))).auditTrail(returnId),
+    brokerIsDown: () => broker.isDown(),
     close,
   };
   try {

@@ -144,11 +144,27 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     brokers: [...options.brokers],
     logLevel: logLevel.ERROR,
     // Per-request errors (namespace Connection) are retried or thrown further up by kafkajs itself: leaving them
-    // out keeps expected ones, such as a group coordinator still loading, out of the output.
-    logCreator: () => (entry: LogEntry) => {
-      if (entry.namespace === 'Connection') return;
-      const { message, error } = entry.log as { message: string; error?: string };
-      options.log?.(`kafkajs ${entry.namespace}: ${message}${error ? ` (${error})` : ''}`);
+    // out keeps expected ones, such as a group coordinator still loading, out of the output. While a broker is
+    // away, kafkajs says the same thing every few hundred milliseconds for each client: a line said in the last
+    // minute is counted instead, and the count comes with its next showing.
+    logCreator: () => {
+      const shown = new Map<string, { at: number; since: number }>();
+      return (entry: LogEntry) => {
+        if (entry.namespace === 'Connection') return;
+        const { message, error } = entry.log as { message: string; error?: string };
+        const line = `kafkajs ${entry.namespace}: ${message}${error ? ` (${error})` : ''}`;
+        const now = Date.now();
+        const last = shown.get(line);
+        if (last && now - last.at < 60_000) {
+          last.since++;
+          return;
+        }
+        // Distinct lines are few; the bound only keeps a long run from collecting old ones.
+        if (shown.size > 200) for (const [key, { at }] of shown) if (now - at >= 60_000) shown.delete(key);
+        shown.set(line, { at: now, since: 0 });
+        const repeats = last && last.since > 0 ? ` [${last.since} more times in the last ${Math.round((now - last.at) / 1000)} s]` : '';
+        options.log?.(`${line}${repeats}`);
+      };
     },
   });
   const admin: Admin = kafka.admin();

@@ -24,8 +24,8 @@ export function serverAddress(config: Config, server: ServerName): string {
 export function assertRestartable(config: Config, server: ServerName): void {
   const pid =
     server === 'kafka'
-      ? recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS)
-      : recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER);
+      ? recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS, config.kafkaBrokers[0])
+      : recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER, config.temporalAddress);
   if (pid !== null) return;
   const name = server === 'kafka' ? 'Kafka' : 'Temporal';
   throw new RestartRefusedError(

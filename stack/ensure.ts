@@ -1,12 +1,37 @@
 // Brings up what a command needs: reuse servers that already answer, start local ones where none does.
 // Servers named by KAFKA_BROKERS / TEMPORAL_ADDRESS on another host are never started here, only checked.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
-import { kafkaAnswers, temporalAnswers } from './health';
-import { KAFKA_MAIN_CLASS, kafkaServer, startKafka } from './kafka-server';
-import { delay, isAlive, isLoopback, type Log, readPid, splitAddress, StackError, stopRecordedServer } from './processes';
-import { findOrBuildTemporal, startTemporal, TEMPORAL_COMMAND_MARKER, temporalServer, temporalUiUrl } from './temporal-server';
+import { kafkaAnswers, temporalAnswers, temporalState, waitUntilHealthy } from './health';
+import { KAFKA_HEALTHY_WITHIN_MS, KAFKA_MAIN_CLASS, kafkaAwaited, kafkaServer, startKafka } from './kafka-server';
+import {
+  type DetachedServer,
+  delay,
+  isAlive,
+  isLoopback,
+  type Log,
+  type RecordedServer,
+  readPid,
+  recordedServerPid,
+  refuseSecondServer,
+  serverOfFolder,
+  splitAddress,
+  StackError,
+  stopRecordedServer,
+} from './processes';
+import {
+  findOrBuildTemporal,
+  startTemporal,
+  TEMPORAL_COMMAND_MARKER,
+  TEMPORAL_HEALTHY_WITHIN_MS,
+  temporalAwaited,
+  temporalServer,
+  temporalUiUrl,
+} from './temporal-server';
+import { makeDirectory } from '../cli/make-directory';
+
+export type ServerName = 'kafka' | 'temporal';
 
 export interface StackNeeds {
   readonly kafka: boolean;
@@ -15,40 +40,69 @@ export interface StackNeeds {
 
 export interface StackHandle {
   // The servers this call started (not those it found running).
-  readonly started: readonly ('kafka' | 'temporal')[];
+  readonly started: readonly ServerName[];
   stopStarted(log?: Log): Promise<void>;
 }
 
+// One server of the stack as this module handles it: where the folder records it, and how to ask it.
+interface Side {
+  readonly name: ServerName;
+  readonly server: DetachedServer;
+  readonly marker: string;
+  readonly address: string;
+  readonly awaited: string;
+  readonly limitMs: number;
+  readonly answers: () => Promise<boolean>;
+}
+
+function sideOf(config: Config, name: ServerName): Side {
+  return name === 'kafka'
+    ? {
+        name,
+        server: kafkaServer(config.stackDir),
+        marker: KAFKA_MAIN_CLASS,
+        address: config.kafkaBrokers[0],
+        awaited: kafkaAwaited(config.kafkaBrokers),
+        limitMs: KAFKA_HEALTHY_WITHIN_MS,
+        answers: () => kafkaAnswers(config.kafkaBrokers),
+      }
+    : {
+        name,
+        server: temporalServer(config.stackDir),
+        marker: TEMPORAL_COMMAND_MARKER,
+        address: config.temporalAddress,
+        awaited: temporalAwaited(config.temporalAddress, config.temporalNamespace),
+        limitMs: TEMPORAL_HEALTHY_WITHIN_MS,
+        answers: () => temporalAnswers(config.temporalAddress, config.temporalNamespace),
+      };
+}
+
 export async function ensureStack(config: Config, needs: StackNeeds, log: Log = () => undefined): Promise<StackHandle> {
-  const started: ('kafka' | 'temporal')[] = [];
+  const wanted = (['kafka', 'temporal'] as const).filter((name) => needs[name]).map((name) => sideOf(config, name));
+  // Before the lock, so a refusal writes nothing at all; checked again under the lock, where servers start.
+  for (const side of wanted) await refuseIfStartingWouldClash(config, side);
+  const started: ServerName[] = [];
   const release = await acquireStackLock(config.stackDir, log);
   try {
-    if (needs.kafka && !(await kafkaAnswers(config.kafkaBrokers))) {
-      const { host } = splitAddress(config.kafkaBrokers[0]);
-      if (!isLoopback(host)) {
-        throw new StackError(
-          `Kafka at ${config.kafkaBrokers.join(',')} does not answer. Start it (docker compose up -d), fix KAFKA_BROKERS, ` +
-            'or unset KAFKA_BROKERS to run the local broker.',
-        );
+    for (const side of wanted) {
+      if (await side.answers()) {
+        log(side.name === 'kafka' ? `Kafka answers at ${config.kafkaBrokers.join(',')}` : `Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`);
+        continue;
       }
-      await startKafka(config.stackDir, config.kafkaBrokers, log);
-      started.push('kafka');
-    } else if (needs.kafka) {
-      log(`Kafka answers at ${config.kafkaBrokers.join(',')}`);
-    }
-    if (needs.temporal && !(await temporalAnswers(config.temporalAddress, config.temporalNamespace))) {
-      const { host } = splitAddress(config.temporalAddress);
-      if (!isLoopback(host)) {
-        throw new StackError(
-          `Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace}) does not answer. Start it ` +
-            '(docker compose up -d), fix TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE, or unset TEMPORAL_ADDRESS to run the local dev server.',
-        );
+      if (side.name === 'temporal') await refuseMissingNamespace(config);
+      requireLocal(config, side);
+      const own = refuseSecondServer(side.server, side.marker, side.address, config.stackDir);
+      if (own !== null) {
+        await waitForOwnServer(config, side, own, log);
+        continue;
       }
-      const binary = await findOrBuildTemporal(config.stackDir, config.temporalBinary, log);
-      await startTemporal(config.stackDir, config.temporalAddress, config.temporalNamespace, binary, log);
-      started.push('temporal');
-    } else if (needs.temporal) {
-      log(`Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`);
+      if (side.name === 'kafka') {
+        await startKafka(config.stackDir, config.kafkaBrokers, log);
+      } else {
+        const binary = await findOrBuildTemporal(config.stackDir, config.temporalBinary, log);
+        await startTemporal(config.stackDir, config.temporalAddress, config.temporalNamespace, binary, log);
+      }
+      started.push(side.name);
     }
   } catch (error) {
     // A half-started stack is worse than none: stop what this call started before reporting.
@@ -63,7 +117,77 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
   };
 }
 
-export async function stopServers(stackDir: string, which: readonly ('kafka' | 'temporal')[], log: Log): Promise<void> {
+// The folder's server runs on another address and nothing answers on the one asked for: starting would clash.
+async function refuseIfStartingWouldClash(config: Config, side: Side): Promise<void> {
+  const own = serverOfFolder(side.server, side.marker);
+  if (own === null || own.address === side.address || (await side.answers())) return;
+  refuseSecondServer(side.server, side.marker, side.address, config.stackDir);
+}
+
+// A Temporal server that answers without the namespace will not grow one: waiting for it, or starting another on
+// its port, cannot help.
+async function refuseMissingNamespace(config: Config): Promise<void> {
+  if ((await temporalState(config.temporalAddress, config.temporalNamespace)) !== 'no such namespace') return;
+  throw new StackError(
+    `Temporal at ${config.temporalAddress} answers, but has no namespace "${config.temporalNamespace}". Fix ` +
+      'TEMPORAL_NAMESPACE, or create the namespace (temporal operator namespace create --address ' +
+      `${config.temporalAddress} --namespace ${config.temporalNamespace}); the local dev server also creates it when started ` +
+      'afresh with that setting (npm run stack:down, then npm run stack:up).',
+    2,
+  );
+}
+
+function requireLocal(config: Config, side: Side): void {
+  if (isLoopback(splitAddress(side.address).host)) return;
+  throw new StackError(
+    side.name === 'kafka'
+      ? `Kafka at ${config.kafkaBrokers.join(',')} does not answer. Start it (docker compose up -d), fix KAFKA_BROKERS, ` +
+          'or unset KAFKA_BROKERS to run the local broker.'
+      : `Temporal at ${config.temporalAddress} (namespace ${config.temporalNamespace}) does not answer. Start it ` +
+          '(docker compose up -d), fix TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE, or unset TEMPORAL_ADDRESS to run the local dev server.',
+  );
+}
+
+// The folder's own server on this very address, not answering yet (still starting, or busy): wait for it rather
+// than start a second one on its data.
+async function waitForOwnServer(config: Config, side: Side, own: RecordedServer, log: Log): Promise<void> {
+  log(`${side.server.name} started from this folder (pid ${own.pid}) runs on ${side.address} but does not answer yet; waiting for it`);
+  try {
+    const tookMs = await waitUntilHealthy({
+      awaited: side.awaited,
+      limitMs: side.limitMs,
+      answers: side.answers,
+      address: side.address,
+      givenUp: () => (isAlive(own.pid) ? null : `${side.server.name} (pid ${own.pid}) exited`),
+      logFile: side.server.logFile,
+      log,
+    });
+    log(`${side.server.name} answers after ${Math.round(tookMs / 1000)} s`);
+  } catch (error) {
+    throw new StackError(
+      `${(error as Error).message}\n  To start it afresh: STACK_DIR=${config.stackDir} ${side.server.addressSetting}=${side.address} npm run stack:down, then run this again.`,
+    );
+  }
+}
+
+// The live server this folder started, on whatever address it runs: what `stack:down` stops.
+export function serverOfStack(stackDir: string, name: ServerName): RecordedServer | null {
+  return name === 'kafka'
+    ? serverOfFolder(kafkaServer(stackDir), KAFKA_MAIN_CLASS)
+    : serverOfFolder(temporalServer(stackDir), TEMPORAL_COMMAND_MARKER);
+}
+
+// Whether the server at the configured address is the one this folder started, in words for `stack:status`.
+// A server this folder started on another address is named as such, never taken for the one asked about.
+export function ownershipOf(config: Config, name: ServerName): string {
+  const side = sideOf(config, name);
+  const own = serverOfFolder(side.server, side.marker);
+  if (own === null) return 'not started by this stack';
+  if (recordedServerPid(side.server, side.marker, side.address) !== null) return `started by this stack, pid ${own.pid}`;
+  return `not started by this stack; the ${side.server.name} this stack started runs on ${own.address ?? 'an unrecorded address'}, pid ${own.pid}`;
+}
+
+export async function stopServers(stackDir: string, which: readonly ServerName[], log: Log): Promise<void> {
   // Workers and consumers disconnect first elsewhere; Temporal goes before Kafka only by convention.
   if (which.includes('temporal')) await stopRecordedServer(temporalServer(stackDir), TEMPORAL_COMMAND_MARKER, log);
   if (which.includes('kafka')) await stopRecordedServer(kafkaServer(stackDir), KAFKA_MAIN_CLASS, log);
@@ -71,7 +195,7 @@ export async function stopServers(stackDir: string, which: readonly ('kafka' | '
 
 // Two commands started at once (a test run and a demo) must not both try to start a server on one port.
 async function acquireStackLock(stackDir: string, log: Log): Promise<() => void> {
-  mkdirSync(stackDir, { recursive: true });
+  makeDirectory(stackDir, 'STACK_DIR');
   const lockFile = path.join(stackDir, 'stack.lock');
   let waitingSaid = false;
   for (;;) {

@@ -1,9 +1,10 @@
 // Small process helpers for the local stack: detached servers with pid files, port probes, tool checks.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ActionableError } from '../cli/actionable-error';
+import { makeDirectory } from '../cli/make-directory';
 
 export class StackError extends ActionableError {}
 
@@ -44,13 +45,28 @@ export function whichCommand(command: string): string | null {
 export interface DetachedServer {
   readonly name: string;
   readonly pidFile: string;
+  // Beside the pid file: the address the server was started on, so no other address is ever taken for it.
+  readonly addressFile: string;
   readonly logFile: string;
+  // The setting that names its address, for messages: KAFKA_BROKERS or TEMPORAL_ADDRESS.
+  readonly addressSetting: string;
+  // For a server started before addresses were recorded: its address, read from its own command line.
+  readonly addressFromCommandLine?: (commandLine: readonly string[]) => string | null;
 }
 
 // Detached so the server outlives `stack:up`; its output goes to a log file the user can read.
-export function startDetached(server: DetachedServer, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): number {
-  mkdirSync(path.dirname(server.logFile), { recursive: true });
-  mkdirSync(path.dirname(server.pidFile), { recursive: true });
+export function startDetached(
+  server: DetachedServer,
+  command: string,
+  args: string[],
+  options: { cwd: string; address: string; commandMarker: string; env?: NodeJS.ProcessEnv },
+): number {
+  // Never two servers on one folder's data. Callers refuse before they write anything (refuseSecondServer);
+  // this is the last line, so a pid file of a live server is never overwritten.
+  const running = serverOfFolder(server, options.commandMarker);
+  if (running) throw new StackError(`${server.name} (pid ${running.pid}) is already running from this folder; not starting another`);
+  makeDirectory(path.dirname(server.logFile), 'STACK_DIR');
+  makeDirectory(path.dirname(server.pidFile), 'STACK_DIR');
   const logFd = openSync(server.logFile, 'a');
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -61,6 +77,8 @@ export function startDetached(server: DetachedServer, command: string, args: str
   closeSync(logFd);
   if (child.pid === undefined) throw new StackError(`Could not start ${server.name}: ${command} did not spawn`);
   child.unref();
+  // The address first: whoever finds the pid finds the address it belongs to.
+  writeFileSync(server.addressFile, `${options.address}\n`);
   writeFileSync(server.pidFile, `${child.pid}\n`);
   return child.pid;
 }
@@ -95,16 +113,63 @@ export function commandLineOf(pid: number): string {
   }
 }
 
-export function recordedServerPid(server: DetachedServer, commandMarker: string): number | null {
+function argumentsOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+  } catch {
+    return [];
+  }
+}
+
+export interface RecordedServer {
+  readonly pid: number;
+  // Where it was started; null when neither the address file nor its command line tells.
+  readonly address: string | null;
+}
+
+// The live server this folder started, on whatever address.
+export function serverOfFolder(server: DetachedServer, commandMarker: string): RecordedServer | null {
   const pid = readPid(server.pidFile);
   if (pid === null || !isAlive(pid)) return null;
-  return commandLineOf(pid).includes(commandMarker) ? pid : null;
+  const commandLine = commandLineOf(pid);
+  if (!commandLine.includes(commandMarker)) return null;
+  const recorded = existsSync(server.addressFile) ? readFileSync(server.addressFile, 'utf8').trim() : '';
+  const address = recorded !== '' ? recorded : (server.addressFromCommandLine?.(argumentsOf(pid)) ?? null);
+  return { pid, address };
+}
+
+// The pid of the live server this folder started. With an address, only a server started on that address: a
+// check of "is the server at KAFKA_BROKERS ours?" must never answer with the folder's broker on another port.
+export function recordedServerPid(server: DetachedServer, commandMarker: string, startedOn?: string): number | null {
+  const running = serverOfFolder(server, commandMarker);
+  if (running === null) return null;
+  return startedOn === undefined || running.address === startedOn ? running.pid : null;
+}
+
+// Throws when the folder's server runs on another address than the one asked for, before anything is written:
+// a second server would take over the pid file and the settings, then fail on the data directory's lock, and
+// leave the first one running with nothing that can stop it. Returns the folder's server on that very address.
+export function refuseSecondServer(server: DetachedServer, commandMarker: string, address: string, stackDir: string): RecordedServer | null {
+  const running = serverOfFolder(server, commandMarker);
+  if (running === null || running.address === address) return running;
+  const where = running.address ?? 'an address it did not record';
+  const setting = server.addressSetting;
+  const useIt = running.address !== null ? `  Use it: ${setting}=${running.address}\n` : '';
+  const stopIt = running.address !== null ? `STACK_DIR=${stackDir} ${setting}=${running.address} npm run stack:down` : `kill ${running.pid}`;
+  throw new StackError(
+    `${server.name} cannot start on ${address} from ${stackDir}: the ${server.name} server started from that folder is ` +
+      `running (pid ${running.pid}, on ${where}), and two servers cannot share one folder's data. Nothing was changed.\n` +
+      useIt +
+      `  Or stop it first: ${stopIt}\n` +
+      `  Or give the new one a folder of its own: STACK_DIR=/some/other/folder ${setting}=${address}`,
+  );
 }
 
 export async function stopRecordedServer(server: DetachedServer, commandMarker: string, log: Log, graceMs = 20_000): Promise<boolean> {
   const pid = recordedServerPid(server, commandMarker);
   if (pid === null) {
     rmSync(server.pidFile, { force: true });
+    rmSync(server.addressFile, { force: true });
     return false;
   }
   log(`stopping ${server.name} (pid ${pid})`);
@@ -118,6 +183,7 @@ export async function stopRecordedServer(server: DetachedServer, commandMarker: 
     while (isAlive(pid)) await delay(50);
   }
   rmSync(server.pidFile, { force: true });
+  rmSync(server.addressFile, { force: true });
   return true;
 }
 

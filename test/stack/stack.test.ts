@@ -2,57 +2,28 @@
 // something else. It runs its own servers on free ports in a stack folder of its own, so the servers the other
 // suites use are never touched; jars and the Temporal binary are reused from the main stack folder.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../config';
-import { kafkaServer, kafkaVersion } from '../../stack/kafka-server';
+import { kafkaServer } from '../../stack/kafka-server';
 import { isAlive, readPid } from '../../stack/processes';
-import { builtTemporalBinary, temporalServer } from '../../stack/temporal-server';
+import { temporalServer } from '../../stack/temporal-server';
 import { runScript } from '../support/run-script';
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-// A port p with p + offset free too: Kafka puts its controller on p + 1, Temporal its UI on p + 1000.
-async function freePortPair(offset: number, from: number): Promise<number> {
-  for (let port = from; port < from + 2000; port += 7) {
-    if ((await portIsFree(port)) && (await portIsFree(port + offset))) return port;
-  }
-  throw new Error(`no free port pair from ${from}`);
-}
+import { freePortPair, type OwnStack, prepareOwnStack } from './own-stack';
 
 describe('when a user runs the local stack scripts', function () {
   this.timeout(300_000);
-  const main = loadConfig();
-  const stackDir = mkdtempSync(path.join(os.tmpdir(), 'stack-test-'));
+  let stack: OwnStack;
   let env: NodeJS.ProcessEnv;
+  let stackDir: string;
 
   before(async () => {
-    // Reuse what the main stack already fetched and built, so this suite adds no download or build.
-    const libs = path.join(main.stackDir, 'kafka', `libs-${kafkaVersion()}`);
-    assert.ok(existsSync(path.join(libs, '.complete')), `the main stack's Kafka jars are missing in ${libs}`);
-    cpSync(libs, path.join(stackDir, 'kafka', `libs-${kafkaVersion()}`), { recursive: true });
-    const temporalBinary = main.temporalBinary ?? builtTemporalBinary(main.stackDir);
-    const kafkaPort = await freePortPair(1, 41000);
-    const temporalPort = await freePortPair(1000, 43000);
-    env = {
-      STACK_DIR: stackDir,
-      KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      ...(existsSync(temporalBinary) ? { TEMPORAL_BIN: temporalBinary } : {}),
-    };
+    stack = await prepareOwnStack('stack-test', { kafkaFrom: 41000, temporalFrom: 43000 });
+    ({ env, dir: stackDir } = stack);
   });
 
   after(async () => {
     await runScript('stack:down', [], env);
-    rmSync(stackDir, { recursive: true, force: true });
+    await stack.remove();
   });
 
   it('stack:up should start both servers, wait until healthy and print where they are', async () => {
@@ -75,6 +46,14 @@ describe('when a user runs the local stack scripts', function () {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /Kafka .* healthy .*started by this stack, pid \d+/);
     assert.match(run.stdout, /Temporal .* healthy .*started by this stack, pid \d+/);
+  });
+
+  it('stack:up should say at once that the running Temporal lacks the namespace asked for, and exit 2', async () => {
+    const run = await runScript('stack:up', [], { ...env, TEMPORAL_NAMESPACE: 'no-such-namespace' });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, new RegExp(`Temporal at ${env.TEMPORAL_ADDRESS} answers, but has no namespace "no-such-namespace"`));
+    assert.match(run.stderr, /Fix TEMPORAL_NAMESPACE/);
+    assert.doesNotMatch(run.stdout, /still waiting/);
   });
 
   it('stack:up should name a port that something else holds, say what to do, and exit non-zero', async () => {
