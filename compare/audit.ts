@@ -1,51 +1,68 @@
 // `npm run audit -- <returnId> [--json]`: the audit trail of one processed return, from Temporal's workflow
 // history and from the Kafka team topics, in the scope RETURNS_SCOPE names (default: the demo's).
 import { parseArgs } from 'node:util';
+import { ActionableError } from '../cli/actionable-error';
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
 import { connectEventLog } from '../event-sourced/event-log';
 import { connectClient } from '../traditional/client';
 import { formatAuditTrail, readAuditTrail } from './audit-trails';
 
-const USAGE = 'usage: npm run audit -- <returnId> [--json]\n  Scope: RETURNS_SCOPE (default "demo", the scope npm start uses).';
+const USAGE = `Usage: npm run audit -- <returnId> [--json]
 
-async function main(): Promise<number> {
+Prints the audit trail of one return from both sources: Temporal's workflow history (the traditional model) and
+the Kafka team topics (the event-sourced model). A source that has nothing for the return says so.
+
+  --json      the trail as one JSON document on stdout
+  -h, --help  this text
+
+Environment: RETURNS_SCOPE (default "demo", the scope npm start uses), KAFKA_BROKERS, TEMPORAL_ADDRESS,
+TEMPORAL_NAMESPACE, STACK_DIR (see the README).
+Exit code: 0 when either source has the return, 1 when neither has, 2 on a usage error.`;
+
+async function main(argv: readonly string[], entry: EntryPoint): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
+    throw new ActionableError(`${(error as Error).message}\n\n${USAGE}`, 2);
   }
   if (parsed.values.help) {
-    console.log(USAGE);
+    process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const [returnId] = parsed.positionals;
-  if (!returnId || parsed.positionals.length > 1) {
-    console.error(USAGE);
-    return 2;
-  }
+  if (!returnId || parsed.positionals.length > 1) throw new ActionableError(`Give exactly one returnId.\n\n${USAGE}`, 2);
   const config = loadConfig();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
   const client = await connectClient(config);
-  const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.audit` });
   try {
-    const trail = await readAuditTrail(config, { client, eventLog }, returnId);
-    if (parsed.values.json) console.log(JSON.stringify(trail, null, 2));
-    else console.log(formatAuditTrail(trail).join('\n'));
-    if (trail.temporal.events.length === 0 && trail.kafka.events.length === 0) {
-      console.error(`No return ${returnId} in scope ${config.scope}. Run npm start first, or set RETURNS_SCOPE.`);
-      return 1;
+    const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.audit` });
+    try {
+      const trail = await readAuditTrail(config, { client, eventLog }, returnId);
+      if (parsed.values.json) process.stdout.write(`${JSON.stringify(trail, null, 2)}\n`);
+      else process.stdout.write(`${formatAuditTrail(trail).join('\n')}\n`);
+      if (trail.temporal.events.length === 0 && trail.kafka.events.length === 0) {
+        process.stderr.write(
+          `No return ${returnId} in scope ${config.scope}: neither Temporal nor the Kafka team topics have it. ` +
+            'Check the returnId and RETURNS_SCOPE, or run the return first (npm start).\n',
+        );
+        return 1;
+      }
+      return 0;
+    } finally {
+      await eventLog.close();
     }
-    return 0;
   } finally {
-    await Promise.allSettled([client.connection.close(), eventLog.close()]);
+    await client.connection.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`audit failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runEntryPoint((entry) => main(process.argv.slice(2), entry));

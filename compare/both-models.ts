@@ -1,8 +1,10 @@
 // Both implementations side by side on the same servers and the same scope: what `npm start`, the parity suite
 // and the benchmark drive. Each model keeps its own state (SQLite files, team topics), so sharing a scope is safe.
 import type { WorkflowBundle } from '@temporalio/worker';
+import { staleScopeRemedy } from '../cli/stale-scope-error';
 import type { Config } from '../config';
 import { type RefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
+import { decodeRequest } from '../event-sourced/envelope';
 import { type EventSourcedDeployment, startEventSourcedDeployment } from '../event-sourced/deployment';
 import type { ReturnVariant } from '../traditional/client';
 import { startTraditionalDeployment, type TraditionalDeployment } from '../traditional/deployment';
@@ -18,6 +20,10 @@ export interface BothModels {
   submitToBoth(request: RefundRequest, variant: ReturnVariant): Promise<{ traditional: ReturnOutcome; eventSourced: ReturnOutcome }>;
   // Every team's records as each model stores them: SQLite rows, and the data of the events on the team topics.
   teamRecords(): Promise<Record<ModelName, TeamRecordSets>>;
+  // What each model's other stores know of the returns: Temporal's runs, the request topic.
+  returnsSeen(returnIds: Iterable<string>): Promise<ReturnsSeen>;
+  // Every team record of both models compared, with the mismatches that are stale state told apart.
+  compareRecords(): Promise<RecordComparison>;
   close(): Promise<void>;
 }
 
@@ -37,6 +43,47 @@ export async function startBothModels(config: Config, options: StartBothOptions 
     startTraditionalDeployment(config, { workflowBundle, log }),
     startEventSourcedDeployment(config, { log }),
   ]);
+
+  async function teamRecords(): Promise<Record<ModelName, TeamRecordSets>> {
+    const stored = traditional.readAllRecords();
+    const traditionalSets = Object.fromEntries(
+      TEAMS.map((team) => [team, new Map<string, unknown>(stored[team].map(({ record }) => [record.returnId, record]))]),
+    ) as TeamRecordSets;
+    const eventSourcedSets = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, unknown>()])) as TeamRecordSets;
+    for (const team of TEAMS) {
+      for (const { envelope } of await eventSourced.readTeamEvents(team)) {
+        // The first event for a return is the team's decision; a duplicate append carries the same data.
+        if (!eventSourcedSets[team].has(envelope.returnId)) eventSourcedSets[team].set(envelope.returnId, envelope.data);
+      }
+    }
+    return { traditional: traditionalSets, 'event-sourced': eventSourcedSets };
+  }
+
+  async function returnsSeen(returnIds: Iterable<string>): Promise<ReturnsSeen> {
+    const asked = new Set(returnIds);
+    const statuses: (readonly [string, string | null])[] = [];
+    const pending = [...asked];
+    // A few describes at a time: a scope whose stores disagree may have thousands of mismatched returns.
+    while (pending.length > 0) {
+      const batch = pending.splice(0, 20);
+      statuses.push(...(await Promise.all(batch.map(async (returnId) => [returnId, await traditional.workflowStatus(returnId)] as const))));
+    }
+    const requestedOnKafka = new Set<string>();
+    if (asked.size > 0) {
+      await eventSourced.eventLog.readToEnd([eventSourced.topics.requests], (record) => {
+        const decoded = decodeRequest(record);
+        if (decoded.ok && asked.has(decoded.envelope.returnId)) requestedOnKafka.add(decoded.envelope.returnId);
+      });
+    }
+    const withStatus = (wanted: (status: string | null) => boolean) =>
+      new Set(statuses.filter(([, status]) => wanted(status)).map(([returnId]) => returnId));
+    return {
+      knownToTemporal: withStatus((status) => status !== null),
+      finishedInTemporal: withStatus((status) => status === 'COMPLETED'),
+      requestedOnKafka,
+    };
+  }
+
   return {
     traditional,
     eventSourced,
@@ -47,19 +94,12 @@ export async function startBothModels(config: Config, options: StartBothOptions 
       ]);
       return { traditional: traditionalOutcome, eventSourced: eventSourcedOutcome };
     },
-    async teamRecords() {
-      const stored = traditional.readAllRecords();
-      const traditionalSets = Object.fromEntries(
-        TEAMS.map((team) => [team, new Map<string, unknown>(stored[team].map(({ record }) => [record.returnId, record]))]),
-      ) as TeamRecordSets;
-      const eventSourcedSets = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, unknown>()])) as TeamRecordSets;
-      for (const team of TEAMS) {
-        for (const { envelope } of await eventSourced.readTeamEvents(team)) {
-          // The first event for a return is the team's decision; a duplicate append carries the same data.
-          if (!eventSourcedSets[team].has(envelope.returnId)) eventSourcedSets[team].set(envelope.returnId, envelope.data);
-        }
-      }
-      return { traditional: traditionalSets, 'event-sourced': eventSourcedSets };
+    teamRecords,
+    returnsSeen,
+    async compareRecords() {
+      const records = await teamRecords();
+      const mismatched = compareTeamRecords(records.traditional, records['event-sourced']).map(({ returnId }) => returnId);
+      return classifyTeamRecords(records, await returnsSeen(mismatched));
     },
     async close() {
       await Promise.allSettled([traditional.close(), eventSourced.close()]);
@@ -84,4 +124,76 @@ export function compareTeamRecords(left: TeamRecordSets, right: TeamRecordSets):
     }
   }
   return mismatches;
+}
+
+// What the stores beside the team records know of a return: whether each model has seen it at all.
+export interface ReturnsSeen {
+  // Returns with a workflow in Temporal, running or finished, and those whose workflow completed.
+  readonly knownToTemporal: ReadonlySet<string>;
+  readonly finishedInTemporal: ReadonlySet<string>;
+  // Returns with a RefundRequested on the event-sourced model's request topic.
+  readonly requestedOnKafka: ReadonlySet<string>;
+}
+
+// Where the stale records are, as a person would look for them.
+export type StaleStore = 'team-databases' | 'kafka-topics' | 'traditional-stores';
+
+export interface StaleRecord {
+  readonly team: Team;
+  readonly returnId: string;
+  readonly store: StaleStore;
+}
+
+export interface RecordComparison {
+  // Records both models saw the return of and recorded differently, or one model left out: a difference between them.
+  readonly differences: RecordMismatch[];
+  // Records of one model only, for returns the other model's stores never saw, or records Temporal's finished runs
+  // name that the team databases lack: state left by earlier runs, never a difference between the models.
+  readonly stale: StaleRecord[];
+}
+
+// A record one model has and the other lacks is stale state when the other model never saw the return, or when
+// Temporal ran the return to its end and the team database lost the record; anything else is a real difference.
+export function classifyTeamRecords(records: Record<ModelName, TeamRecordSets>, seen: ReturnsSeen): RecordComparison {
+  const differences: RecordMismatch[] = [];
+  const stale: StaleRecord[] = [];
+  for (const mismatch of compareTeamRecords(records.traditional, records['event-sourced'])) {
+    const { team, returnId } = mismatch;
+    const inTraditional = records.traditional[team].has(returnId);
+    const inEventSourced = records['event-sourced'][team].has(returnId);
+    let store: StaleStore | null = null;
+    if (!inTraditional && inEventSourced) {
+      if (seen.finishedInTemporal.has(returnId)) store = 'team-databases';
+      else if (!seen.knownToTemporal.has(returnId)) store = 'kafka-topics';
+    } else if (inTraditional && !inEventSourced && !seen.requestedOnKafka.has(returnId)) {
+      store = 'traditional-stores';
+    }
+    if (store) stale.push({ team, returnId, store });
+    else differences.push(mismatch);
+  }
+  return { differences, stale };
+}
+
+const STALE_STORE_DESCRIPTION: Readonly<Record<StaleStore, (config: Pick<Config, 'dataDir' | 'scope'>) => string>> = {
+  'team-databases': ({ dataDir }) => `the traditional team databases (DATA_DIR ${dataDir}) lack records that Temporal's finished runs name`,
+  'kafka-topics': ({ scope }) => `the Kafka topics of ${scope} hold records of returns the traditional model (Temporal) never ran`,
+  'traditional-stores': ({ dataDir }) =>
+    `the traditional team databases (DATA_DIR ${dataDir}) hold records of returns never requested on Kafka`,
+};
+
+// What npm start prints instead of "NOT identical" when the mismatches are stale state: where, how much, and the fix.
+export function describeStaleRecords(config: Pick<Config, 'dataDir' | 'scope'>, stale: readonly StaleRecord[]): string[] {
+  const lines: string[] = [];
+  for (const store of Object.keys(STALE_STORE_DESCRIPTION) as StaleStore[]) {
+    const ofStore = stale.filter((record) => record.store === store);
+    if (ofStore.length === 0) continue;
+    const returnIds = [...new Set(ofStore.map(({ returnId }) => returnId))].sort();
+    const listed = returnIds.length > 5 ? `${returnIds.slice(0, 5).join(', ')}, …` : returnIds.join(', ');
+    lines.push(
+      `Stale state in ${store}: ${STALE_STORE_DESCRIPTION[store](config)}: ${ofStore.length} team record(s) of ` +
+        `${returnIds.length} return(s) (${listed}). This is state left by earlier runs, not a difference between the models.`,
+    );
+  }
+  if (lines.length > 0) lines.push(staleScopeRemedy(config.scope));
+  return lines;
 }

@@ -1,12 +1,13 @@
 // A fifth subscriber nobody told User Support about: it joins late, reads the request topic and every team's
 // topic from the beginning, and prints usage statistics. Adding it changed no line of the publisher or a team.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
+import { ActionableError } from '../cli/actionable-error';
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
+import { type Config, loadConfig } from '../config';
 import { type Currency, formatMoney } from '../domain';
-import { ensureStack } from '../stack/ensure';
-import { StackError } from '../stack/processes';
 import { deadLetterOf } from './envelope';
-import { connectEventLog, EventLogUnavailableError } from './event-log';
+import { connectEventLog, type EventLog } from './event-log';
 import { type MoneyTotals, readUsageStats, type UsageStats } from './projections/usage-stats.projection';
 import { topicSpecs, topicsOf } from './topics';
 
@@ -17,7 +18,30 @@ Reads every return of the scope from the event-sourced model's topics and prints
   --json      the statistics as one JSON document on stdout
   -h, --help  this text
 
-Environment: KAFKA_BROKERS, RETURNS_SCOPE, STACK_DIR (see the README).`;
+Environment: KAFKA_BROKERS, RETURNS_SCOPE, STACK_DIR (see the README).
+Exit code: 0 with the statistics, 1 when the scope has no topics (nothing is created), 2 on a usage error.`;
+
+// A reader creates nothing: a misspelt RETURNS_SCOPE must not leave a scope of empty topics behind.
+class ScopeNotFoundError extends ActionableError {}
+
+// Resolves when every topic of the scope exists; says which are missing otherwise, and creates none.
+async function assertScopeTopicsExist(eventLog: EventLog, config: Pick<Config, 'scope' | 'kafkaPartitions' | 'kafkaBrokers'>): Promise<void> {
+  const wanted = topicSpecs(config).map(({ topic }) => topic);
+  const existing = new Set(await eventLog.existingTopics(wanted));
+  const missing = wanted.filter((topic) => !existing.has(topic));
+  if (missing.length === wanted.length) {
+    throw new ScopeNotFoundError(
+      `Scope "${config.scope}" has no topics in Kafka at ${config.kafkaBrokers.join(',')}, so there is nothing to analyse. ` +
+        `Check RETURNS_SCOPE (it is "${config.scope}"), or run a model in this scope first (npm start, or npm run event-sourced).`,
+    );
+  }
+  if (missing.length > 0) {
+    throw new ScopeNotFoundError(
+      `Scope "${config.scope}" lacks the topics ${missing.join(', ')}. Run a model in this scope to create them ` +
+        '(npm run event-sourced), or clear the scope with `npm run reset`.',
+    );
+  }
+}
 
 export function formatUsageStats(stats: UsageStats, scope: string): string[] {
   const lines = [
@@ -66,23 +90,27 @@ function sortedEntries<V>(record: Readonly<Record<string, V>>): [string, V][] {
   return Object.entries(record).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    strict: true,
-  });
+async function main(argv: readonly string[], entry: EntryPoint): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ActionableError(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const config = loadConfig();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureStack(config, { kafka: true, temporal: false }, (line) => log(`[stack] ${line}`));
+  await ensureCommandStack(config, { kafka: true, temporal: false }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
   const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.analytics`, log });
   try {
-    // A scope nobody has run yet simply has no returns.
-    await eventLog.ensureTopics(topicSpecs(config));
+    await assertScopeTopicsExist(eventLog, config);
     const deadLetterTopic = topicsOf(config.scope).deadLetter;
     const stats = await readUsageStats(eventLog, config.scope, (record, poison) =>
       eventLog.appendDeadLetter(deadLetterTopic, deadLetterOf(record, poison, 'analytics')),
@@ -95,19 +123,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const known = error instanceof StackError || error instanceof EventLogUnavailableError;
-      const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false;
-      process.stderr.write(
-        `${known || usage ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,
-      );
-      if (usage) process.stderr.write(`\n${USAGE}\n`);
-      process.exitCode = usage ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runEntryPoint((entry) => main(process.argv.slice(2), entry));

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { isWorkerTeam, type WorkerTeam } from './task-queues';
 
 export interface AuditEvent {
+  // The event's place in the history, which is not the order of the events' times (see inTimeOrder).
   readonly eventId: number;
   // The history event's name without its prefix, e.g. ActivityTaskScheduled, WorkflowExecutionCompleted.
   readonly type: string;
@@ -33,6 +34,7 @@ type HistoryEvent = Record<string, unknown> & {
 
 const ATTRIBUTES_SUFFIX = 'EventAttributes';
 
+// In history order: eventIds ascending.
 export async function fetchAuditTrail(client: Client, workflowId: string): Promise<AuditEvent[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const scheduled = new Map<number, { activity?: string; team?: WorkerTeam }>();
@@ -66,6 +68,14 @@ export async function fetchAuditTrail(client: Client, workflowId: string): Promi
     }
     return base;
   });
+}
+
+// The history is in the order Temporal wrote its events, which is not the order they happened: an activity's
+// ActivityTaskStarted is written only when the activity closes (with the start time of its last attempt), and what
+// arrives while a workflow task runs (an activity's result, say) is written after that task. Read in history order,
+// the times go backwards; a reader of the trail wants them in the order they happened, ties in history order.
+export function inTimeOrder(events: readonly AuditEvent[]): AuditEvent[] {
+  return [...events].sort((left, right) => Date.parse(left.time) - Date.parse(right.time) || left.eventId - right.eventId);
 }
 
 function toNumber(value: Long | number | null | undefined): number {

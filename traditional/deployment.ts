@@ -1,10 +1,12 @@
 // The whole traditional model in one process: User Support's workflow worker, the four teams' activity workers
 // and a client. The start script, the parity and fault suites and the benchmark drive the model through this;
 // any team can be stopped and started again, as if its service went down and came back.
+import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config';
-import { RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import { StaleScopeError } from '../cli/stale-scope-error';
+import { missingTeams, RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
 import { openTeamStore, readTeamRecords, type TeamRecordOf, type TeamStores } from './activities';
 import { type AuditEvent, fetchAuditTrail } from './audit-trail';
 import {
@@ -16,8 +18,9 @@ import {
   submitReturn,
   workflowUiLink,
 } from './client';
+import { runStatus } from './scope-runs';
 import { taskQueueOf, USER_SUPPORT, WORKER_TEAMS, type WorkerTeam } from './task-queues';
-import type { StoredRecord } from './team-store';
+import { type StoredRecord, teamDatabaseFile } from './team-store';
 import { bundleReturnWorkflows, connectWorkers, createTeamWorker, createUserSupportWorker } from './worker';
 
 export interface TraditionalDeploymentOptions {
@@ -38,6 +41,7 @@ export interface TraditionalDeployment {
   readonly client: Client;
   readonly taskQueues: Readonly<Record<WorkerTeam, string>>;
   // Validates, then starts the return (or joins the run already started for it) and waits for its outcome.
+  // Throws StaleScopeError when the run had finished before and a team's database lacks the record it names.
   submit(request: unknown, variant?: ReturnVariant): Promise<ReturnOutcome>;
   // Validates, then starts the return (or finds it) without waiting.
   start(request: unknown, variant?: ReturnVariant): Promise<WorkflowHandle<ReturnWorkflow>>;
@@ -53,6 +57,8 @@ export interface TraditionalDeployment {
   recordsOfReturn(returnId: string): TeamRecords;
   // The return's workflow history: the audit trail of who was called when, and how many attempts it took.
   workflowHistory(returnId: string): Promise<AuditEvent[]>;
+  // The status of the return's workflow in Temporal (RUNNING, COMPLETED, …), or null when this model never saw it.
+  workflowStatus(returnId: string): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -144,6 +150,23 @@ export async function startTraditionalDeployment(
     return records as TeamRecords;
   }
 
+  // Every team records before its activity returns, so a finished run whose team has no record was not run
+  // against this database: Temporal kept the run, and the database was deleted or belongs to another checkout.
+  async function submit(request: unknown, variant: ReturnVariant): Promise<ReturnOutcome> {
+    const outcome = await submitReturn(client, config.scope, request, variant);
+    const lacking = missingTeams(recordsOfReturn(outcome.returnId));
+    if (lacking.length > 0) {
+      const files = lacking.map((team) => path.basename(teamDatabaseFile(config, team))).join(', ');
+      throw new StaleScopeError(
+        config.scope,
+        `Temporal holds the finished workflow ${returnWorkflowId(config.scope, outcome.returnId)}, whose outcome names ` +
+          `records of ${lacking.join(', ')}, but the team databases in ${path.dirname(teamDatabaseFile(config, lacking[0]))} ` +
+          `(${files}) hold no record of ${outcome.returnId}.`,
+      );
+    }
+    return outcome;
+  }
+
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
@@ -158,7 +181,7 @@ export async function startTraditionalDeployment(
     config,
     client,
     taskQueues: Object.fromEntries(WORKER_TEAMS.map((team) => [team, taskQueueOf(config.scope, team)])) as Record<WorkerTeam, string>,
-    submit: (request, variant = 'parallel') => submitReturn(client, config.scope, request, variant),
+    submit: (request, variant = 'parallel') => submit(request, variant),
     start: (request, variant = 'parallel') => startReturn(client, config.scope, request, variant),
     workflowId: (returnId) => returnWorkflowId(config.scope, returnId),
     uiLink: (returnId) => workflowUiLink(config, returnWorkflowId(config.scope, returnId)),
@@ -174,6 +197,7 @@ export async function startTraditionalDeployment(
     }),
     recordsOfReturn,
     workflowHistory: (returnId) => fetchAuditTrail(client, returnWorkflowId(config.scope, returnId)),
+    workflowStatus: (returnId) => runStatus(client, returnWorkflowId(config.scope, returnId)),
     close,
   };
   try {

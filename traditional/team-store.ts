@@ -1,11 +1,11 @@
 // A team's own records in its own SQLite file: in the traditional model each team keeps its state to itself,
 // and User Support reaches it only through the team's activities. Records are kept whole as JSON, beside the
 // few columns the team queries, which are indexed.
-import { existsSync } from 'node:fs';
+import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config';
-import type { Team } from '../domain';
+import { type Team, TEAMS } from '../domain';
 import { ActionableError } from '../cli/actionable-error';
 import { makeDirectory } from '../cli/make-directory';
 
@@ -46,6 +46,33 @@ const SQL_NAME = /^[a-z][a-z_]*$/;
 
 export function teamDatabaseFile(config: Pick<Config, 'dataDir' | 'scope'>, team: Team): string {
   return path.join(config.dataDir, config.scope, 'traditional', `${team}.db`);
+}
+
+// SQLite keeps a database in WAL mode in three files: the database, its write-ahead log and its shared-memory index.
+function filesOfDatabase(file: string): string[] {
+  return [file, `${file}-wal`, `${file}-shm`];
+}
+
+// The team databases of the scope that exist now: what `npm run reset` deletes.
+export function scopeDatabaseFiles(config: Pick<Config, 'dataDir' | 'scope'>): string[] {
+  return TEAMS.map((team) => teamDatabaseFile(config, team)).filter((file) => existsSync(file));
+}
+
+// Deletes the scope's team databases, and its folders once they are empty. No worker of the scope may be running:
+// one that still has its file open would go on writing to a file nobody can open any more.
+export function deleteScopeDatabases(config: Pick<Config, 'dataDir' | 'scope'>): void {
+  for (const team of TEAMS) {
+    for (const file of filesOfDatabase(teamDatabaseFile(config, team))) rmSync(file, { force: true });
+  }
+  const traditionalDir = path.dirname(teamDatabaseFile(config, TEAMS[0]));
+  for (const dir of [traditionalDir, path.dirname(traditionalDir)]) {
+    try {
+      rmdirSync(dir);
+    } catch (error) {
+      // Not there, or holding files that are not team databases: left as it is.
+      if (!['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
+  }
 }
 
 // The side table of TeamStoreOptions.unsafeDisableIdempotency.

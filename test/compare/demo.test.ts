@@ -3,9 +3,26 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config';
-import { removeScope } from '../event-sourced/support/scope';
+import { teamEventTopics, topicSpecs, topicsOf } from '../../event-sourced/topics';
 import { runScript, type ScriptRun } from '../support/run-script';
 import { uniqueScope } from '../support/test-config';
+import { clearTestScope, connectScopeStores, testScopes } from './support/scope-stores';
+
+interface AuditJson {
+  temporal: { events: { type: string; time: string; eventId: number }[] };
+  kafka: { missingTopics: string[]; events: { team: string; occurredAt: string }[] };
+}
+
+// The times of the Temporal section as printed, in the order printed.
+function temporalTimesOf(auditText: string): number[] {
+  const section = auditText.slice(auditText.indexOf('Temporal workflow history'), auditText.indexOf('Kafka team topics'));
+  return [...section.matchAll(/^\s+(\d{4}-\d\d-\d\dT[\d:.]+Z)\s+\+/gm)].map(([, time]) => Date.parse(time));
+}
+
+function assertNeverBackwards(times: readonly number[], what: string): void {
+  assert.ok(times.length > 0, `${what}: no times`);
+  times.forEach((time, index) => assert.ok(index === 0 || time >= times[index - 1], `${what}: time ${index} goes backwards`));
+}
 
 describe('when a user runs the side-by-side demo', function () {
   this.timeout(240_000);
@@ -18,8 +35,7 @@ describe('when a user runs the side-by-side demo', function () {
   });
 
   after(async () => {
-    await removeScope({ ...loadConfig(), scope }).catch(() => undefined);
-    rmSync(path.join(loadConfig().dataDir, scope), { recursive: true, force: true });
+    await clearTestScope({ ...loadConfig(), scope });
   });
 
   it('npm start should exit 0 and say both models agree on all six sample returns', () => {
@@ -61,5 +77,71 @@ describe('when a user runs the side-by-side demo', function () {
     const run = await runScript('audit', ['R-NEVER'], env);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /No return R-NEVER in scope/);
+    assert.match(run.stdout, /Temporal has no workflow .*R-NEVER: the traditional model has not run this return/);
+    assert.match(run.stdout, /hold no event of R-NEVER: the event-sourced model has not run this return/);
+  });
+
+  it('npm run audit should list the Temporal history in the order things happened, its times never going back', async () => {
+    for (const returnId of ['R-1001', 'R-1003', 'R-1005']) {
+      const text = await runScript('audit', [returnId], env);
+      assert.equal(text.code, 0, text.stderr);
+      assertNeverBackwards(temporalTimesOf(text.stdout), `${returnId} as text`);
+      const json = JSON.parse((await runScript('audit', [returnId, '--json'], env)).stdout) as AuditJson;
+      assertNeverBackwards(json.temporal.events.map(({ time }) => Date.parse(time)), `${returnId} as JSON`);
+      const eventIds = json.temporal.events.map(({ eventId }) => eventId).sort((left, right) => left - right);
+      assert.deepEqual(eventIds, eventIds.map((_, index) => index + 1), 'every history event, once');
+    }
+  });
+
+  // Last: it deletes the scope's team databases, as a second checkout against the same servers would see them.
+  it('npm start should call it stale state and name npm run reset, not a difference, once .data/ of the scope is gone', async () => {
+    rmSync(path.join(loadConfig().dataDir, scope), { recursive: true, force: true });
+    const again = await runScript('start', [], env);
+    assert.notEqual(again.code, 0);
+    const output = `${again.stdout}\n${again.stderr}`;
+    assert.match(output, new RegExp(`Stale state in scope "${scope}"`));
+    assert.match(output, /`npm run reset`/);
+    assert.doesNotMatch(output, /NOT identical/);
+  });
+});
+
+describe('when a user audits a return run only through npm run traditional', function () {
+  this.timeout(240_000);
+  const scopes = testScopes('audit-traditional', 1);
+  const [config] = scopes.configs;
+  const env = { RETURNS_SCOPE: config.scope, DATA_DIR: config.dataDir };
+  let audit: ScriptRun;
+  let json: AuditJson;
+
+  before(async () => {
+    const traditional = await runScript('traditional', [], env);
+    assert.equal(traditional.code, 0, traditional.stderr);
+    audit = await runScript('audit', ['R-1003'], env);
+    json = JSON.parse((await runScript('audit', ['R-1003', '--json'], env)).stdout) as AuditJson;
+  });
+
+  after(() => scopes.remove());
+
+  it('should show the Temporal history and exit 0', () => {
+    assert.equal(audit.code, 0, audit.stderr);
+    assert.match(audit.stdout, /ActivityTaskCompleted\s+createOrderRefundRequest \(sales\)/);
+    assert.match(audit.stdout, /WorkflowExecutionCompleted/);
+    assert.ok(json.temporal.events.some(({ type }) => type === 'WorkflowExecutionCompleted'));
+  });
+
+  it('should say plainly that Kafka has nothing for this scope', () => {
+    assert.match(audit.stdout, new RegExp(`Kafka has no team topics of scope ${config.scope}: the event-sourced model has not run in this scope`));
+    assert.doesNotMatch(`${audit.stdout}${audit.stderr}`, /does not host this topic-partition/);
+    assert.deepEqual(json.kafka.missingTopics, teamEventTopics(topicsOf(config.scope)));
+    assert.deepEqual(json.kafka.events, []);
+  });
+
+  it('should create no topic', async () => {
+    const stores = await connectScopeStores(config);
+    try {
+      assert.deepEqual(await stores.eventLog.existingTopics(topicSpecs(config).map(({ topic }) => topic)), []);
+    } finally {
+      await stores.close();
+    }
   });
 });

@@ -3,12 +3,13 @@
 import assert from 'node:assert/strict';
 import type { ReturnOutcome } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
+import { topicSpecs } from '../../event-sourced/topics';
 import type { MoneyTotals, UsageStats } from '../../event-sourced/projections/usage-stats.projection';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { testConfig } from '../support/test-config';
+import { testConfig, uniqueScope } from '../support/test-config';
 import { runScript } from '../support/run-script';
 import { SAMPLE_USAGE } from './support/sample-usage';
-import { removeScope, startTestDeployment } from './support/scope';
+import { connectTestLog, removeScope, startTestDeployment } from './support/scope';
 
 function total(amounts: readonly { readonly amountCents: number; readonly currency: string }[]): MoneyTotals {
   const totals: Record<string, number> = {};
@@ -66,6 +67,31 @@ describe('Event-sourced model: analytics', () => {
           ),
         },
       );
+    });
+  });
+
+  describe('when `npm run analytics` is given a scope that has no topics (a misspelt one, say)', () => {
+    const misspelt = { ...config, scope: uniqueScope('analytcs') };
+    let run: Awaited<ReturnType<typeof runScript>>;
+
+    before(async () => {
+      run = await runScript('analytics', [], { RETURNS_SCOPE: misspelt.scope });
+    });
+
+    it('should name the scope, say what to check, and exit 1', () => {
+      assert.equal(run.code, 1, run.stdout);
+      assert.match(run.stderr, new RegExp(`Scope "${misspelt.scope}" has no topics in Kafka`));
+      assert.match(run.stderr, /Check RETURNS_SCOPE .*or run a model in this scope first/);
+      assert.equal(run.stdout, '');
+    });
+
+    it('should create no topic of that scope', async () => {
+      const log = await connectTestLog(misspelt);
+      try {
+        assert.deepEqual(await log.existingTopics(topicSpecs(misspelt).map(({ topic }) => topic)), []);
+      } finally {
+        await log.close();
+      }
     });
   });
 });
