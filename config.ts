@@ -1,5 +1,8 @@
 // The one place that reads the environment. Entry points call loadConfig(); everything else receives values.
+// A bad value is refused here, at start-up, with the setting's name and how to fix it, rather than deep inside a
+// client library minutes later.
 import path from 'node:path';
+import { ActionableError } from './cli/actionable-error';
 
 export interface Config {
   readonly kafkaBrokers: string[];
@@ -33,47 +36,140 @@ export const DEFAULTS = {
   RETURNS_SCOPE: 'demo',
 } as const;
 
+// A setting the command cannot run with: a usage error (exit code 2), printed without a stack trace.
+export class SettingError extends ActionableError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
 export function validScope(scope: string): string {
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(scope)) {
-    throw new Error(`RETURNS_SCOPE must be 1-40 lowercase letters, digits or dashes, got "${scope}"`);
+    throw new SettingError(
+      `RETURNS_SCOPE must be 1-40 lowercase letters, digits or dashes, starting with a letter or digit, got "${scope}". ` +
+        'It becomes part of topic, task-queue and file names: for example RETURNS_SCOPE=demo-2.',
+    );
   }
   return scope;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const partitions = wholeNumber(env, 'KAFKA_PARTITIONS', 1, 1000);
-  const minBytes = wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000);
-  const maxWaitMs = wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000);
-  const brokers = (env.KAFKA_BROKERS ?? DEFAULTS.KAFKA_BROKERS)
-    .split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker.length > 0);
-  if (brokers.length === 0 || brokers.some((broker) => !/^[^\s:]+:\d{1,5}$/.test(broker))) {
-    throw new Error(`KAFKA_BROKERS must be a comma-separated list of host:port, got "${env.KAFKA_BROKERS}"`);
-  }
-  const temporalAddress = env.TEMPORAL_ADDRESS ?? DEFAULTS.TEMPORAL_ADDRESS;
-  if (!/^[^\s:]+:\d{1,5}$/.test(temporalAddress)) {
-    throw new Error(`TEMPORAL_ADDRESS must be host:port, got "${temporalAddress}"`);
-  }
   return {
-    kafkaBrokers: brokers,
-    kafkaPartitions: partitions,
-    kafkaFetch: { minBytes, maxWaitMs },
-    temporalAddress,
-    temporalNamespace: env.TEMPORAL_NAMESPACE ?? DEFAULTS.TEMPORAL_NAMESPACE,
-    stackDir: path.resolve(env.STACK_DIR ?? DEFAULTS.STACK_DIR),
-    dataDir: path.resolve(env.DATA_DIR ?? DEFAULTS.DATA_DIR),
+    kafkaBrokers: brokerList(env),
+    kafkaPartitions: wholeNumber(env, 'KAFKA_PARTITIONS', 1, 1000),
+    kafkaFetch: { minBytes: wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000), maxWaitMs: wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000) },
+    temporalAddress: address(env, 'TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS ?? DEFAULTS.TEMPORAL_ADDRESS),
+    temporalNamespace: namespace(env.TEMPORAL_NAMESPACE ?? DEFAULTS.TEMPORAL_NAMESPACE),
+    stackDir: folder(env, 'STACK_DIR'),
+    dataDir: folder(env, 'DATA_DIR'),
+    // Empty means unset: the CLI on PATH, or the one the stack builds.
     temporalBinary: env.TEMPORAL_BIN ? path.resolve(env.TEMPORAL_BIN) : null,
     scope: validScope(env.RETURNS_SCOPE ?? DEFAULTS.RETURNS_SCOPE),
   };
 }
 
+// How a command writes, read even when the rest of the configuration is bad, since it shapes that very message.
+export interface OutputSettings {
+  // RETURNS_DEBUG=1: every failure with its stack trace, for a bug report.
+  readonly debug: boolean;
+  // The usual conventions: FORCE_COLOR (any value but 0 or false) colours even a pipe, NO_COLOR (any non-empty
+  // value) turns colour off; otherwise a terminal gets colour and a pipe or file plain text. FORCE_COLOR wins, as
+  // in Node itself.
+  readonly colour: 'always' | 'never' | 'terminal';
+}
+
+export function loadOutputSettings(env: NodeJS.ProcessEnv = process.env): OutputSettings {
+  const force = env.FORCE_COLOR;
+  const colour =
+    force !== undefined ? (force === '0' || force === 'false' ? 'never' : 'always') : env.NO_COLOR ? 'never' : 'terminal';
+  return { debug: env.RETURNS_DEBUG === '1' || env.RETURNS_DEBUG === 'true', colour };
+}
+
+// Test only, read by the team entry points when the fault suite starts them; off unless set.
+export interface FaultSwitches {
+  // UNSAFE_DISABLE_IDEMPOTENCY=1: the negative control, a team that decides a return it already recorded again.
+  readonly unsafeDisableIdempotency: boolean;
+  // CRASH_AFTER_APPEND / CRASH_AFTER_RECORD=<returnId>: the process dies hard at that return's crash point.
+  readonly crashAfterAppend: string | null;
+  readonly crashAfterRecord: string | null;
+}
+
+export function loadFaultSwitches(env: NodeJS.ProcessEnv = process.env): FaultSwitches {
+  const disable = env.UNSAFE_DISABLE_IDEMPOTENCY;
+  if (disable !== undefined && disable !== '' && disable !== '0' && disable !== '1') {
+    throw new SettingError(`UNSAFE_DISABLE_IDEMPOTENCY must be 1 (on) or 0 (off), got "${disable}". It is for the fault suite only: unset it.`);
+  }
+  return {
+    unsafeDisableIdempotency: disable === '1',
+    crashAfterAppend: crashPoint(env, 'CRASH_AFTER_APPEND'),
+    crashAfterRecord: crashPoint(env, 'CRASH_AFTER_RECORD'),
+  };
+}
+
+function crashPoint(env: NodeJS.ProcessEnv, name: 'CRASH_AFTER_APPEND' | 'CRASH_AFTER_RECORD'): string | null {
+  const value = env[name];
+  if (value === undefined || value === '') return null;
+  if (!/^\S{1,200}$/.test(value)) {
+    throw new SettingError(`${name} must be the returnId to crash after, with no spaces, got "${value}". It is for the fault suite only: unset it.`);
+  }
+  return value;
+}
+
+function brokerList(env: NodeJS.ProcessEnv): string[] {
+  const text = env.KAFKA_BROKERS ?? DEFAULTS.KAFKA_BROKERS;
+  const brokers = text
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+  if (brokers.length === 0) {
+    throw new SettingError(`KAFKA_BROKERS must be a comma-separated list of host:port, got "${text}". Unset it for the local broker at ${DEFAULTS.KAFKA_BROKERS}.`);
+  }
+  for (const broker of brokers) address(env, 'KAFKA_BROKERS', broker);
+  return brokers;
+}
+
+// host:port with a port a socket can use; a port of 0 or 99999 passes a pattern but fails much later.
+function address(env: NodeJS.ProcessEnv, name: 'KAFKA_BROKERS' | 'TEMPORAL_ADDRESS', value: string): string {
+  const whole = env[name] ?? DEFAULTS[name];
+  const match = /^([A-Za-z0-9._-]+):(\d{1,5})$/.exec(value);
+  if (!match) {
+    throw new SettingError(
+      `${name} must be host:port${name === 'KAFKA_BROKERS' ? ' (comma-separated for several brokers)' : ''}, got "${whole}". ` +
+        `For example ${name}=${DEFAULTS[name]}, the default.`,
+    );
+  }
+  const port = Number(match[2]);
+  if (port < 1 || port > 65_535) {
+    throw new SettingError(`${name} names port ${port} in "${whole}"; a port is 1 to 65535. For example ${name}=${DEFAULTS[name]}, the default.`);
+  }
+  return value;
+}
+
+// Temporal accepts a wide range of namespace names; blanks and slashes are never among them.
+function namespace(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(value)) {
+    throw new SettingError(
+      `TEMPORAL_NAMESPACE must be 1-255 letters, digits, dots, dashes or underscores, got "${value}". Unset it for "${DEFAULTS.TEMPORAL_NAMESPACE}".`,
+    );
+  }
+  return value;
+}
+
+// An empty value would resolve to the current folder and scatter files there.
+function folder(env: NodeJS.ProcessEnv, name: 'STACK_DIR' | 'DATA_DIR'): string {
+  const value = env[name] ?? DEFAULTS[name];
+  if (value.trim() === '') throw new SettingError(`${name} is set but empty. Set it to a folder you can write to, or unset it for ${DEFAULTS[name]}.`);
+  return path.resolve(value);
+}
+
 type WholeNumberSetting = 'KAFKA_PARTITIONS' | 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS';
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: number, max: number): number {
-  const value = Number(env[name] ?? DEFAULTS[name]);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${env[name]}"`);
+  const text = env[name] ?? DEFAULTS[name];
+  // Digits only: Number() would also take "1e2", "0x10" and " 3 ".
+  const value = /^\d{1,12}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new SettingError(`${name} must be a whole number from ${min} to ${max}, got "${text}". Unset it for the default ${DEFAULTS[name]}.`);
   }
   return value;
 }

@@ -7,9 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Config, loadConfig } from '../config';
-import { ensureStack, type StackHandle } from '../stack/ensure';
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
+import type { StackHandle } from '../stack/ensure';
 import { kafkaVersion } from '../stack/kafka-server';
-import { StackError } from '../stack/processes';
 import { TEMPORAL_CLI_VERSION } from '../stack/temporal-server';
 import { connectClient } from '../traditional/client';
 import { type BenchContext, DEFAULT_BENCH_TUNING } from './context';
@@ -32,7 +33,13 @@ const CEILING_OF: Partial<Record<SubjectName, SubjectName>> = {
   'orchestration-sequential': 'temporal-ceiling-sequential',
 };
 
+const EXIT_CODES = `Servers it had to start are stopped when it ends; servers that already answered are left running.
+Exit codes: 0 every subject was measured, 1 a subject failed or a server failed, 2 a usage error or a bad setting,
+130/143 stopped by Ctrl-C or SIGTERM (every team process is stopped with it).`;
+
 const openGroups = new Set<SubjectGroup>();
+// The servers this run started for itself, stopped when it ends, however it ends.
+let stackOfRun: StackHandle | undefined;
 
 function say(line: string): void {
   // Clears a progress bar being drawn on the same line.
@@ -44,12 +51,12 @@ function runScope(): string {
   return `bench-${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-async function main(): Promise<number> {
+async function main(entry: EntryPoint): Promise<number> {
   let options: BenchOptions;
   try {
     const parsed = parseBenchOptions(process.argv.slice(2));
     if (parsed === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${USAGE}\n\n${EXIT_CODES}\n`);
       return 0;
     }
     options = parsed;
@@ -67,11 +74,14 @@ async function main(): Promise<number> {
   const logDir = path.join(config.dataDir, 'bench-logs', config.scope);
   say(`run ${config.scope}: ${options.quick ? 'quick' : 'full'} mode, ${options.families.join(' and ')}; child logs in ${path.relative(process.cwd(), logDir) || logDir}`);
 
-  const stack: StackHandle = await ensureStack(
+  const stack = await ensureCommandStack(
     config,
     { kafka: options.families.includes('choreography'), temporal: options.families.includes('orchestration') },
-    (line) => say(`[stack] ${line}`),
+    { entry, log: (line) => say(`[stack] ${line}`), stopWhenDone: true },
   );
+  stackOfRun = stack;
+  // Registered after the stack's own stop, so it runs first: team processes go before the servers they use.
+  stopTeamProcesses(entry);
   const servers = findServerProcesses(config);
   for (const server of servers) say(`${server.role}: ${server.pid === null ? 'pid unknown, its CPU is reported as n/a' : `pid ${server.pid} (${server.source})`}`);
   const machine = await describeMachine(config, servers, options);
@@ -167,7 +177,7 @@ async function main(): Promise<number> {
     notes: writeNotes(withFractions, targets, machine),
   };
   const written = writeReport(results, options.out);
-  await stack.stopStarted((line) => say(`[stack] ${line}`));
+  await stack.stopStarted();
 
   if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else process.stdout.write(summaryOf(results, written));
@@ -316,36 +326,26 @@ function summaryOf(results: BenchResults, written: { dir: string; files: readonl
   return `${lines.join('\n')}\n`;
 }
 
-let shuttingDown = false;
-async function shutDown(signal: NodeJS.Signals): Promise<void> {
-  if (shuttingDown) {
-    // A second Ctrl-C: no more waiting.
+// Ctrl-C or SIGTERM: the team processes get the stop grace of cli/entry-point.ts to leave cleanly; whatever is
+// still there then is killed, and the servers this run started are stopped (ensureCommandStack).
+function stopTeamProcesses(entry: EntryPoint): void {
+  entry.onStop(async (signal) => {
+    say(`${signal}: stopping the team processes`);
+    await Promise.allSettled([...openGroups].map((group) => group.close()));
     killEveryChildNow();
-    process.exit(130);
-  }
-  shuttingDown = true;
-  say(`${signal}: stopping the team processes`);
-  const closing = Promise.allSettled([...openGroups].map((group) => group.close()));
-  const timeout = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
-  await Promise.race([closing, timeout]);
-  killEveryChildNow();
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
 }
 
-process.on('SIGINT', (signal) => void shutDown(signal));
-process.on('SIGTERM', (signal) => void shutDown(signal));
 // Whatever ends this process, no team process outlives it.
 process.on('exit', killEveryChildNow);
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Lingering handles (a kafkajs reconnect timer) must not keep a finished run alive.
-    setTimeout(() => process.exit(code), 2_000).unref();
-  },
-  (error: unknown) => {
-    killEveryChildNow();
-    process.stderr.write(`${error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}\n`);
-    process.exit(1);
-  },
-);
+runEntryPoint(async (entry) => {
+  try {
+    return await main(entry);
+  } finally {
+    if (!entry.stopping) {
+      killEveryChildNow();
+      await stackOfRun?.stopStarted();
+    }
+  }
+});

@@ -1,127 +1,113 @@
 // Runs the event-sourced model end to end: makes sure Kafka answers, runs the four team subscribers in this
 // process, then has User Support publish one RefundRequested per return, and prints each team's answer as its
 // event arrives. The outcome is read back from the team topics, never asked of the teams.
-import type { RejectedRequest } from '../cli/request-input';
-import { formatRejections, readRequests, RequestInputError } from '../cli/request-input';
-import { parseStartOptions, UsageError } from '../cli/start-options';
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
+import { parseStartOptions, PROGRESS_HELP, REQUEST_OPTIONS_HELP, START_EXIT_CODES } from '../cli/start-options';
+import { ReturnSubmission } from '../cli/submit-returns';
 import { loadConfig } from '../config';
-import { describeTeamRecords, missingTeams, TEAMS } from '../domain';
-import { ensureStack } from '../stack/ensure';
-import { StackError } from '../stack/processes';
+import { describeTeamRecords, missingTeams, type RefundRequest, type ReturnOutcome, TEAMS } from '../domain';
 import { type EventSourcedDeployment, startEventSourcedDeployment } from './deployment';
-import { EventLogUnavailableError } from './event-log';
 
-const USAGE = `Usage: npm run event-sourced -- [--requests FILE|-] [--json]
+const USAGE = `Usage: npm run event-sourced -- [--requests FILE|-] [--concurrency N] [--json]
 
-Publishes returns to the event-sourced model (Kafka choreography) one after another, each waiting for the one
-before, and prints each team's answer as its event arrives.
+Publishes returns to the event-sourced model (Kafka choreography) and prints each team's answer as its event
+arrives. Starts the local Kafka broker when none answers, and leaves it running.
 
-  --requests FILE  a JSON array of RefundRequests, or - for stdin (default: the built-in sample returns)
+${REQUEST_OPTIONS_HELP}
   --json           one ReturnOutcome as JSON per line on stdout; everything else on stderr
   --variant V      accepted for the same command line as \`npm run traditional\`, and ignored: every team
                    here reacts to the request on its own, which is the parallel variant
   -h, --help       this text
 
+${PROGRESS_HELP}
 Running it again in the same RETURNS_SCOPE publishes the same requests again: the teams recognise them and add
 nothing, and the outcomes are read back from the events already written.
 
-Environment: KAFKA_BROKERS, KAFKA_PARTITIONS, RETURNS_SCOPE, STACK_DIR (see the README).
-Exit code: 0 when every request was processed, 1 when any was rejected or a step failed, 2 on a usage error.`;
+Settings: KAFKA_BROKERS, KAFKA_PARTITIONS, KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS, RETURNS_SCOPE, STACK_DIR,
+RETURNS_DEBUG (see Configuration in the README).
+${START_EXIT_CODES}`;
 
 const WAITING_NOTICE_MS = 10_000;
+const TEAM_WIDTH = Math.max(...TEAMS.map((team) => team.length));
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(entry: EntryPoint): Promise<number> {
+  const argv = process.argv.slice(2);
   const options = parseStartOptions(argv, USAGE);
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const config = loadConfig();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   // Everything but outcomes goes to stderr in --json mode, so stdout stays one JSON document per line.
-  const print = options.json ? log : (line: string) => process.stdout.write(`${line}\n`);
+  const print = options.json ? log : (line: string): void => void process.stdout.write(`${line}\n`);
   if (argv.some((arg) => arg === '--variant' || arg.startsWith('--variant='))) {
     log(`Note: --variant ${options.variant} is ignored here; every team reacts to a request on its own.`);
   }
 
-  const batch = await readRequests(options.requests);
-  reportRejections(formatRejections(batch), batch.rejected, log);
-  if (batch.accepted.length === 0) {
-    log(`No valid requests in ${batch.source}: nothing published.`);
-    return batch.rejected.length > 0 ? 1 : 0;
+  const submission = await ReturnSubmission.open(options.requests, log);
+  if (!(await submission.hasValidRequest())) {
+    log(`No valid requests in ${submission.source}: nothing published.`);
+    return submission.rejectedCount > 0 ? 1 : 0;
   }
 
   // Servers are left running for the next command; `npm run stack:down` stops them.
-  await ensureStack(config, { kafka: true, temporal: false }, (line) => log(`[stack] ${line}`));
+  await ensureCommandStack(config, { kafka: true, temporal: false }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
   const deployment = await startEventSourcedDeployment(config, { log });
-  const stop = stopOnSignal(deployment);
-  const width = Math.max(...TEAMS.map((team) => team.length));
+  // Anything published and not yet answered is answered on the next start: the teams' groups resume from their
+  // last commit.
+  entry.onStop(() => deployment.close());
+  entry.onStop(() => log(submission.stoppedSummary(config.scope)));
+  // One return at a time, each team's answer is printed as it arrives; with several in flight, each return's
+  // answers are printed together once it is complete, so they do not interleave.
+  const live = options.concurrency === 1;
   try {
-    print(`Event-sourced model, scope ${config.scope}: ${batch.accepted.length} return(s) from ${batch.source}`);
-    // In order, each complete before the next is published: a later return may depend on an earlier one (the
-    // same order refunded twice, the last unit of a model), and teams answer requests on different partitions
-    // in no particular order.
-    for (const request of batch.accepted) {
-      print('');
-      const published = await deployment.publish(request);
-      print(`${request.returnId}  published ${published.eventId} to ${deployment.topics.requests}`);
-      // A team that is down holds its part of the return until it is back: say who is still awaited.
-      const reminder = setInterval(() => {
-        const missing = missingTeams(deployment.recordsOfReturn(request.returnId));
-        log(`${request.returnId}  still waiting for ${missing.join(', ')}`);
-      }, WAITING_NOTICE_MS);
-      const outcome = await deployment
-        .waitForOutcome(request.returnId, {
-          onTeamRecord: (team, records) => print(`  ${team.padEnd(width)}  ${describeTeamRecords(records)[team]}`),
-        })
-        .finally(() => clearInterval(reminder));
-      if (options.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
-    }
-  } finally {
-    stop();
-    await deployment.close();
-  }
-  return batch.rejected.length > 0 ? 1 : 0;
-}
-
-function reportRejections(
-  messages: readonly string[],
-  rejected: readonly RejectedRequest[],
-  log: (line: string) => void,
-): void {
-  for (const message of messages) log(message);
-  if (rejected.length > 0) log(`${rejected.length} request(s) rejected; the valid ones are published.`);
-}
-
-// Ctrl-C stops the teams after the requests in hand; anything published and not yet answered is answered on the
-// next start, since the teams' groups resume from their last commit.
-function stopOnSignal(deployment: EventSourcedDeployment): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`${signal}: stopping the teams; unanswered requests are answered on the next run\n`);
-    void deployment.close().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Usage, input and stack errors say what to do; anything else is a bug, worth its stack trace.
-    const known =
-      error instanceof UsageError ||
-      error instanceof RequestInputError ||
-      error instanceof StackError ||
-      error instanceof EventLogUnavailableError;
-    process.stderr.write(
-      `${known || !(error instanceof Error) ? String((error as Error).message ?? error) : error.stack}\n`,
+    const count = submission.total === null ? 'the requests' : `${submission.total} request(s)`;
+    print(`Event-sourced model, scope ${config.scope}: ${count} from ${submission.source}`);
+    await submission.run(
+      (request) => publishAndAwait(deployment, request, live ? print : null, log),
+      (_request, outcome) => {
+        if (options.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
+        else if (!live) printOutcome(print, outcome);
+      },
+      { concurrency: options.concurrency, stopping: () => entry.stopping },
     );
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+  } finally {
+    if (!entry.stopping) await deployment.close();
+  }
+  if (submission.rejectedCount > 0) log(`${submission.rejectedCount} request(s) rejected and not published (see above).`);
+  return submission.rejectedCount > 0 ? 1 : 0;
+}
+
+async function publishAndAwait(
+  deployment: EventSourcedDeployment,
+  request: RefundRequest,
+  printLive: ((line: string) => void) | null,
+  log: (line: string) => void,
+): Promise<ReturnOutcome> {
+  const published = await deployment.publish(request);
+  printLive?.('');
+  printLive?.(`${request.returnId}  published ${published.eventId} to ${deployment.topics.requests}`);
+  // A team that is down holds its part of the return until it is back: say who is still awaited.
+  const reminder = setInterval(() => {
+    const missing = missingTeams(deployment.recordsOfReturn(request.returnId));
+    log(`${request.returnId}  still waiting for ${missing.join(', ')}`);
+  }, WAITING_NOTICE_MS);
+  try {
+    return await deployment.waitForOutcome(request.returnId, {
+      onTeamRecord: printLive ? (team, records) => printLive(`  ${team.padEnd(TEAM_WIDTH)}  ${describeTeamRecords(records)[team]}`) : undefined,
+    });
+  } finally {
+    clearInterval(reminder);
+  }
+}
+
+function printOutcome(print: (line: string) => void, outcome: ReturnOutcome): void {
+  const lines = describeTeamRecords(outcome);
+  print('');
+  print(outcome.returnId);
+  for (const team of TEAMS) print(`  ${team.padEnd(TEAM_WIDTH)}  ${lines[team]}`);
+}
+
+runEntryPoint(main);

@@ -5,9 +5,9 @@ import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
-import { ensureStack } from '../stack/ensure';
-import { StackError } from '../stack/processes';
 import { killAllChildren } from './children';
 import { renderTable, type SuiteRun, writeReport } from './report';
 import { FULL_SIZES, QUICK_SIZES, type ScenarioContext, type ScenarioResult } from './scenario';
@@ -27,11 +27,14 @@ answers), prints a table of scenario → figures, and writes it as faults.md and
 The two restart scenarios stop and start the Kafka broker and the Temporal server themselves, so they run only on
 servers this stack started (STACK_DIR); run them on a stack of their own, e.g.
   STACK_DIR=/tmp/faults-stack KAFKA_BROKERS=127.0.0.1:39092 TEMPORAL_ADDRESS=127.0.0.1:37233 npm run faults
-Exit code: 0 when every scenario that ran passed, 1 otherwise, 2 on a usage error.`;
+Servers it had to start are stopped when it ends, as \`npm run bench\` does; servers that already answered are
+left running.
+Exit codes: 0 every scenario that ran passed, 1 a scenario failed or a server failed, 2 a usage error or a bad
+setting, 130/143 stopped by Ctrl-C or SIGTERM (every team process is stopped with it).`;
 
 const DEFAULT_OUT = path.join(__dirname, 'results', 'latest');
 
-async function main(): Promise<number> {
+async function main(entry: EntryPoint): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -78,74 +81,69 @@ async function main(): Promise<number> {
   say(
     `${scenarios.length} scenarios, ${values.quick ? 'quick' : 'full'} sizes; child processes and servers log to ${logFile}`,
   );
-  await ensureStack(config, { kafka: true, temporal: true }, (line) => say(`[stack] ${line}`));
-
-  const results: ScenarioResult[] = [];
-  for (const [index, scenario] of scenarios.entries()) {
-    say(`(${index + 1}/${scenarios.length}) ${scenario.id}: ${scenario.title}`);
-    debug(`--- ${scenario.id}`);
-    const context: ScenarioContext = {
-      base: config,
-      sizes,
-      seed: 20_260 + index,
-      progress: (line) => say(`  ${line}`),
-      debug,
-    };
-    const result = await runScenario(scenario, context);
-    results.push(result);
-    if (result.skipped) {
-      say(`  skipped: ${result.skipped}`);
-      continue;
-    }
-    const { figures } = result;
-    say(
-      `  ${result.passed ? 'passed' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(0)} s: lost ${figures.lost}, ` +
-        `duplicated ${figures.duplicated}, rejected with effect ${figures.rejectedWithEffect}, ` +
-        `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
-    );
-    for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);
-    for (const note of result.notes) say(`    note: ${note}`);
-  }
-
-  const run: SuiteRun = {
-    mode: values.quick ? 'quick' : 'full',
-    sizes,
-    startedAt,
-    durationMs: performance.now() - started,
-    servers: { kafka: config.kafkaBrokers.join(','), temporal: config.temporalAddress, stackDir: config.stackDir },
-    results,
-    identities: compareAcrossModels(results),
-  };
-  const written = writeReport(run, outDir);
-  process.stdout.write(`\n${renderTable(run)}\n`);
-  say(`report: ${path.relative(process.cwd(), written.markdown)}, ${path.relative(process.cwd(), written.json)}`);
-  await new Promise<void>((resolve) => debugLog.end(resolve));
-  const verdicts = results.map((result) => finalVerdict(result, run.identities.get(result.id)));
-  const skipped = results.filter((result) => result.skipped);
-  if (skipped.length > 0)
-    say(`${skipped.length} scenario(s) skipped: ${skipped.map((result) => result.id).join(', ')} (see above)`);
-  return verdicts.includes('FAIL') ? 1 : 0;
-}
-
-// Ctrl-C: every team process goes with the suite.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  const stack = await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => say(`[stack] ${line}`), stopWhenDone: true });
+  // Ctrl-C: every team process goes with the suite, before the servers it started (registered later, run first).
+  entry.onStop((signal) => {
     process.stderr.write(`\n${signal}: stopping every team process\n`);
     killAllChildren();
-    process.exit(130);
   });
+  try {
+    const results: ScenarioResult[] = [];
+    for (const [index, scenario] of scenarios.entries()) {
+      say(`(${index + 1}/${scenarios.length}) ${scenario.id}: ${scenario.title}`);
+      debug(`--- ${scenario.id}`);
+      const context: ScenarioContext = {
+        base: config,
+        sizes,
+        seed: 20_260 + index,
+        progress: (line) => say(`  ${line}`),
+        debug,
+      };
+      const result = await runScenario(scenario, context);
+      results.push(result);
+      if (result.skipped) {
+        say(`  skipped: ${result.skipped}`);
+        continue;
+      }
+      const { figures } = result;
+      say(
+        `  ${result.passed ? 'passed' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(0)} s: lost ${figures.lost}, ` +
+          `duplicated ${figures.duplicated}, rejected with effect ${figures.rejectedWithEffect}, ` +
+          `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
+      );
+      for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);
+      for (const note of result.notes) say(`    note: ${note}`);
+    }
+
+    const run: SuiteRun = {
+      mode: values.quick ? 'quick' : 'full',
+      sizes,
+      startedAt,
+      durationMs: performance.now() - started,
+      servers: { kafka: config.kafkaBrokers.join(','), temporal: config.temporalAddress, stackDir: config.stackDir },
+      results,
+      identities: compareAcrossModels(results),
+    };
+    const written = writeReport(run, outDir);
+    process.stdout.write(`\n${renderTable(run)}\n`);
+    say(`report: ${path.relative(process.cwd(), written.markdown)}, ${path.relative(process.cwd(), written.json)}`);
+    await new Promise<void>((resolve) => debugLog.end(resolve));
+    const verdicts = results.map((result) => finalVerdict(result, run.identities.get(result.id)));
+    const skipped = results.filter((result) => result.skipped);
+    if (skipped.length > 0)
+      say(`${skipped.length} scenario(s) skipped: ${skipped.map((result) => result.id).join(', ')} (see above)`);
+    return verdicts.includes('FAIL') ? 1 : 0;
+  } finally {
+    // The restart scenarios may have started a server again: the pid files name the one to stop.
+    if (!entry.stopping) await stack.stopStarted();
+  }
 }
 
-main().then(
-  (code) => {
+// However the suite ends, no team process outlives it.
+runEntryPoint(async (entry) => {
+  try {
+    return await main(entry);
+  } finally {
     killAllChildren();
-    process.exit(code);
-  },
-  (error: unknown) => {
-    killAllChildren();
-    process.stderr.write(
-      `${error instanceof StackError ? error.message : ((error as Error).stack ?? String(error))}\n`,
-    );
-    process.exit(1);
-  },
-);
+  }
+});

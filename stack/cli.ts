@@ -1,69 +1,82 @@
 // `npm run stack:up | stack:down | stack:status`: the local Kafka broker and Temporal dev server, without Docker.
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config';
-import { ensureStack, stopServers } from './ensure';
+import { ActionableError } from '../cli/actionable-error';
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
+import { type Config, loadConfig } from '../config';
+import { ownershipOf, type ServerName, serverOfStack, stopServers } from './ensure';
 import { kafkaAnswers, temporalAnswers } from './health';
-import { KAFKA_MAIN_CLASS, kafkaServer, kafkaVersion } from './kafka-server';
-import { recordedServerPid, StackError } from './processes';
-import { TEMPORAL_COMMAND_MARKER, temporalServer, temporalUiUrl } from './temporal-server';
+import { kafkaVersion } from './kafka-server';
+import { temporalUiUrl } from './temporal-server';
 
-const log = (line: string) => console.log(`[stack] ${line}`);
+const USAGE = `Usage: npm run stack:up | npm run stack:down | npm run stack:status
 
-async function up(): Promise<void> {
-  const config = loadConfig();
-  const stack = await ensureStack(config, { kafka: true, temporal: true }, log);
+  stack:up      starts the local Kafka broker and Temporal dev server where none answers, waits until both are
+                healthy, and prints their addresses; servers that already answer are reused
+  stack:down    stops the servers this stack folder started (by their recorded pids); others are left alone
+  stack:status  says whether each server answers and whether this stack started it
+  -h, --help    this text
+
+The first stack:up downloads the Kafka jars (about 10 s) and builds the Temporal CLI (about 5 minutes on 2 cores).
+Settings: KAFKA_BROKERS, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_BIN, STACK_DIR (see Configuration in the README).
+Exit codes: 0 done (stack:status: both servers answer), 1 a server could not be started or stopped,
+2 a usage error or a bad setting, 3 stack:status found a server not answering, 130/143 stopped by a signal.`;
+
+const log = (line: string): void => void process.stdout.write(`[stack] ${line}\n`);
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+async function up(config: Config, entry: EntryPoint): Promise<number> {
+  // A server half-way through its start goes on starting in its own process group; stack:down stops it.
+  entry.onStop(() => log('stopped waiting; a server already launched keeps starting (npm run stack:down stops it)'));
+  const stack = await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log, stopWhenDone: false });
   if (stack.started.length === 0) log('nothing to start: both servers already answer');
-  printAddresses();
+  say();
+  say(`  ${`Kafka ${kafkaVersion()}`.padEnd(16)}KAFKA_BROKERS=${config.kafkaBrokers.join(',')}`);
+  say(`  Temporal        TEMPORAL_ADDRESS=${config.temporalAddress}  TEMPORAL_NAMESPACE=${config.temporalNamespace}`);
+  say(`  Temporal UI     ${temporalUiUrl(config.temporalAddress)}`);
+  say(`  Logs            ${config.stackDir}/logs/kafka.log, temporal.log`);
+  say('  Stop with       npm run stack:down');
+  return 0;
 }
 
-async function down(): Promise<void> {
-  const config = loadConfig();
-  const running = [
-    recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS) !== null ? ('kafka' as const) : null,
-    recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER) !== null ? ('temporal' as const) : null,
-  ].filter((server) => server !== null);
+async function down(config: Config): Promise<number> {
+  const running = (['kafka', 'temporal'] as const).filter((name: ServerName) => serverOfStack(config.stackDir, name) !== null);
   if (running.length === 0) {
     log('no server started by this stack is running; nothing to stop (servers started elsewhere are left alone)');
-    return;
+    return 0;
   }
   await stopServers(config.stackDir, running, log);
   log('stopped');
+  return 0;
 }
 
-async function status(): Promise<void> {
-  const config = loadConfig();
-  const kafkaPid = recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS);
-  const temporalPid = recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER);
-  const kafkaUp = await kafkaAnswers(config.kafkaBrokers);
-  const temporalUp = await temporalAnswers(config.temporalAddress, config.temporalNamespace);
-  const owner = (pid: number | null) => (pid !== null ? `started by this stack, pid ${pid}` : 'not started by this stack');
-  console.log(`Kafka     ${config.kafkaBrokers.join(',')}  ${kafkaUp ? 'healthy' : 'not answering'}  (${owner(kafkaPid)})`);
-  console.log(
-    `Temporal  ${config.temporalAddress}  namespace ${config.temporalNamespace}  ${temporalUp ? 'healthy' : 'not answering'}  (${owner(temporalPid)})`,
+async function status(config: Config): Promise<number> {
+  const [kafkaUp, temporalUp] = await Promise.all([
+    kafkaAnswers(config.kafkaBrokers),
+    temporalAnswers(config.temporalAddress, config.temporalNamespace),
+  ]);
+  say(`Kafka     ${config.kafkaBrokers.join(',')}  ${kafkaUp ? 'healthy' : 'not answering'}  (${ownershipOf(config, 'kafka')})`);
+  say(
+    `Temporal  ${config.temporalAddress}  namespace ${config.temporalNamespace}  ${temporalUp ? 'healthy' : 'not answering'}  (${ownershipOf(config, 'temporal')})`,
   );
-  if (temporalUp) console.log(`Temporal UI  ${temporalUiUrl(config.temporalAddress)}`);
-  if (existsSync(config.stackDir)) console.log(`Logs      ${config.stackDir}/logs/`);
-  if (!kafkaUp || !temporalUp) process.exitCode = 3;
+  if (temporalUp) say(`Temporal UI  ${temporalUiUrl(config.temporalAddress)}`);
+  if (existsSync(config.stackDir)) say(`Logs      ${config.stackDir}/logs/`);
+  return kafkaUp && temporalUp ? 0 : 3;
 }
 
-function printAddresses(): void {
+async function main(entry: EntryPoint): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  // `npm run stack:up -- --help` arrives as "up --help".
+  if (command === undefined || ['-h', '--help', 'help'].includes(command) || rest.some((arg) => arg === '-h' || arg === '--help')) {
+    say(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (rest.length > 0) throw new ActionableError(`stack:${command} takes no arguments, got ${rest.join(' ')}\n\n${USAGE}`, 2);
   const config = loadConfig();
-  console.log('');
-  console.log(`  ${`Kafka ${kafkaVersion()}`.padEnd(16)}KAFKA_BROKERS=${config.kafkaBrokers.join(',')}`);
-  console.log(`  Temporal        TEMPORAL_ADDRESS=${config.temporalAddress}  TEMPORAL_NAMESPACE=${config.temporalNamespace}`);
-  console.log(`  Temporal UI     ${temporalUiUrl(config.temporalAddress)}`);
-  console.log(`  Logs            ${config.stackDir}/logs/kafka.log, temporal.log`);
-  console.log('  Stop with       npm run stack:down');
+  if (command === 'up') return up(config, entry);
+  if (command === 'down') return down(config);
+  if (command === 'status') return status(config);
+  throw new ActionableError(`Unknown stack command "${command}"\n\n${USAGE}`, 2);
 }
 
-const commands: Record<string, () => Promise<void>> = { up, down, status };
-const command = commands[process.argv[2] ?? ''];
-if (!command) {
-  console.error('usage: ts-node stack/cli.ts up|down|status');
-  process.exit(2);
-}
-command().catch((error: unknown) => {
-  if (error instanceof StackError) console.error(`[stack] ${error.message}`);
-  else console.error(error);
-  process.exit(1);
-});
+runEntryPoint(main);

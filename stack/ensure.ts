@@ -22,6 +22,7 @@ import {
 } from './processes';
 import {
   findOrBuildTemporal,
+  refuseTakenTemporalPorts,
   startTemporal,
   TEMPORAL_COMMAND_MARKER,
   TEMPORAL_HEALTHY_WITHIN_MS,
@@ -99,6 +100,7 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
       if (side.name === 'kafka') {
         await startKafka(config.stackDir, config.kafkaBrokers, log);
       } else {
+        await refuseTakenTemporalPorts(config.temporalAddress);
         const binary = await findOrBuildTemporal(config.stackDir, config.temporalBinary, log);
         await startTemporal(config.stackDir, config.temporalAddress, config.temporalNamespace, binary, log);
       }

@@ -118,13 +118,10 @@ export function temporalUiUrl(address: string): string {
   return `http://${address.slice(0, separator)}:${Number(address.slice(separator + 1)) + 1000}`;
 }
 
-export async function startTemporal(stackDir: string, address: string, namespace: string, binary: string, log: Log): Promise<void> {
+// Checked before the CLI is built too, so a taken port is reported at once and not after a five-minute build.
+export async function refuseTakenTemporalPorts(address: string): Promise<void> {
   const { host, port } = splitAddress(address);
   const uiPort = port + 1000;
-  const server = temporalServer(stackDir);
-  // Before anything is written: two dev servers on one SQLite file would corrupt it.
-  const running = refuseSecondServer(server, TEMPORAL_COMMAND_MARKER, address, stackDir);
-  if (running !== null) throw new StackError(`Temporal started from ${stackDir} is running on ${address} (pid ${running.pid}): not starting a second one`);
   for (const candidate of [port, uiPort]) {
     if (await portAcceptsConnections(host, candidate)) {
       throw new StackError(
@@ -135,6 +132,16 @@ export async function startTemporal(stackDir: string, address: string, namespace
       );
     }
   }
+}
+
+export async function startTemporal(stackDir: string, address: string, namespace: string, binary: string, log: Log): Promise<void> {
+  const { host, port } = splitAddress(address);
+  const uiPort = port + 1000;
+  const server = temporalServer(stackDir);
+  // Before anything is written: two dev servers on one SQLite file would corrupt it.
+  const running = refuseSecondServer(server, TEMPORAL_COMMAND_MARKER, address, stackDir);
+  if (running !== null) throw new StackError(`Temporal started from ${stackDir} is running on ${address} (pid ${running.pid}): not starting a second one`);
+  await refuseTakenTemporalPorts(address);
   const database = path.join(server.dir, 'temporal.db');
   const firstStart = !existsSync(database);
   makeDirectory(server.dir, 'STACK_DIR');

@@ -1,81 +1,79 @@
 // Runs the traditional model end to end: makes sure Temporal answers, runs User Support's workflow worker and the
-// four teams' workers in this process, then submits the returns one after another, as User Support would.
-import { formatRejections, readRequests, RequestInputError } from '../cli/request-input';
-import { parseStartOptions, UsageError } from '../cli/start-options';
-import { type Config, loadConfig } from '../config';
+// four teams' workers in this process, then submits the returns, as User Support would.
+import { ensureCommandStack } from '../cli/command-stack';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
+import { parseStartOptions, PROGRESS_HELP, REQUEST_OPTIONS_HELP, START_EXIT_CODES } from '../cli/start-options';
+import { ReturnSubmission } from '../cli/submit-returns';
+import { loadConfig } from '../config';
 import { describeTeamRecords, type ReturnOutcome, TEAMS } from '../domain';
-import { ensureStack } from '../stack/ensure';
-import { StackError } from '../stack/processes';
-import { TemporalUnavailableError } from './client';
+import { ConflictingReturnError } from './client';
 import { startTraditionalDeployment, type TraditionalDeployment } from './deployment';
 import { installTemporalRuntime } from './worker';
 
-const USAGE = `Usage: npm run traditional -- [--requests FILE|-] [--variant sequential|parallel] [--json]
+const USAGE = `Usage: npm run traditional -- [--requests FILE|-] [--variant sequential|parallel] [--concurrency N] [--json]
 
-Submits returns to the traditional model (Temporal orchestration) one after another, each waiting for the one
-before, and prints what each team recorded.
+Submits returns to the traditional model (Temporal orchestration) and prints what each team recorded, the
+workflow id and its Temporal UI link. Starts the local Temporal server when none answers, and leaves it running.
 
-  --requests FILE  a JSON array of RefundRequests, or - for stdin (default: the built-in sample returns)
+${REQUEST_OPTIONS_HELP}
   --variant V      sequential: the seed's order, one team after another
                    parallel: all four teams at once (default)
   --json           one ReturnOutcome as JSON per line on stdout; everything else on stderr
   -h, --help       this text
 
-Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, RETURNS_SCOPE, DATA_DIR, STACK_DIR (see the README).
-Exit code: 0 when every request was processed, 1 when any was rejected or a step failed, 2 on a usage error.`;
+${PROGRESS_HELP}
+Running it again in the same RETURNS_SCOPE submits the same returns again: their workflows already exist, so
+nothing is decided twice and the same outcomes print again.
 
-async function main(argv: readonly string[]): Promise<number> {
-  const options = parseStartOptions(argv, USAGE);
+Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_BIN, RETURNS_SCOPE, DATA_DIR, STACK_DIR, RETURNS_DEBUG
+(see Configuration in the README).
+${START_EXIT_CODES}`;
+
+async function main(entry: EntryPoint): Promise<number> {
+  const options = parseStartOptions(process.argv.slice(2), USAGE);
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = configFromEnvironment();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const config = loadConfig();
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
   // Everything but outcomes goes to stderr in --json mode, so stdout stays one JSON document per line.
-  const print = options.json ? log : (line: string) => process.stdout.write(`${line}\n`);
+  const print = options.json ? log : (line: string): void => void process.stdout.write(`${line}\n`);
 
-  const batch = await readRequests(options.requests);
-  for (const message of formatRejections(batch)) log(message);
-  if (batch.accepted.length === 0) {
-    log(`No valid requests in ${batch.source}: nothing submitted.`);
-    return batch.rejected.length > 0 ? 1 : 0;
+  const submission = await ReturnSubmission.open(options.requests, log);
+  if (!(await submission.hasValidRequest())) {
+    log(`No valid requests in ${submission.source}: nothing submitted.`);
+    return submission.rejectedCount > 0 ? 1 : 0;
   }
-  if (batch.rejected.length > 0) log(`${batch.rejected.length} request(s) rejected; submitting the ${batch.accepted.length} valid one(s).`);
 
-  // This script stops the workers itself on a signal, so Temporal's runtime must not react to it as well.
-  installTemporalRuntime({ shutdownSignals: [] });
-  const signals = new SignalStop();
+  // Signals are this script's to handle (runEntryPoint), not the Temporal runtime's.
+  installTemporalRuntime();
+  // Servers are left running for the next command; `npm run stack:down` stops them.
+  await ensureCommandStack(config, { kafka: false, temporal: true }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
+  const deployment = await startTraditionalDeployment(config, { log });
+  // A return still running when the workers stop is kept by Temporal, and finishes when they next run.
+  entry.onStop(() => deployment.close());
+  entry.onStop(() => log(submission.stoppedSummary(config.scope)));
   try {
-    // Servers are left running for the next command; `npm run stack:down` stops them.
-    await ensureStack(config, { kafka: false, temporal: true }, (line) => log(`[stack] ${line}`));
-    const deployment = await startTraditionalDeployment(config, { log });
-    signals.closeFirst(deployment);
-    try {
-      print(`Traditional model (${options.variant}), scope ${config.scope}: ${batch.accepted.length} return(s) from ${batch.source}`);
-      // In order, each finished before the next: a later return may depend on an earlier one (the same order
-      // refunded twice, the last unit of a model).
-      for (const request of batch.accepted) {
-        const outcome = await deployment.submit(request, options.variant);
+    const count = submission.total === null ? 'the requests' : `${submission.total} request(s)`;
+    print(`Traditional model (${options.variant}), scope ${config.scope}: ${count} from ${submission.source}`);
+    await submission.run(
+      (request) => deployment.submit(request, options.variant),
+      (_request, outcome) => {
         if (options.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
         else printOutcome(print, deployment, outcome);
-      }
-    } finally {
-      await deployment.close();
-    }
+      },
+      {
+        concurrency: options.concurrency,
+        stopping: () => entry.stopping,
+        refusalOf: (error) => (error instanceof ConflictingReturnError ? error.message : null),
+      },
+    );
   } finally {
-    signals.remove();
+    if (!entry.stopping) await deployment.close();
   }
-  return batch.rejected.length > 0 ? 1 : 0;
-}
-
-// A bad variable is a usage error: say which and why, without a stack trace.
-function configFromEnvironment(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  if (submission.rejectedCount > 0) log(`${submission.rejectedCount} request(s) rejected and not submitted (see above).`);
+  return submission.rejectedCount > 0 ? 1 : 0;
 }
 
 function printOutcome(print: (line: string) => void, deployment: TraditionalDeployment, outcome: ReturnOutcome): void {
@@ -87,40 +85,4 @@ function printOutcome(print: (line: string) => void, deployment: TraditionalDepl
   print(`  ${deployment.uiLink(outcome.returnId)}`);
 }
 
-// Ctrl-C or SIGTERM stops the workers after their in-flight calls. A return still running is kept by Temporal
-// and finishes when the workers next run, since its workflow id is reused by the next start with this scope.
-class SignalStop {
-  private deployment: TraditionalDeployment | undefined;
-  private readonly onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`${signal}: stopping the workers; unfinished returns resume on the next run\n`);
-    const closing = this.deployment ? this.deployment.close() : Promise.resolve();
-    void closing.finally(() => process.exit(130));
-  };
-
-  constructor() {
-    process.once('SIGINT', this.onSignal);
-    process.once('SIGTERM', this.onSignal);
-  }
-
-  closeFirst(deployment: TraditionalDeployment): void {
-    this.deployment = deployment;
-  }
-
-  remove(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // Usage, input and stack errors say what to do; anything else is a bug, worth its stack trace.
-    const known = [UsageError, RequestInputError, StackError, TemporalUnavailableError].some((type) => error instanceof type);
-    const text = !(error instanceof Error) ? String(error) : known ? error.message : (error.stack ?? error.message);
-    process.stderr.write(`${text}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+runEntryPoint(main);

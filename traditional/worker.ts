@@ -14,7 +14,9 @@ import {
   Worker,
   type WorkflowBundle,
 } from '@temporalio/worker';
-import { type Config, loadConfig } from '../config';
+import { ActionableError } from '../cli/actionable-error';
+import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
+import { type Config, loadConfig, loadFaultSwitches } from '../config';
 import type { Team } from '../domain';
 import { createTeamActivities, openTeamStore, type TeamStores } from './activities';
 import { TemporalUnavailableError } from './client';
@@ -27,10 +29,13 @@ type WorkerConfig = Pick<Config, 'temporalNamespace' | 'scope'>;
 const EXPECTED_WARNINGS = [/^No workflows registered/, /^No activities registered/];
 
 // Temporal logs every worker state change at INFO. A demo or a test run wants what went wrong, on stderr.
+// Signals are left to the entry point (cli/entry-point.ts), which stops the workers itself and says what was done:
+// with Temporal's default, the runtime would also take SIGINT and SIGTERM, shut every worker down on the first
+// Ctrl-C and leave the command waiting on returns no worker serves any more.
 // The runtime is made once per process: if something already made it, its logger and signal handling stay.
 export function installTemporalRuntime({
   level = 'WARN',
-  shutdownSignals,
+  shutdownSignals = [],
 }: { level?: LogLevel; shutdownSignals?: NodeJS.Signals[] } = {}): void {
   if (Runtime._instance) return;
   const write = (entry: LogEntry) => {
@@ -42,7 +47,7 @@ export function installTemporalRuntime({
     logger: new DefaultLogger(level, write),
     // The native core prints its own logs to stdout unless forwarded, which would break --json output.
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'INFO' : 'WARN' }) } },
-    ...(shutdownSignals ? { shutdownSignals } : {}),
+    shutdownSignals,
   });
 }
 
@@ -114,47 +119,52 @@ function crashingAfterRecord<S extends TeamStores[Team]>(store: S, crashReturnId
 
 const USAGE = `Usage: ts-node traditional/worker.ts --team <${WORKER_TEAMS.join('|')}>
 
-Runs one team's Temporal worker on the task queue <RETURNS_SCOPE>.<team> until SIGINT or SIGTERM.`;
+Runs one team's Temporal worker on the task queue <RETURNS_SCOPE>.<team> until SIGINT or SIGTERM, then stops
+after its in-flight calls and exits 0.
+Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, RETURNS_SCOPE, DATA_DIR (see Configuration in the README).
+Exit codes: 0 stopped cleanly, 1 a server or the worker failed, 2 a usage error or a bad setting.`;
 
-async function main(): Promise<void> {
+async function main(entry: EntryPoint): Promise<number> {
   const { values } = parseArgs({ options: { team: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return 0;
   }
   if (!values.team || !isWorkerTeam(values.team)) {
-    process.stderr.write(`${values.team ? `Unknown team "${values.team}"` : 'Missing --team'}\n\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
+    throw new ActionableError(`${values.team ? `Unknown team "${values.team}"` : 'Missing --team'}\n\n${USAGE}`, 2);
   }
   const team = values.team;
   const config = loadConfig();
+  const faults = loadFaultSwitches();
   installTemporalRuntime({ level: 'INFO' });
   const connection = await connectWorkers(config);
   let store: TeamStores[Team] | undefined;
+  let closed: () => void = () => undefined;
+  const allClosed = new Promise<void>((resolve) => (closed = resolve));
   try {
     let worker: Worker;
     if (team === USER_SUPPORT) {
       worker = await createUserSupportWorker(connection, config, await bundleReturnWorkflows());
     } else {
-      store = openTeamStore(config, team, { unsafeDisableIdempotency: process.env.UNSAFE_DISABLE_IDEMPOTENCY === '1' });
-      const crashReturnId = process.env.CRASH_AFTER_RECORD;
-      const served = crashReturnId ? crashingAfterRecord(store, crashReturnId) : store;
+      store = openTeamStore(config, team, { unsafeDisableIdempotency: faults.unsafeDisableIdempotency });
+      const served = faults.crashAfterRecord ? crashingAfterRecord(store, faults.crashAfterRecord) : store;
       worker = await createTeamWorker(connection, config, team, { store: served, clock: () => new Date() });
     }
     process.stderr.write(`${team} worker serving ${taskQueueOf(config.scope, team)} at ${config.temporalAddress}\n`);
-    // Temporal's runtime shuts every worker down on SIGINT and SIGTERM: run() then resolves once in-flight tasks end.
+    // A signal is this worker's normal end: it stops polling, finishes its in-flight calls, and run() resolves.
+    entry.onStop(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await allClosed;
+    });
     await worker.run();
     process.stderr.write(`${team} worker stopped\n`);
+    // Ended by itself, without a signal: its supervisor should start it again.
+    return 1;
   } finally {
     store?.close();
     await connection.close();
+    closed();
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runEntryPoint(main, { exitCodeAfterCleanStop: 0 });

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const team = values.team === CEILING_WORKFLOW_QUEUE_ROLE ? CEILING_WORKFLOW_QUEUE_ROLE : TEAMS.find((candidate) => candidate === values.team);
   if (!team) throw new Error(`--team must be one of ${[...TEAMS, CEILING_WORKFLOW_QUEUE_ROLE].join(', ')}`);
   const config = loadConfig();
-  installTemporalRuntime();
+  // A ceiling worker is stopped by its supervisor's signal: Temporal's own handler shuts it down gracefully.
+  installTemporalRuntime({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const taskQueue = temporalCeilingQueueOf(config.scope, team);
   try {

@@ -1,10 +1,52 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, loadFaultSwitches, loadOutputSettings, SettingError } from '../../config';
+
+// Bad values for every setting of the README's configuration table; a setting that takes any value says so.
+const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is accepted'>> = {
+  KAFKA_BROKERS: ['', ',, ,', 'garbage', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:99999', 'a b:9092', '127.0.0.1:9092,broken', '127.0.0.1:-1'],
+  KAFKA_PARTITIONS: ['0', '-1', 'three', '1.5', '1e2', ' 3', '1001', '99999999999999999999', ''],
+  KAFKA_FETCH_MIN_BYTES: ['0', '-5', 'lots', '10000001', '0x10'],
+  KAFKA_FETCH_MAX_WAIT_MS: ['-1', 'soon', '10001', '2.5'],
+  TEMPORAL_ADDRESS: ['', 'localhost', ':7233', '127.0.0.1:0', '127.0.0.1:99999', 'a b:7233', '127.0.0.1:7233/x', 'http://127.0.0.1:7233'],
+  TEMPORAL_NAMESPACE: ['', 'has space', 'a/b', '-dash-first', 'n'.repeat(256)],
+  RETURNS_SCOPE: ['', 'has space', 'a/b', '../up', 'UPPER', '-lead', 's'.repeat(41), 'tab\there'],
+  STACK_DIR: ['', '   '],
+  DATA_DIR: ['', ' '],
+  UNSAFE_DISABLE_IDEMPOTENCY: ['yes', 'true', '2'],
+  CRASH_AFTER_APPEND: ['R 1', 'x'.repeat(201)],
+  CRASH_AFTER_RECORD: ['R\t1'],
+  // A path: whether it exists is found when a server has to be started (test/cli/start-up-failures.test.ts).
+  TEMPORAL_BIN: 'any value is accepted',
+  // The conventions say what every value means.
+  RETURNS_DEBUG: 'any value is accepted',
+  NO_COLOR: 'any value is accepted',
+  FORCE_COLOR: 'any value is accepted',
+};
+
+function loadEverything(env: NodeJS.ProcessEnv): void {
+  loadConfig(env);
+  loadFaultSwitches(env);
+  loadOutputSettings(env);
+}
+
+function readmeSettings(): string[] {
+  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Configuration'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1));
+  const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+  return rows.flatMap((row) => [...row.split('|')[1].matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]));
+}
 
 describe('Configuration from the environment', () => {
   describe('when nothing is set', () => {
     it('should fetch with the first record, waiting at most 50 ms', () => {
       assert.deepEqual(loadConfig({}).kafkaFetch, { minBytes: 1, maxWaitMs: 50 });
+    });
+
+    it('should switch every fault off and colour only a terminal', () => {
+      assert.deepEqual(loadFaultSwitches({}), { unsafeDisableIdempotency: false, crashAfterAppend: null, crashAfterRecord: null });
+      assert.deepEqual(loadOutputSettings({}), { debug: false, colour: 'terminal' });
     });
   });
 
@@ -13,22 +55,84 @@ describe('Configuration from the environment', () => {
       const config = loadConfig({ KAFKA_FETCH_MIN_BYTES: '16384', KAFKA_FETCH_MAX_WAIT_MS: '10' });
       assert.deepEqual(config.kafkaFetch, { minBytes: 16384, maxWaitMs: 10 });
     });
+  });
 
-    for (const [name, value] of [
-      ['KAFKA_FETCH_MIN_BYTES', '0'],
-      ['KAFKA_FETCH_MIN_BYTES', '1.5'],
-      ['KAFKA_FETCH_MAX_WAIT_MS', '-1'],
-      ['KAFKA_FETCH_MAX_WAIT_MS', 'soon'],
-    ] as const) {
-      it(`should refuse ${name}=${value}, naming the variable and the allowed range`, () => {
-        assert.throws(() => loadConfig({ [name]: value }), new RegExp(`${name} must be a whole number from \\d+ to \\d+, got "${value}"`));
+  describe('when a setting sits at the edge of what it allows', () => {
+    it('should accept it', () => {
+      const config = loadConfig({
+        KAFKA_BROKERS: 'localhost:1, broker-2.internal:65535',
+        KAFKA_PARTITIONS: '1000',
+        TEMPORAL_ADDRESS: 'temporal_1:65535',
+        TEMPORAL_NAMESPACE: 'team.returns-2_prod',
+        RETURNS_SCOPE: `a${'-'.repeat(39)}`,
+        TEMPORAL_BIN: '',
       });
+      assert.deepEqual(config.kafkaBrokers, ['localhost:1', 'broker-2.internal:65535']);
+      assert.equal(config.kafkaPartitions, 1000);
+      assert.equal(config.temporalBinary, null);
+    });
+  });
+
+  describe('when a setting has a bad value', () => {
+    it('should cover every setting of the README configuration table, and only those', () => {
+      assert.deepEqual([...readmeSettings()].sort(), Object.keys(BAD_VALUES).sort());
+    });
+
+    for (const [name, values] of Object.entries(BAD_VALUES)) {
+      if (values === 'any value is accepted') {
+        it(`should accept any value of ${name}`, () => {
+          for (const value of ['', '0', 'garbage', '/no/such/file', ' ']) loadEverything({ [name]: value });
+        });
+        continue;
+      }
+      for (const value of values) {
+        it(`should refuse ${name}=${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)} as a bad setting that it names, with how to fix it`, () => {
+          assert.throws(
+            () => loadEverything({ [name]: value }),
+            (error: unknown) => {
+              assert.ok(error instanceof SettingError, String(error));
+              assert.equal(error.exitCode, 2);
+              assert.ok(error.message.startsWith(name) || error.message.includes(` ${name}`), error.message);
+              assert.match(error.message, /unset it|for example|set it to/i);
+              assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
+              return true;
+            },
+          );
+        });
+      }
     }
   });
 
-  describe('when KAFKA_PARTITIONS is not a whole number', () => {
-    it('should refuse it', () => {
-      assert.throws(() => loadConfig({ KAFKA_PARTITIONS: 'three' }), /KAFKA_PARTITIONS must be a whole number from 1 to 1000/);
+  describe('when a whole number is out of range', () => {
+    it('should say the range and the value given', () => {
+      assert.throws(() => loadConfig({ KAFKA_FETCH_MAX_WAIT_MS: 'soon' }), /KAFKA_FETCH_MAX_WAIT_MS must be a whole number from 0 to 10000, got "soon"/);
+    });
+  });
+
+  describe('when a port is outside 1 to 65535', () => {
+    it('should name the port, not only the pattern', () => {
+      assert.throws(() => loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:99999' }), /TEMPORAL_ADDRESS names port 99999 in "127\.0\.0\.1:99999"; a port is 1 to 65535/);
+    });
+  });
+
+  describe('when the output settings are set', () => {
+    for (const [env, colour] of [
+      [{ FORCE_COLOR: '1' }, 'always'],
+      [{ FORCE_COLOR: '' }, 'always'],
+      [{ FORCE_COLOR: '0' }, 'never'],
+      [{ FORCE_COLOR: 'false' }, 'never'],
+      [{ NO_COLOR: '1' }, 'never'],
+      [{ NO_COLOR: '' }, 'terminal'],
+      [{ NO_COLOR: '1', FORCE_COLOR: '1' }, 'always'],
+    ] as const) {
+      it(`should colour ${colour === 'terminal' ? 'only a terminal' : colour} with ${JSON.stringify(env)}`, () => {
+        assert.equal(loadOutputSettings(env).colour, colour);
+      });
+    }
+
+    it('should print stack traces with RETURNS_DEBUG=1 only', () => {
+      assert.equal(loadOutputSettings({ RETURNS_DEBUG: '1' }).debug, true);
+      assert.equal(loadOutputSettings({ RETURNS_DEBUG: '0' }).debug, false);
     });
   });
 });

@@ -1,0 +1,168 @@
+// A command started as a user starts it in a terminal, so that a test can interrupt it: in a process group of its
+// own, a signal can go to the whole group as Ctrl-C does, or to the first process alone as `kill PID` does. Every
+// process it starts is tracked from /proc, so the test can tell that none is left behind.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { commandLineOf, isAlive } from '../../../stack/processes';
+import { PROJECT_ROOT } from '../../support/run-script';
+import { waitFor } from '../../support/wait-for';
+
+// A trace's frames ("    at fn (file.ts:12:5)"): what a person must never need to read for a mistake they can fix.
+export const hasStackTrace = (text: string): boolean => /\n\s+at .+:\d+:\d+/.test(text);
+
+export interface Finished {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class ScriptProcess {
+  private out = '';
+  private err = '';
+  private readonly seen = new Set<number>();
+  private readonly sampler: NodeJS.Timeout;
+  // Settles once every process holding the output pipes has exited, the script's own process included.
+  readonly finished: Promise<Finished>;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.err += chunk.toString()));
+    this.sampler = setInterval(() => this.sample(), 100);
+    this.finished = new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearInterval(this.sampler);
+        resolve({ code, signal, stdout: this.out, stderr: this.err });
+      });
+    });
+  }
+
+  // `npm run --silent <script> -- <args>`, as the README says to run it.
+  static npm(script: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
+    return ScriptProcess.start('npm', ['run', '--silent', script, '--', ...args], env);
+  }
+
+  // The entry file npm runs, started by Node itself, so that its own exit code is what the test sees. Type
+  // checking is left to the npm runs and tsc, as the benchmark does for its child processes.
+  static node(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
+    return ScriptProcess.start(process.execPath, ['-r', 'ts-node/register', file, ...args], { TS_NODE_TRANSPILE_ONLY: '1', ...env });
+  }
+
+  private static start(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
+    const child = spawn(command, args, {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    return new ScriptProcess(child);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get stdout(): string {
+    return this.out;
+  }
+
+  get stderr(): string {
+    return this.err;
+  }
+
+  // Ctrl-C (or another signal) to every process of the command, as a terminal sends it.
+  signalGroup(signal: NodeJS.Signals): void {
+    this.sample();
+    signalIfAlive(-this.pid, signal);
+  }
+
+  // To the first process alone (npm, for an npm script), as `kill PID` does.
+  signalFirst(signal: NodeJS.Signals): void {
+    this.sample();
+    signalIfAlive(this.pid, signal);
+  }
+
+  waitForOutput(description: string, pattern: RegExp, timeoutMs = 240_000): Promise<true> {
+    return waitFor(description, () => {
+      if (pattern.test(this.out) || pattern.test(this.err)) return true;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`the command ended first:\n${this.out}\n${this.err}`);
+      }
+      return false;
+    }, { timeoutMs, intervalMs: 100 });
+  }
+
+  // Every process seen below the command so far.
+  descendants(): number[] {
+    this.sample();
+    return [...this.seen];
+  }
+
+  // The processes below the command whose command line matches, such as the team processes it started.
+  descendantsRunning(commandLine: RegExp): number[] {
+    return this.descendants().filter((pid) => isAlive(pid) && commandLine.test(commandLineOf(pid)));
+  }
+
+  // Waits until none of the processes the command started is alive (a process that is still stopping gets a
+  // while), and returns those that still are.
+  async leftBehind(timeoutMs = 30_000): Promise<number[]> {
+    const pids = [this.pid, ...this.seen];
+    try {
+      await waitFor('every process of the command to end', () => pids.every((pid) => !isAlive(pid)), { timeoutMs, intervalMs: 100 });
+    } catch {
+      // Reported by the caller.
+    }
+    return pids.filter((pid) => isAlive(pid));
+  }
+
+  // Kills whatever is left, so a failed test does not leave processes running on a shared machine.
+  killAll(): void {
+    clearInterval(this.sampler);
+    for (const pid of [this.pid, ...this.seen]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
+  private sample(): void {
+    const children = childrenByParent();
+    const queue = [this.pid, ...this.seen];
+    while (queue.length > 0) {
+      for (const child of children.get(queue.shift()!) ?? []) {
+        if (this.seen.has(child)) continue;
+        this.seen.add(child);
+        queue.push(child);
+      }
+    }
+  }
+}
+
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    // Already gone, which is what the caller waits for anyway.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+function childrenByParent(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name may hold spaces and parentheses: the fields after the last ")" are fixed.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  return children;
+}
