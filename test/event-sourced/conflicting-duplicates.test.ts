@@ -6,7 +6,6 @@ import {
   disposalEvent,
   outcomeOnItsOwn,
   RECORD_OF_TEAM,
-  type RefundRequest,
   refundEvent,
   shipmentEvent,
   type Team,
@@ -16,22 +15,10 @@ import { requestContentId } from '../../domain/request-content';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { requestEnvelope, type TeamEventsOf, teamEventEnvelope } from '../../event-sourced/envelope';
 import type { DeadLetter } from '../../event-sourced/event-log';
-import { ADA, aReturn, eur } from '../fixtures/domain-scenarios';
+import { aReturn, changedVersionOf } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 import { removeScope, startTestDeployment } from './support/scope';
-
-// A second version that would change every team's record, were it applied.
-function changedVersionOf(request: RefundRequest): RefundRequest {
-  return aReturn({
-    returnId: request.returnId,
-    orderId: `${request.order.orderId}-B`,
-    amountPaid: eur(100),
-    shipTo: { ...ADA, city: 'Utrecht' },
-    serialNumber: 'SN-X1-999999',
-    siteId: 'MAN-1',
-  });
-}
 
 async function allCommitted(deployment: EventSourcedDeployment): Promise<void> {
   await waitFor('every team to commit every request', async () =>

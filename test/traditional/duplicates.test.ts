@@ -3,13 +3,13 @@
 // with other content is refused, and the first submission stands.
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
-import { outcomeOnItsOwn, type RefundRequest, TEAMS } from '../../domain';
+import { outcomeOnItsOwn, TEAMS } from '../../domain';
 import { requestContentId } from '../../domain/request-content';
 import { ConflictingReturnError, WORKFLOW_TYPE_OF_VARIANT } from '../../traditional/client';
 import { taskQueueOf, teamTaskQueues, USER_SUPPORT } from '../../traditional/task-queues';
 import type { InventoryStore } from '../../traditional/teams/inventory.activities';
 import { openTeamStore } from '../../traditional/activities';
-import { ADA, aReturn, eur, sampleReturn } from '../fixtures/domain-scenarios';
+import { aReturn, changedVersionOf, sampleReturn } from '../fixtures/domain-scenarios';
 import { waitFor } from '../support/wait-for';
 import { SAMPLE_OUTCOMES, startTestDeployment, type TestDeployment, temporaryDataDir } from './deployment-fixture';
 
@@ -19,18 +19,6 @@ async function runsOf(client: Client, workflowId: string): Promise<{ status: str
     runs.push({ status: execution.status.name });
   }
   return runs;
-}
-
-// A second version that would change every team's record, were it applied.
-function changedVersionOf(request: RefundRequest): RefundRequest {
-  return aReturn({
-    returnId: request.returnId,
-    orderId: `${request.order.orderId}-B`,
-    amountPaid: eur(100),
-    shipTo: { ...ADA, city: 'Utrecht' },
-    serialNumber: 'SN-X1-999999',
-    siteId: 'MAN-1',
-  });
 }
 
 function assertOneRecordPerTeam(test: TestDeployment, returnIds: readonly string[]): void {
