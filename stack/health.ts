@@ -44,6 +44,9 @@ export async function temporalState(address: string, namespace: string): Promise
       // refused attempt (up to 2 minutes). Measured with a shared one: a server that opened its port after 60 s of
       // probing was first seen healthy 28 s later. A connection of its own dials at once.
       channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+      // A probe asks once. The client's retry interceptor would retry on a timer, and a timer that fires after the
+      // connection is closed throws 'Channel has been shut down' where nothing can catch it.
+      interceptors: [],
     });
     const ready = connection;
     // Without a deadline, a call to a server that is still starting can wait forever.

@@ -72,12 +72,17 @@ async function killMidRunAndRerun(
   const config: Config = { ...stack.config, scope: uniqueScope(`recovery-${server}`) };
   // The first run stops handing out returns when its server dies, as a run that died with it would.
   let firstRunStopped = false;
+  // Every submission the first run started, so it is closed only once none is in flight: the run as a whole gives
+  // up at its first failure, while the other submissions still wait for the server.
+  const firstRunSubmissions = new Set<Promise<unknown>>();
   const submitAll = (models: BothModels, onDone: (returnId: string) => void = () => undefined) =>
     submitInDependencyOrder(
       requests,
       async (request) => {
         if (models === first && firstRunStopped) throw new Error(`the first run stopped before ${request.returnId}`);
-        const outcomes = await models.submitToBoth(request, 'parallel');
+        const submission = models.submitToBoth(request, 'parallel');
+        if (models === first) firstRunSubmissions.add(submission.catch(() => undefined));
+        const outcomes = await submission;
         onDone(request.returnId);
         return outcomes;
       },
@@ -101,6 +106,7 @@ async function killMidRunAndRerun(
   // The returns in flight at the kill finish once the server is back; only then is the first run closed. (A
   // Temporal client closed while a call of its waits to be retried throws from that retry's timer.)
   await finishWithin('the returns in flight at the kill to finish', firstRun);
+  await finishWithin('every submission of the first run to settle', Promise.all(firstRunSubmissions));
   await finishWithin('the first run to close', first.close());
 
   const second = await finishWithin('both models to start again', startBothModels(config, { workflowBundle, log: keep }));
