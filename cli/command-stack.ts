@@ -4,7 +4,6 @@
 import type { Config } from '../config';
 import { ensureStack, type StackHandle, type StackNeeds } from '../stack/ensure';
 import type { EntryPoint } from './entry-point';
-import { makeDirectory } from './make-directory';
 
 export interface CommandStackOptions {
   readonly entry: EntryPoint;
@@ -13,8 +12,6 @@ export interface CommandStackOptions {
 }
 
 export async function ensureCommandStack(config: Config, needs: StackNeeds, { entry, log, stopWhenDone }: CommandStackOptions): Promise<StackHandle> {
-  // Made here with an error that names STACK_DIR: Node's own recursive mkdir never returns for some paths.
-  makeDirectory(config.stackDir, 'STACK_DIR');
   const stack = await ensureStack(config, needs, log);
   if (!stopWhenDone || stack.started.length === 0) return stack;
   let stopping: Promise<void> | undefined;
