@@ -98,8 +98,8 @@ export async function startBothModels(config: Config, options: StartBothOptions 
     returnsSeen,
     async compareRecords() {
       const records = await teamRecords();
-      const mismatched = compareTeamRecords(records.traditional, records['event-sourced']).map(({ returnId }) => returnId);
-      return classifyTeamRecords(records, await returnsSeen(mismatched));
+      const mismatches = compareTeamRecords(records.traditional, records['event-sourced']);
+      return classifyTeamRecords(records, await returnsSeen(mismatches.map(({ returnId }) => returnId)), mismatches);
     },
     async close() {
       await Promise.allSettled([traditional.close(), eventSourced.close()]);
@@ -154,10 +154,14 @@ export interface RecordComparison {
 
 // A record one model has and the other lacks is stale state when the other model never saw the return, or when
 // Temporal ran the return to its end and the team database lost the record; anything else is a real difference.
-export function classifyTeamRecords(records: Record<ModelName, TeamRecordSets>, seen: ReturnsSeen): RecordComparison {
+export function classifyTeamRecords(
+  records: Record<ModelName, TeamRecordSets>,
+  seen: ReturnsSeen,
+  mismatches: readonly RecordMismatch[] = compareTeamRecords(records.traditional, records['event-sourced']),
+): RecordComparison {
   const differences: RecordMismatch[] = [];
   const stale: StaleRecord[] = [];
-  for (const mismatch of compareTeamRecords(records.traditional, records['event-sourced'])) {
+  for (const mismatch of mismatches) {
     const { team, returnId } = mismatch;
     const inTraditional = records.traditional[team].has(returnId);
     const inEventSourced = records['event-sourced'][team].has(returnId);
