@@ -1,69 +1,50 @@
-// The combined result of the four teams for one return: the value both models must produce identically.
-import type { Money } from './money';
-import type { AssetDisposal, DisassemblyOrder, OrderRefund, ReplacementShipment, Team } from './teams';
+// The combined result of the teams for one return: the value both models must produce identically.
+import type { RefundRequest } from './refund-request';
+import { type RecordOfTeam, type Team, TEAM_MODULES } from './teams';
+
+type RecordsOfReturn = {
+  readonly [M in (typeof TEAM_MODULES)[number] as M['outcomeField']]: RecordOfTeam<M['team']>;
+};
 
 // No wall-clock times in here: when each team acted belongs to the audit trail, not to the outcome.
-export interface ReturnOutcome {
+export interface ReturnOutcome extends RecordsOfReturn {
   readonly returnId: string;
-  readonly refund: OrderRefund;
-  readonly replacement: ReplacementShipment;
-  readonly disassembly: DisassemblyOrder;
-  readonly disposal: AssetDisposal;
 }
 
-export interface TeamRecords {
-  readonly refund?: OrderRefund;
-  readonly replacement?: ReplacementShipment;
-  readonly disassembly?: DisassemblyOrder;
-  readonly disposal?: AssetDisposal;
-}
+export type TeamRecords = Partial<RecordsOfReturn>;
 
 // Where each team's record sits in a return's TeamRecords and ReturnOutcome.
-export const RECORD_OF_TEAM = {
-  sales: 'refund',
-  inventory: 'replacement',
-  manufacturing: 'disassembly',
-  accounting: 'disposal',
-} as const satisfies Record<Team, keyof TeamRecords>;
+type RecordOfTeamMap = { readonly [M in (typeof TEAM_MODULES)[number] as M['team']]: M['outcomeField'] };
+export const RECORD_OF_TEAM = Object.fromEntries(
+  TEAM_MODULES.map(({ team, outcomeField }) => [team, outcomeField]),
+) as RecordOfTeamMap;
 
+// In the order of TEAMS.
 export function missingTeams(records: TeamRecords): Team[] {
-  const missing: Team[] = [];
-  if (!records.refund) missing.push('sales');
-  if (!records.replacement) missing.push('inventory');
-  if (!records.disassembly) missing.push('manufacturing');
-  if (!records.disposal) missing.push('accounting');
-  return missing;
+  return TEAM_MODULES.filter(({ outcomeField }) => !records[outcomeField]).map(({ team }) => team);
 }
 
-// A return is complete when all four teams have answered; until then there is no outcome.
+// A return is complete when every team has answered; until then there is no outcome.
 export function assembleOutcome(returnId: string, records: TeamRecords): ReturnOutcome | null {
-  const { refund, replacement, disassembly, disposal } = records;
-  if (!refund || !replacement || !disassembly || !disposal) return null;
-  for (const record of [refund, replacement, disassembly, disposal]) {
+  if (missingTeams(records).length > 0) return null;
+  const outcome = { returnId } as { returnId: string } & Record<keyof RecordsOfReturn, { readonly returnId: string }>;
+  for (const { outcomeField } of TEAM_MODULES) {
+    const record = records[outcomeField] as { readonly returnId: string };
     if (record.returnId !== returnId) {
       throw new Error(`Record for return ${record.returnId} was assembled into return ${returnId}`);
     }
+    outcome[outcomeField] = record;
   }
-  return { returnId, refund, replacement, disassembly, disposal };
+  return outcome as ReturnOutcome;
 }
 
-export function formatMoney(value: Money): string {
-  const sign = value.amountCents < 0 ? '-' : '';
-  const absolute = Math.abs(value.amountCents);
-  return `${sign}${Math.floor(absolute / 100)}.${String(absolute % 100).padStart(2, '0')} ${value.currency}`;
-}
-
-// One short line per team, the same words for both models, so side-by-side output compares at a glance.
-export function describeTeamRecords(records: TeamRecords): Record<Team, string> {
-  const { refund, replacement, disassembly, disposal } = records;
-  return {
-    sales: !refund
-      ? 'pending'
-      : refund.status === 'issued'
-        ? `refund issued ${formatMoney(refund.refundedAmount)}`
-        : `refund rejected: ${refund.rejectionReason}`,
-    inventory: !replacement ? 'pending' : `${replacement.modelId} ${replacement.status}`,
-    manufacturing: !disassembly ? 'pending' : `disassembly (${disassembly.diagnosis}) at ${disassembly.siteId}`,
-    accounting: !disposal ? 'pending' : `disposal ${formatMoney(disposal.amount)} to ${disposal.costCentre}`,
-  };
+// The outcome of a return nothing earlier interferes with (no earlier refund of its order, no unit of its model
+// shipped yet): what a return on its own must come to in either model.
+export function outcomeOnItsOwn(request: RefundRequest): ReturnOutcome {
+  const records = Object.fromEntries(
+    TEAM_MODULES.map(({ outcomeField, decideOnItsOwn }) => [outcomeField, decideOnItsOwn(request)]),
+  ) as TeamRecords;
+  const outcome = assembleOutcome(request.returnId, records);
+  if (!outcome) throw new Error("every team's record was given");
+  return outcome;
 }

@@ -3,9 +3,10 @@
 import { parseArgs } from 'node:util';
 import { ActionableError } from '../cli/actionable-error';
 import { ensureCommandStack } from '../cli/command-stack';
+import { formatMoney } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { type Config, loadConfig } from '../config';
-import { type Currency, formatMoney } from '../domain';
+import type { Currency } from '../domain';
 import { deadLetterOf } from './envelope';
 import { connectEventLog, type EventLog } from './event-log';
 import { type MoneyTotals, readUsageStats, type UsageStats } from './projections/usage-stats.projection';

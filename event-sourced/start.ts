@@ -2,11 +2,12 @@
 // process, then has User Support publish one RefundRequested per return, and prints each team's answer as its
 // event arrives. The outcome is read back from the team topics, never asked of the teams.
 import { ensureCommandStack } from '../cli/command-stack';
+import { describeTeamRecords } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { parseStartOptions, PROGRESS_HELP, REQUEST_OPTIONS_HELP, START_EXIT_CODES } from '../cli/start-options';
 import { ReturnSubmission } from '../cli/submit-returns';
 import { loadConfig } from '../config';
-import { describeTeamRecords, missingTeams, type RefundRequest, type ReturnOutcome, TEAMS } from '../domain';
+import { missingTeams, type RefundRequest, type ReturnOutcome, TEAMS } from '../domain';
 import { type EventSourcedDeployment, startEventSourcedDeployment } from './deployment';
 
 const USAGE = `Usage: npm run event-sourced -- [--requests FILE|-] [--concurrency N] [--json]

@@ -1,11 +1,12 @@
 // Runs the traditional model end to end: makes sure Temporal answers, runs User Support's workflow worker and the
 // four teams' workers in this process, then submits the returns, as User Support would.
 import { ensureCommandStack } from '../cli/command-stack';
+import { describeTeamRecords } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { parseStartOptions, PROGRESS_HELP, REQUEST_OPTIONS_HELP, START_EXIT_CODES } from '../cli/start-options';
 import { ReturnSubmission } from '../cli/submit-returns';
 import { loadConfig } from '../config';
-import { describeTeamRecords, type ReturnOutcome, TEAMS } from '../domain';
+import { type ReturnOutcome, TEAMS } from '../domain';
 import { ConflictingReturnError } from './client';
 import { startTraditionalDeployment, type TraditionalDeployment } from './deployment';
 import { installTemporalRuntime } from './worker';

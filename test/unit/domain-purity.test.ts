@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 
 const DOMAIN_DIR = join(__dirname, '..', '..', 'domain');
 
@@ -24,11 +24,17 @@ const SPECIFIERS = [/\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g
 
 const NODE_BUILTINS = new Set(builtinModules);
 
-function importProblem(specifier: string): string | null {
-  if (specifier === 'zod' || specifier.startsWith('./') || specifier.startsWith('../')) return null;
+// fileName is the importing file's path from the project root, as domain/… with forward slashes.
+function importProblem(fileName: string, specifier: string): string | null {
+  if (specifier === 'zod') return null;
+  if (specifier.startsWith('./') || specifier.startsWith('../')) {
+    const target = posix.join(posix.dirname(fileName), specifier);
+    const inside = target === 'domain' || target.startsWith('domain/');
+    return inside ? null : `imports '${specifier}', which is ${target}, outside domain/`;
+  }
   if (specifier.startsWith('node:')) return `imports '${specifier}', a Node built-in`;
   if (NODE_BUILTINS.has(specifier.split('/')[0])) return `imports '${specifier}', a Node built-in`;
-  return `imports '${specifier}'; only 'zod' and relative imports are allowed`;
+  return `imports '${specifier}'; only 'zod' and relative imports within domain/ are allowed`;
 }
 
 // Whole-line comments are skipped, so a comment may name what the code must not do.
@@ -47,7 +53,7 @@ export function impurities(fileName: string, source: string): string[] {
     }
     for (const specifierPattern of SPECIFIERS) {
       for (const match of line.matchAll(specifierPattern)) {
-        const problem = importProblem(match[1]);
+        const problem = importProblem(fileName, match[1]);
         if (problem) found.push(`${where}: ${problem}: ${line.trim()}`);
       }
     }
@@ -98,6 +104,8 @@ describe('Domain purity', () => {
       ['a dynamic import of fs/promises', "const fs = await import('fs/promises');"],
       ['an import of another package', "import { Kafka } from 'kafkajs';"],
       ['the last line of a multi-line import', "} from 'node:fs';"],
+      ['a relative import that leaves domain/ for cli/', "import { formatMoney } from '../cli/x';"],
+      ['a relative import that leaves the project', "import { loadConfig } from '../../config';"],
     ];
     for (const [what, line] of cases) {
       it(`should flag ${what}, naming the file and line`, () => {
@@ -111,6 +119,7 @@ describe('Domain purity', () => {
       ["an import of 'zod'", "import { z } from 'zod';"],
       ['a relative import', "import { isKnownModel } from './catalogue';"],
       ['a type-only import from a parent folder', "import type { Money } from '../domain/money';"],
+      ['an import of a team module', "import { SALES_TEAM } from './teams/sales';"],
       ['Date.parse, a pure function', "const millis = Date.parse('2026-05-01T00:00:00Z');"],
       ['a comment naming a forbidden call', '// never call Date.now() or Math.random() here'],
       ['a name that merely contains a forbidden word', 'const subprocess = { id: 1 }; const processed = subprocess.id;'],

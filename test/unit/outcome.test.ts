@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
+import { describeTeamRecords, formatMoney } from '../../cli/describe-records';
 import {
   assembleOutcome,
   decideAssetDisposal,
   decideDisassemblyOrder,
   decideOrderRefund,
   decideReplacementShipment,
-  describeTeamRecords,
-  formatMoney,
   missingTeams,
   type RefundRequest,
   type Team,

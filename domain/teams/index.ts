@@ -1,0 +1,31 @@
+// The teams' decisions, one module per team. Each is a pure function from the request, and the slice of the team's
+// own state it needs, to the team's record. Both models call exactly these functions; only how they are reached
+// differs.
+// Every list and map of teams derives from TEAM_MODULES: a new team is a module of its own and one entry here.
+import { ACCOUNTING_TEAM } from './accounting';
+import { INVENTORY_TEAM } from './inventory';
+import { MANUFACTURING_TEAM } from './manufacturing';
+import { SALES_TEAM } from './sales';
+import type { TeamModule } from './team-module';
+
+export * from './accounting';
+export * from './inventory';
+export * from './manufacturing';
+export * from './sales';
+export type { TeamModule } from './team-module';
+
+export const TEAM_MODULES = [SALES_TEAM, INVENTORY_TEAM, MANUFACTURING_TEAM, ACCOUNTING_TEAM] as const;
+
+type TeamNames<Modules extends readonly TeamModule[]> = { readonly [I in keyof Modules]: Modules[I]['team'] };
+export const TEAMS = Object.freeze(TEAM_MODULES.map((module) => module.team)) as TeamNames<typeof TEAM_MODULES>;
+export type Team = (typeof TEAMS)[number];
+
+type ModuleOf<T extends Team> = Extract<(typeof TEAM_MODULES)[number], { readonly team: T }>;
+export type RecordOfTeam<T extends Team> = ReturnType<ModuleOf<T>['decideOnItsOwn']>;
+export type EventOfTeam<T extends Team> = ReturnType<ModuleOf<T>['eventOf']>;
+
+type RecordIds = { [M in (typeof TEAM_MODULES)[number] as keyof M['recordIds']]: (returnId: string) => string };
+// Record ids derive from the returnId alone, so both models produce the same ids for the same return.
+export const recordIds = Object.fromEntries(
+  TEAM_MODULES.flatMap((module) => Object.entries(module.recordIds)),
+) as RecordIds;
