@@ -1,6 +1,6 @@
 // Watches the broker while returns are awaited, so a wait never goes silent when Kafka is gone: it says once that
 // Kafka does not answer, once that it answers again, and fails the waits with what to do if it stays away.
-import { kafkaAnswers } from '../stack/health';
+import { kafkaAnswers } from './event-log';
 import { EventLogUnavailableError } from './event-log';
 
 export class KafkaGoneError extends EventLogUnavailableError {

@@ -21,7 +21,8 @@ import {
 } from './projections/return-status.projection';
 import { createPublisher } from './publisher';
 import { startTeamRunnerOf, type TeamRunner } from './team-runner';
-import { partitionMismatchNotice, teamGroupId, type Topics, topicSpecs, topicsOf } from './topics';
+import { teamGroupId } from './teams';
+import { partitionMismatchNotice, type Topics, topicSpecs, topicsOf } from './topics';
 
 export interface EventSourcedDeploymentOptions {
   // The team runners to run in this process (default: all four). The others may run as their own processes.
@@ -31,8 +32,9 @@ export interface EventSourcedDeploymentOptions {
   // A crashed team is started again after this many milliseconds, as a process supervisor would restart it;
   // null leaves it crashed until startTeam is called. Default 1000.
   readonly restartCrashedTeamsAfterMs?: number | null;
-  // Test only: see TeamRunnerDeps.crashAfterAppend.
-  readonly crashAfterAppend?: (team: Team, returnId: string) => boolean;
+  // Decorates the event log everything in this process reads and writes through, after emmett's WrapEventStore:
+  // the seam to put a fault or a probe around the log from outside.
+  readonly wrapLog?: (log: EventLog) => EventLog;
   readonly tuning?: Partial<ConsumerTuning>;
   // While returns are awaited and Kafka does not answer, the deployment says so once and waits for it; after this
   // long it fails the waits with what to do (null: wait for it forever). Default 300 000 (5 minutes): a broker
@@ -94,12 +96,13 @@ export async function startEventSourcedDeployment(
   const clock = options.clock ?? (() => new Date().toISOString());
   const restartAfterMs = options.restartCrashedTeamsAfterMs === undefined ? 1000 : options.restartCrashedTeamsAfterMs;
   const topics = topicsOf(config.scope);
-  const log = await connectEventLog({
+  const connected = await connectEventLog({
     brokers: config.kafkaBrokers,
     clientId: `${config.scope}.event-sourced`,
     log: say,
     tuning: options.tuning,
   });
+  const log = options.wrapLog ? options.wrapLog(connected) : connected;
 
   const runners = new Map<Team, TeamRunner>();
   const starting = new Map<Team, Promise<void>>();
@@ -143,7 +146,9 @@ export async function startEventSourcedDeployment(
   // The live projection is rebuilt from the beginning when it fails, like a team; waiters keep waiting.
   let live: LiveReturnStatus;
   async function startProjection(): Promise<void> {
+    // let, assigned apart: onFailure may run before the tail resolves, and must then find undefined, not a TDZ error.
     let started: LiveReturnStatus | undefined;
+    // eslint-disable-next-line prefer-const -- see above
     started = await tailReturnStatus(log, config.scope, {
       onEvent: (envelope) => wake(envelope.returnId),
       onPoison: deadLetterAs('return-status'),
@@ -206,13 +211,14 @@ export async function startEventSourcedDeployment(
   }
 
   async function launch(team: Team): Promise<void> {
+    // let, assigned apart: onCrash may run before the runner resolves, and must then find undefined, not a TDZ error.
     let runner: TeamRunner | undefined;
     let crashedWhileStarting: Error | undefined;
+    // eslint-disable-next-line prefer-const -- see above
     runner = await startTeamRunnerOf(team, {
       log,
       scope: config.scope,
       clock,
-      crashAfterAppend: options.crashAfterAppend && ((returnId) => options.crashAfterAppend?.(team, returnId) ?? false),
       onCrash: (error) => {
         if (runner && runners.get(team) === runner) handleCrash(team, error);
         else if (!runner) crashedWhileStarting = error;

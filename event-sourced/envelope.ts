@@ -34,15 +34,17 @@ import {
 import type { DeadLetter, LogRecord, OutgoingRecord } from './event-log';
 
 export const USER_SUPPORT = 'user-support';
-export const PRODUCERS = [USER_SUPPORT, ...TEAMS] as const;
-export type Producer = (typeof PRODUCERS)[number];
+// Who writes events: User Support its requests, each team its own events. The envelope names the author in its
+// producer field, the wire name; the type is not called Producer, which is kafkajs' client that sends records.
+export const EVENT_AUTHORS = [USER_SUPPORT, ...TEAMS] as const;
+export type EventAuthor = (typeof EVENT_AUTHORS)[number];
 
 export interface EnvelopeMeta {
   // Deterministic, so the same fact recorded twice is recognisably one fact.
   readonly eventId: string;
   readonly returnId: string;
   readonly occurredAt: string;
-  readonly producer: Producer;
+  readonly producer: EventAuthor;
   // The RefundRequested that caused a team's event; null for the request itself.
   readonly causationId: string | null;
 }
@@ -70,7 +72,7 @@ export type TeamEventEnvelope<T extends Team = Team> = TeamEnveloped<TeamEventsO
 export type AnyEnvelope = RequestEnvelope | TeamEventEnvelope;
 export type EventType = AnyEnvelope['type'];
 
-export function eventIdOf(producer: Producer, type: EventType, returnId: string): string {
+export function eventIdOf(producer: EventAuthor, type: EventType, returnId: string): string {
   return `${producer}:${type}:${returnId}`;
 }
 
@@ -128,7 +130,7 @@ export const envelopeSchema = z.strictObject({
   version: z.number().int().min(1),
   returnId: identifier,
   occurredAt: z.iso.datetime({ offset: true }),
-  producer: z.enum(PRODUCERS),
+  producer: z.enum(EVENT_AUTHORS),
   causationId: z.string().min(1).max(256).nullable(),
   causationContentId: contentId.optional(),
   data: z.unknown().refine((data) => data !== undefined, 'is missing'),
@@ -205,29 +207,18 @@ function recordOf<R>(schema: z.ZodType<R>, eventOf: (record: R) => { type: strin
 
 // Versions ----------------------------------------------------------------------------------------------------------
 
-export const CURRENT_VERSION: Readonly<Record<EventType, number>> = {
-  RefundRequested: 1,
-  RefundIssued: 2,
-  RefundRejected: 2,
-  ReplacementShipped: 2,
-  ReplacementBackordered: 2,
-  DisassemblyOrdered: 2,
-  AssetDisposalCharged: 2,
-};
-
-const unchanged = (data: unknown): unknown => data;
-
-// Every version of every type a reader understands, and how its data becomes the current version's data. A
-// breaking v2 of an event gets a new version number, and its v1 entry here becomes a function from v1 data to v2.
-// Team events v2 kept v1's data and added causationContentId to the envelope: a v1 event is read with it null.
-const UPCASTERS: Readonly<Record<EventType, Readonly<Record<number, (data: unknown) => unknown>>>> = {
-  RefundRequested: { 1: unchanged },
-  RefundIssued: { 1: unchanged, 2: unchanged },
-  RefundRejected: { 1: unchanged, 2: unchanged },
-  ReplacementShipped: { 1: unchanged, 2: unchanged },
-  ReplacementBackordered: { 1: unchanged, 2: unchanged },
-  DisassemblyOrdered: { 1: unchanged, 2: unchanged },
-  AssetDisposalCharged: { 1: unchanged, 2: unchanged },
+// Every version of every type a reader understands, the one written now last; each is read as the one written now.
+// No version has changed an event's data so far: team events v2 kept v1's data and added causationContentId to the
+// envelope, so a v1 team event is read with it null. A breaking change of the data gets a new version number, and
+// upcast then turns the old version's data into the new one's.
+const READABLE_VERSIONS: Readonly<Record<EventType, readonly number[]>> = {
+  RefundRequested: [1],
+  RefundIssued: [1, 2],
+  RefundRejected: [1, 2],
+  ReplacementShipped: [1, 2],
+  ReplacementBackordered: [1, 2],
+  DisassemblyOrdered: [1, 2],
+  AssetDisposalCharged: [1, 2],
 };
 
 export type Upcast =
@@ -235,11 +226,10 @@ export type Upcast =
   | { readonly ok: false; readonly reason: 'unknown-type' | 'unknown-version' };
 
 export function upcast(type: string, version: number, data: unknown): Upcast {
-  if (!Object.hasOwn(UPCASTERS, type)) return { ok: false, reason: 'unknown-type' };
-  const known = type as EventType;
-  const upcaster = Object.hasOwn(UPCASTERS[known], version) ? UPCASTERS[known][version] : undefined;
-  if (!upcaster) return { ok: false, reason: 'unknown-version' };
-  return { ok: true, type: known, version: CURRENT_VERSION[known], data: upcaster(data) };
+  if (!Object.hasOwn(READABLE_VERSIONS, type)) return { ok: false, reason: 'unknown-type' };
+  const versions = READABLE_VERSIONS[type as EventType];
+  if (!versions.includes(version)) return { ok: false, reason: 'unknown-version' };
+  return { ok: true, type: type as EventType, version: versions[versions.length - 1], data };
 }
 
 // Decoding -----------------------------------------------------------------------------------------------------------

@@ -137,6 +137,29 @@ export class EventLogUnavailableError extends ActionableError {
   }
 }
 
+// A health probe: one metadata request, no retries, nothing logged. True when a broker answers and names its
+// controller; any failure is false, since whoever probes asks again.
+export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'stack-health',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1500,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export async function connectEventLog(options: EventLogOptions): Promise<EventLog> {
   const tuning: ConsumerTuning = { ...DEFAULT_CONSUMER_TUNING, ...options.tuning };
   const kafka = new Kafka({

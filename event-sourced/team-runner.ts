@@ -1,27 +1,24 @@
-// Runs one team's subscriber: rebuilds the team's state by folding its own topic from offset 0 to its end, then
+// Runs one team's decider: rebuilds the team's state by folding its own topic from offset 0 to its end, then
 // joins the team's group on the request topic. ONE instance per team: a team's state is one stream, its topic, and
 // each decision depends on all of it (Inventory's last unit); two instances would each decide on half of it.
-import { requestContentId, type Team } from '../domain';
-import { accountingSubscriber } from './subscribers/accounting.subscriber';
-import type { TeamDecider } from './subscribers/decider';
-import { inventorySubscriber } from './subscribers/inventory.subscriber';
-import { manufacturingSubscriber } from './subscribers/manufacturing.subscriber';
-import { salesSubscriber } from './subscribers/sales.subscriber';
-import { GrowOnlyMap } from './subscribers/grow-only';
+import { type RefundRequestedV1, requestContentId, type Team } from '../domain';
+import type { TeamDecider } from './deciders/decider';
 import {
   conflictingDuplicate,
   decodeRequest,
-  decodeTeamEvent,
   deadLetterOf,
   encodeEnvelope,
-  type Poison,
   type Refusal,
-  type RequestEnvelope,
+  type TeamEnvelopeMeta,
   type TeamEventEnvelope,
+  type TeamEventsOf,
   teamEventEnvelope,
 } from './envelope';
 import type { EventLog, LogRecord, Subscription } from './event-log';
-import { teamGroupId, topicsOf } from './topics';
+import { GrowOnlyMap } from './grow-only';
+import { type PoisonHandler, readTeamEventsOnce } from './team-events';
+import { TEAM_DECIDERS, teamGroupId } from './teams';
+import { topicsOf } from './topics';
 
 export interface TeamRunnerDeps {
   readonly log: EventLog;
@@ -31,12 +28,6 @@ export interface TeamRunnerDeps {
   // Called once if the runner crashes: an append or a commit failed, or the client gave up. The runner has
   // stopped by then; its owner starts a new one, which rebuilds from the topic, or exits so it is restarted.
   readonly onCrash: (error: Error) => void;
-  // Test only: crash hard after appending a return's events and before committing its request, as a process
-  // killed at the worst moment would.
-  readonly crashAfterAppend?: (returnId: string) => boolean;
-  // Test only, off by default: the fault suite's negative control (faults/). The team starts from an empty state
-  // instead of folding its topic, so a request delivered again after a restart is decided again.
-  readonly unsafeDisableIdempotency?: boolean;
 }
 
 export interface TeamRunner<State = unknown> {
@@ -48,17 +39,53 @@ export interface TeamRunner<State = unknown> {
   stop(): Promise<void>;
 }
 
-export class SimulatedCrash extends Error {
-  constructor(team: Team, returnId: string) {
-    super(`${team} crashed on purpose after appending the events of ${returnId}, before committing its request`);
-    this.name = 'SimulatedCrash';
-  }
+// returnId -> the content id of the request the team's decision on that return answered (causationContentId of
+// its event): a return in it is answered, and a second request with other content tells itself from the same
+// request delivered again. Null when the decision's event is of version 1, which named no content: a later
+// request for that return is taken for the same one.
+export type AnsweredRequests = GrowOnlyMap<string | null>;
+
+// What the runner holds of a team: the decider's business state, and which returns the team has answered. The
+// runner owns "already answered", as TeamStore.recordOnce does in the traditional model.
+export interface TeamState<State> {
+  readonly decided: State;
+  readonly answered: AnsweredRequests;
 }
 
-// returnId -> the content id of the request the team's decision on that return answered (causationContentId of
-// its event): what tells a second request with other content from the same request delivered again. Null when
-// the decision's event is of version 1, which named no content: a later request for that return goes unreported.
-export type AnsweredRequests = GrowOnlyMap<string | null>;
+export function initialTeamState<T extends Team, State>(decider: TeamDecider<T, State>): TeamState<State> {
+  return { decided: decider.initialState(), answered: GrowOnlyMap.empty() };
+}
+
+export function evolveTeamState<T extends Team, State>(
+  decider: TeamDecider<T, State>,
+  state: TeamState<State>,
+  event: TeamEventsOf[T] & Pick<TeamEnvelopeMeta, 'causationContentId'>,
+): TeamState<State> {
+  return {
+    decided: decider.evolve(state.decided, event),
+    answered: state.answered.with(event.data.returnId, event.causationContentId),
+  };
+}
+
+export type Answer<T extends Team> =
+  | { readonly kind: 'decided'; readonly events: readonly TeamEventsOf[T][] }
+  // The request the team answered, again: a redelivery after a crash, or the same request published twice.
+  | { readonly kind: 'answered-before' }
+  // Another request under a returnId the team has answered: the first stands, and this one is reported.
+  | { readonly kind: 'conflicting-duplicate'; readonly firstContentId: string; readonly laterContentId: string };
+
+// Pure: the decider is asked only about a return the team has not answered.
+export function answerOf<T extends Team, State>(
+  decider: TeamDecider<T, State>,
+  state: TeamState<State>,
+  request: RefundRequestedV1,
+): Answer<T> {
+  const firstContentId = state.answered.get(request.data.returnId);
+  if (firstContentId === undefined) return { kind: 'decided', events: decider.decide(request, state.decided) };
+  const laterContentId = requestContentId(request.data);
+  if (firstContentId === null || firstContentId === laterContentId) return { kind: 'answered-before' };
+  return { kind: 'conflicting-duplicate', firstContentId, laterContentId };
+}
 
 export interface RebuiltState<State> {
   readonly state: State;
@@ -66,39 +93,21 @@ export interface RebuiltState<State> {
   readonly events: number;
 }
 
-// Folds the team's own topic, from offset 0 to its end now, into its state. An event recorded twice (the same
-// eventId, e.g. an append retried after a lost acknowledgement) is folded once.
+// Folds the team's own topic, from offset 0 to its end now, into its state, each event once.
 export async function rebuildTeamState<T extends Team, State>(
   log: EventLog,
   scope: string,
   decider: TeamDecider<T, State>,
-  onPoison: (record: LogRecord, poison: Poison) => Promise<void> = async () => undefined,
+  onPoison: PoisonHandler = () => Promise.resolve(),
 ): Promise<RebuiltState<State>> {
-  const topic = topicsOf(scope).teamEvents[decider.team];
-  const seenEventIds = new Set<string>();
-  let state = decider.initialState();
-  let answered: AnsweredRequests = GrowOnlyMap.empty();
-  await log.readToEnd([topic], async (record) => {
-    const decoded = decodeTeamEvent(record, decider.team);
-    if (!decoded.ok) return onPoison(record, decoded);
-    if (seenEventIds.has(decoded.envelope.eventId)) return;
-    seenEventIds.add(decoded.envelope.eventId);
-    state = decider.evolve(state, decoded.envelope);
-    answered = answered.with(decoded.envelope.returnId, decoded.envelope.causationContentId);
+  let state = initialTeamState(decider);
+  const events = await readTeamEventsOnce(log, scope, [decider.team], {
+    onEvent: (envelope) => {
+      state = evolveTeamState(decider, state, envelope);
+    },
+    onPoison,
   });
-  return { state, answered, events: seenEventIds.size };
-}
-
-// The content ids of the first and of this request, when the team has decided the return on a request with other
-// content; null for a new return, and for the same request again, which the decider finds handled.
-function conflictWith(
-  answered: AnsweredRequests,
-  request: RequestEnvelope,
-): { readonly firstContentId: string; readonly laterContentId: string } | null {
-  const firstContentId = answered.get(request.returnId);
-  if (firstContentId === undefined || firstContentId === null) return null;
-  const laterContentId = requestContentId(request.data);
-  return laterContentId === firstContentId ? null : { firstContentId, laterContentId };
+  return { state: state.decided, answered: state.answered, events };
 }
 
 export async function startTeamRunner<T extends Team, State>(
@@ -112,18 +121,14 @@ export async function startTeamRunner<T extends Team, State>(
   const deadLetter = (record: LogRecord, refusal: Refusal) =>
     log.appendDeadLetter(topics.deadLetter, deadLetterOf(record, refusal, team));
 
-  const rebuilt = deps.unsafeDisableIdempotency
-    ? { state: decider.initialState(), answered: GrowOnlyMap.empty<string | null>(), events: 0 }
-    : await rebuildTeamState(log, deps.scope, decider, deadLetter);
-  let state = rebuilt.state;
-  let answered = rebuilt.answered;
+  const rebuilt = await rebuildTeamState(log, deps.scope, decider, deadLetter);
+  let state: TeamState<State> = { decided: rebuilt.state, answered: rebuilt.answered };
 
   // One call per batch of requests from one partition, in offset order.
   const handleRequests = async (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => {
     // The draft lets each request see the decisions on the requests before it in the batch. It becomes the
     // team's state only once the events are acknowledged; if anything fails, the runner is thrown away.
     let draft = state;
-    let answeredDraft = answered;
     const newEvents: TeamEventEnvelope<T>[] = [];
     for (const record of records) {
       const decoded = decodeRequest(record);
@@ -131,28 +136,24 @@ export async function startTeamRunner<T extends Team, State>(
         await deadLetter(record, decoded);
         continue;
       }
-      // The first request of a return stands: one with other content is reported, and decides nothing.
-      const conflict = conflictWith(answeredDraft, decoded.envelope);
-      if (conflict) {
-        const { firstContentId, laterContentId } = conflict;
-        await deadLetter(record, conflictingDuplicate(decoded.envelope.returnId, team, firstContentId, laterContentId));
+      const request = decoded.envelope;
+      const answer = answerOf(decider, draft, request);
+      if (answer.kind === 'conflicting-duplicate') {
+        const { firstContentId, laterContentId } = answer;
+        await deadLetter(record, conflictingDuplicate(request.returnId, team, firstContentId, laterContentId));
         continue;
       }
-      // Already handled (a redelivery, or the same request published twice): decide returns no events.
-      for (const event of decider.decide(decoded.envelope, draft)) {
-        const envelope = teamEventEnvelope(team, event, decoded.envelope, clock());
-        draft = decider.evolve(draft, event);
-        answeredDraft = answeredDraft.with(envelope.returnId, envelope.causationContentId);
+      if (answer.kind === 'answered-before') continue;
+      for (const event of answer.events) {
+        const envelope = teamEventEnvelope(team, event, request, clock());
+        draft = evolveTeamState(decider, draft, envelope);
         newEvents.push(envelope);
       }
     }
     // Append and wait for the acknowledgement, then adopt the state, then commit. A crash in between leaves the
-    // requests uncommitted: they come again, to a runner rebuilt from the topic, which finds them handled.
+    // requests uncommitted: they come again, to a runner rebuilt from the topic, which finds them answered.
     await log.append(ownTopic, newEvents.map(encodeEnvelope));
-    const crashOn = deps.crashAfterAppend && newEvents.find((event) => deps.crashAfterAppend?.(event.returnId));
-    if (crashOn) throw new SimulatedCrash(team, crashOn.returnId);
     state = draft;
-    answered = answeredDraft;
     await commit(records[records.length - 1]);
   };
 
@@ -166,28 +167,12 @@ export async function startTeamRunner<T extends Team, State>(
   return {
     team,
     rebuiltFrom: rebuilt.events,
-    state: () => state,
+    state: () => state.decided,
     stop: () => subscription.stop(),
   };
 }
 
-export const SUBSCRIBERS = {
-  sales: salesSubscriber,
-  inventory: inventorySubscriber,
-  manufacturing: manufacturingSubscriber,
-  accounting: accountingSubscriber,
-} as const satisfies { readonly [T in Team]: TeamDecider<T, unknown> };
-
 // Each team's own decider, chosen by name (the per-team process and the deployment start teams by name).
 export function startTeamRunnerOf(team: Team, deps: TeamRunnerDeps): Promise<TeamRunner> {
-  switch (team) {
-    case 'sales':
-      return startTeamRunner(SUBSCRIBERS.sales, deps);
-    case 'inventory':
-      return startTeamRunner(SUBSCRIBERS.inventory, deps);
-    case 'manufacturing':
-      return startTeamRunner(SUBSCRIBERS.manufacturing, deps);
-    case 'accounting':
-      return startTeamRunner(SUBSCRIBERS.accounting, deps);
-  }
+  return startTeamRunner(TEAM_DECIDERS[team], deps);
 }

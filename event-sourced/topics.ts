@@ -1,12 +1,13 @@
-// Topic and consumer-group names. Every name starts with the scope, so demos and test runs never share state.
+// The topics of a scope. Every name starts with the scope, so demos and test runs never share state.
 import type { Config } from '../config';
 import { type Team, TEAMS } from '../domain';
 import type { PartitionMismatch, TopicSpec } from './event-log';
+import { teamEventsTopic } from './teams';
 
 export interface Topics {
   // User Support's one topic: every RefundRequested, whoever ends up caring about it.
   readonly requests: string;
-  // Each team's own stream of what it decided: its state, its audit trail, and what everyone else may read.
+  // Each team's own stream of what it decided (teams.ts).
   readonly teamEvents: Readonly<Record<Team, string>>;
   readonly deadLetter: string;
 }
@@ -14,23 +15,13 @@ export interface Topics {
 export function topicsOf(scope: string): Topics {
   return {
     requests: `${scope}.refund-requests`,
-    teamEvents: {
-      sales: `${scope}.sales.events`,
-      inventory: `${scope}.inventory.events`,
-      manufacturing: `${scope}.manufacturing.events`,
-      accounting: `${scope}.accounting.events`,
-    },
+    teamEvents: Object.fromEntries(TEAMS.map((team) => [team, teamEventsTopic(scope, team)])) as Record<Team, string>,
     deadLetter: `${scope}.dead-letter`,
   };
 }
 
 export function teamEventTopics(topics: Topics): string[] {
   return TEAMS.map((team) => topics.teamEvents[team]);
-}
-
-// One group per team on the request topic: each team gets every request, whatever the others do.
-export function teamGroupId(scope: string, team: Team): string {
-  return `${scope}.${team}`;
 }
 
 export function topicSpecs(config: Pick<Config, 'scope' | 'kafkaPartitions'>): TopicSpec[] {

@@ -10,9 +10,9 @@ import {
   type TeamEventType,
   type TeamRecords,
 } from '../../domain';
-import { decodeTeamEvent, type Poison, type TeamEventEnvelope, teamOf } from '../envelope';
+import { type TeamEventEnvelope, teamOf } from '../envelope';
 import type { EventLog, LogRecord, Subscription } from '../event-log';
-import { topicsOf } from '../topics';
+import { type PoisonHandler, readTeamEventsOnce, tailTeamEventsOnce } from '../team-events';
 
 export interface AuditEntry {
   readonly returnId: string;
@@ -33,12 +33,9 @@ interface ReturnStatus {
 
 export class ReturnStatusProjection {
   private readonly returns = new Map<string, ReturnStatus>();
-  private readonly seenEventIds = new Set<string>();
 
-  // Folds one team event in. False when the same event (same eventId) was folded before: the first one counts.
-  apply(envelope: TeamEventEnvelope, position: Pick<LogRecord, 'topic' | 'partition' | 'offset'>): boolean {
-    if (this.seenEventIds.has(envelope.eventId)) return false;
-    this.seenEventIds.add(envelope.eventId);
+  // Folds one team event in; its readers hand it each event once (team-events.ts).
+  apply(envelope: TeamEventEnvelope, position: Pick<LogRecord, 'topic' | 'partition' | 'offset'>): void {
     const team = teamOf(envelope);
     const status = this.returns.get(envelope.returnId) ?? { records: {}, audit: [] };
     status.records = { ...status.records, [RECORD_OF_TEAM[team]]: envelope.data };
@@ -54,7 +51,6 @@ export class ReturnStatusProjection {
       offset: position.offset,
     });
     this.returns.set(envelope.returnId, status);
-    return true;
   }
 
   returnIds(): string[] {
@@ -77,19 +73,6 @@ export class ReturnStatusProjection {
   }
 }
 
-export type PoisonHandler = (record: LogRecord, poison: Poison) => Promise<void>;
-
-// Decodes a record of any team topic, as the team whose topic it is on.
-function decoderOf(scope: string): (record: LogRecord) => ReturnType<typeof decodeTeamEvent> {
-  const teamEvents = topicsOf(scope).teamEvents;
-  const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamEvents[team], team]));
-  return (record) => {
-    const team = teamOfTopic.get(record.topic);
-    if (!team) throw new Error(`${record.topic} is not a team topic of scope ${scope}`);
-    return decodeTeamEvent(record, team);
-  };
-}
-
 // One shot: every team event written so far.
 export async function readReturnStatus(
   log: EventLog,
@@ -97,16 +80,10 @@ export async function readReturnStatus(
   onPoison: PoisonHandler,
 ): Promise<ReturnStatusProjection> {
   const projection = new ReturnStatusProjection();
-  const decode = decoderOf(scope);
-  const teamEvents = topicsOf(scope).teamEvents;
-  await log.readToEnd(
-    TEAMS.map((team) => teamEvents[team]),
-    async (record) => {
-      const decoded = decode(record);
-      if (decoded.ok) projection.apply(decoded.envelope, record);
-      else await onPoison(record, decoded);
-    },
-  );
+  await readTeamEventsOnce(log, scope, TEAMS, {
+    onEvent: (envelope, record) => projection.apply(envelope, record),
+    onPoison,
+  });
   return projection;
 }
 
@@ -126,16 +103,13 @@ export async function tailReturnStatus(
   },
 ): Promise<LiveReturnStatus> {
   const projection = new ReturnStatusProjection();
-  const decode = decoderOf(scope);
-  const teamEvents = topicsOf(scope).teamEvents;
-  const subscription = await log.tail(
-    TEAMS.map((team) => teamEvents[team]),
-    async (record) => {
-      const decoded = decode(record);
-      if (!decoded.ok) return handlers.onPoison(record, decoded);
-      if (projection.apply(decoded.envelope, record)) handlers.onEvent(decoded.envelope, projection);
+  const subscription = await tailTeamEventsOnce(log, scope, TEAMS, {
+    onEvent: (envelope, record) => {
+      projection.apply(envelope, record);
+      handlers.onEvent(envelope, projection);
     },
-    handlers.onFailure,
-  );
+    onPoison: handlers.onPoison,
+    onFailure: handlers.onFailure,
+  });
   return { projection, subscription };
 }

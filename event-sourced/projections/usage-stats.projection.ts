@@ -11,10 +11,10 @@ import {
   TEAMS,
   type TeamRecords,
 } from '../../domain';
-import { type AnyEnvelope, decodeRequest, decodeTeamEvent, teamOf } from '../envelope';
+import { type AnyEnvelope, decodeRequest, teamOf } from '../envelope';
 import type { EventLog } from '../event-log';
-import { topicsOf } from '../topics';
-import type { PoisonHandler } from './return-status.projection';
+import { firstOfEachEventId, type PoisonHandler, teamTopicDecoder } from '../team-events';
+import { teamEventTopics, topicsOf } from '../topics';
 
 // Cents per currency: amounts in different currencies are never added together.
 export type MoneyTotals = Partial<Record<Currency, number>>;
@@ -44,12 +44,12 @@ interface ReturnSoFar {
   records: TeamRecords;
 }
 
+// Each event counts once, whatever copies of it were stored, as in every fold of the topics (team-events.ts).
 export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
   const returns = new Map<string, ReturnSoFar>();
-  const seenEventIds = new Set<string>();
+  const isFirst = firstOfEachEventId();
   for (const envelope of envelopes) {
-    if (seenEventIds.has(envelope.eventId)) continue;
-    seenEventIds.add(envelope.eventId);
+    if (!isFirst(envelope)) continue;
     const soFar = returns.get(envelope.returnId) ?? { records: {} };
     if (envelope.type === 'RefundRequested') soFar.request = envelope.data;
     else soFar.records = { ...soFar.records, [RECORD_OF_TEAM[teamOf(envelope)]]: envelope.data };
@@ -118,11 +118,11 @@ function addMoney(totals: MoneyTotals, value: Money): void {
 // Reads the request topic and every team topic from the beginning to their end now.
 export async function readUsageStats(log: EventLog, scope: string, onPoison: PoisonHandler): Promise<UsageStats> {
   const topics = topicsOf(scope);
-  const teamOfTopic = new Map(TEAMS.map((team) => [topics.teamEvents[team], team]));
+  const decodeTeamTopic = teamTopicDecoder(scope, TEAMS);
   const envelopes: AnyEnvelope[] = [];
-  await log.readToEnd([topics.requests, ...TEAMS.map((team) => topics.teamEvents[team])], async (record) => {
-    const team = teamOfTopic.get(record.topic);
-    const decoded = team ? decodeTeamEvent(record, team) : decodeRequest(record);
+  // One read of every topic; usageStats takes each event once.
+  await log.readToEnd([topics.requests, ...teamEventTopics(topics)], async (record) => {
+    const decoded = decodeTeamTopic(record) ?? decodeRequest(record);
     if (decoded.ok) envelopes.push(decoded.envelope);
     else await onPoison(record, decoded);
   });

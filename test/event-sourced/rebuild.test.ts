@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
-import { rebuildTeamState, SUBSCRIBERS } from '../../event-sourced/team-runner';
+import { rebuildTeamState } from '../../event-sourced/team-runner';
+import { TEAM_DECIDERS } from '../../event-sourced/teams';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
@@ -29,7 +30,7 @@ describe('Event-sourced model: rebuilding a team from its topic', () => {
   for (const team of TEAMS) {
     describe(`when ${team}'s topic is replayed from offset 0`, () => {
       it('should rebuild exactly the state the running team holds', async () => {
-        const rebuilt = await rebuildTeamState(deployment.eventLog, deployment.config.scope, SUBSCRIBERS[team]);
+        const rebuilt = await rebuildTeamState(deployment.eventLog, deployment.config.scope, TEAM_DECIDERS[team]);
         assert.equal(rebuilt.events, SAMPLE_RETURNS.length);
         assert.deepEqual(plain(rebuilt.state), plain(deployment.teamState(team)));
       });

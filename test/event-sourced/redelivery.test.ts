@@ -8,6 +8,7 @@ import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { waitFor } from '../support/wait-for';
 import { outcomeOnItsOwn } from '../../domain';
+import { crashAfterAppend } from './support/crash-after-append';
 import { removeScope, startTestDeployment } from './support/scope';
 
 async function eventsFor(deployment: EventSourcedDeployment, team: Team, returnId: string): Promise<number> {
@@ -65,7 +66,10 @@ describe('Event-sourced model: redelivery', () => {
       deployment = await startTestDeployment(config, {
         // Left crashed, so the test can look at the log before the team comes back.
         restartCrashedTeamsAfterMs: null,
-        crashAfterAppend: (team, returnId) => team === 'inventory' && returnId === 'R-CRASH' && crashes++ === 0,
+        wrapLog: crashAfterAppend(
+          config.scope,
+          (team, returnId) => team === 'inventory' && returnId === 'R-CRASH' && crashes++ === 0,
+        ),
       });
     });
 
@@ -103,11 +107,11 @@ describe('Event-sourced model: redelivery', () => {
 
     before(async () => {
       deployment = await startTestDeployment(config, {
-        crashAfterAppend: (team, returnId) => {
+        wrapLog: crashAfterAppend(config.scope, (team, returnId) => {
           if (returnId !== 'R-SUPERVISED' || crashed.has(team)) return false;
           crashed.add(team);
           return true;
-        },
+        }),
       });
     });
 

@@ -22,7 +22,7 @@ describe('Event-sourced model: a team in its own process', () => {
     // Node itself, not npx: the signal goes straight to the team's process.
     accounting = spawn(
       process.execPath,
-      ['-r', 'ts-node/register', 'event-sourced/subscribers/run-team.ts', '--team', 'accounting'],
+      ['-r', 'ts-node/register', 'event-sourced/run-team.ts', '--team', 'accounting'],
       {
         cwd: PROJECT_ROOT,
         env: { ...process.env, RETURNS_SCOPE: config.scope },

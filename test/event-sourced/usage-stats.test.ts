@@ -8,8 +8,8 @@ import {
   teamEventEnvelope,
 } from '../../event-sourced/envelope';
 import { usageStats } from '../../event-sourced/projections/usage-stats.projection';
-import type { TeamDecider } from '../../event-sourced/subscribers/decider';
-import { SUBSCRIBERS } from '../../event-sourced/team-runner';
+import type { TeamDecider } from '../../event-sourced/deciders/decider';
+import { TEAM_DECIDERS } from '../../event-sourced/teams';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { SAMPLE_USAGE } from './support/sample-usage';
@@ -29,10 +29,10 @@ function teamAnswering<T extends Team, State>(decider: TeamDecider<T, State>) {
 // Every event the sample returns cause, in publication order.
 function eventsOfSamples(): AnyEnvelope[] {
   const teams: ((requested: RequestEnvelope) => AnyEnvelope[])[] = [
-    teamAnswering(SUBSCRIBERS.sales),
-    teamAnswering(SUBSCRIBERS.inventory),
-    teamAnswering(SUBSCRIBERS.manufacturing),
-    teamAnswering(SUBSCRIBERS.accounting),
+    teamAnswering(TEAM_DECIDERS.sales),
+    teamAnswering(TEAM_DECIDERS.inventory),
+    teamAnswering(TEAM_DECIDERS.manufacturing),
+    teamAnswering(TEAM_DECIDERS.accounting),
   ];
   return SAMPLE_RETURNS.flatMap((request): AnyEnvelope[] => {
     const requested = requestEnvelope(request, AT);

@@ -1,5 +1,5 @@
-// The four team subscribers as pure deciders: given the team's own earlier events, when a return is requested,
-// then these new events. No broker: a subscriber's rules are plain functions.
+// The four teams' deciders: given the team's own earlier events, when a return is requested, then these new
+// events. No broker: a team's rules are plain functions.
 import assert from 'node:assert/strict';
 import {
   decideAssetDisposal,
@@ -12,11 +12,11 @@ import {
   type RefundRequest,
   shipmentEvent,
 } from '../../domain';
-import { accountingSubscriber } from '../../event-sourced/subscribers/accounting.subscriber';
-import { GrowOnlyMap } from '../../event-sourced/subscribers/grow-only';
-import { inventorySubscriber } from '../../event-sourced/subscribers/inventory.subscriber';
-import { manufacturingSubscriber } from '../../event-sourced/subscribers/manufacturing.subscriber';
-import { salesSubscriber } from '../../event-sourced/subscribers/sales.subscriber';
+import { accountingDecider } from '../../event-sourced/deciders/accounting.decider';
+import { inventoryDecider } from '../../event-sourced/deciders/inventory.decider';
+import { manufacturingDecider } from '../../event-sourced/deciders/manufacturing.decider';
+import { salesDecider } from '../../event-sourced/deciders/sales.decider';
+import { GrowOnlyMap } from '../../event-sourced/grow-only';
 import { ADA, aReturn, eur } from '../fixtures/domain-scenarios';
 import { specificationOf } from './support/decider-specification';
 
@@ -26,8 +26,8 @@ const shipped = (request: RefundRequest) =>
   shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 }));
 const plain = (state: unknown): unknown => JSON.parse(JSON.stringify(state));
 
-describe('Sales subscriber', () => {
-  const given = specificationOf(salesSubscriber);
+describe('Sales decider', () => {
+  const given = specificationOf(salesDecider);
   const withinWindow = aReturn({ returnId: 'R-1', orderId: 'O-1', requestedAt: '2026-05-11T10:00:00.000Z' });
   const lateForSameOrder = aReturn({ returnId: 'R-2', orderId: 'O-1', requestedAt: '2026-06-15T10:00:00.000Z' });
 
@@ -88,8 +88,8 @@ describe('Sales subscriber', () => {
     it('should reject it as outside the return window and remember no refund', () => {
       given([])
         .when(lateForSameOrder)
-        .thenState((state) => {
-          assert.equal(state.handledReturnIds.has('R-2'), true);
+        .thenState((state, answered) => {
+          assert.equal(answered.has('R-2'), true);
           assert.equal(state.refundedOrders.has('O-1'), false);
         });
     });
@@ -100,7 +100,7 @@ describe('Sales subscriber', () => {
       given([refunded(withinWindow)])
         .when(withinWindow)
         .then([]);
-      const state = salesSubscriber.evolve(salesSubscriber.initialState(), refunded(withinWindow));
+      const state = salesDecider.evolve(salesDecider.initialState(), refunded(withinWindow));
       given([refunded(withinWindow)])
         .when(withinWindow)
         .thenState((after) => assert.deepEqual(plain(after), plain(state)));
@@ -108,8 +108,8 @@ describe('Sales subscriber', () => {
   });
 });
 
-describe('Inventory subscriber', () => {
-  const given = specificationOf(inventorySubscriber);
+describe('Inventory decider', () => {
+  const given = specificationOf(inventoryDecider);
   const firstWatch = aReturn({ returnId: 'R-1', modelId: 'WATCH-W1' });
   const secondWatch = aReturn({ returnId: 'R-2', modelId: 'WATCH-W1' });
 
@@ -158,9 +158,9 @@ describe('Inventory subscriber', () => {
 
   describe('when a discontinued model is requested', () => {
     it('should backorder it', () => {
-      const [event] = inventorySubscriber.decide(
+      const [event] = inventoryDecider.decide(
         { type: 'RefundRequested', version: 1, data: aReturn({ modelId: 'PHONE-X0' }) },
-        inventorySubscriber.initialState(),
+        inventoryDecider.initialState(),
       );
       assert.equal(event.type, 'ReplacementBackordered');
     });
@@ -178,8 +178,8 @@ describe('Inventory subscriber', () => {
   });
 });
 
-describe('Manufacturing subscriber', () => {
-  const given = specificationOf(manufacturingSubscriber);
+describe('Manufacturing decider', () => {
+  const given = specificationOf(manufacturingDecider);
   const wet = aReturn({ returnId: 'R-1', reportedDefect: 'Dropped in water, screen cracked', siteId: 'DAL-2' });
 
   describe('when a defective device is returned', () => {
@@ -211,8 +211,8 @@ describe('Manufacturing subscriber', () => {
   });
 });
 
-describe('Accounting subscriber', () => {
-  const given = specificationOf(accountingSubscriber);
+describe('Accounting decider', () => {
+  const given = specificationOf(accountingDecider);
   const returned = aReturn({ returnId: 'R-1', siteId: 'man-1', bookValue: eur(15500) });
 
   describe('when a defective device is returned', () => {
