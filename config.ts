@@ -68,6 +68,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+// Where the Web UI of the Temporal server at TEMPORAL_ADDRESS is: the dev server serves it 1000 ports above its
+// frontend. Workflow links printed by the model and the stack point there.
+export function temporalUiUrl(address: string): string {
+  const separator = address.lastIndexOf(':');
+  return `http://${address.slice(0, separator)}:${Number(address.slice(separator + 1)) + 1000}`;
+}
+
 // How a command writes, read even when the rest of the configuration is bad, since it shapes that very message.
 export interface OutputSettings {
   // RETURNS_DEBUG=1: every failure with its stack trace, for a bug report.
@@ -83,36 +90,6 @@ export function loadOutputSettings(env: NodeJS.ProcessEnv = process.env): Output
   const colour =
     force !== undefined ? (force === '0' || force === 'false' ? 'never' : 'always') : env.NO_COLOR ? 'never' : 'terminal';
   return { debug: env.RETURNS_DEBUG === '1' || env.RETURNS_DEBUG === 'true', colour };
-}
-
-// Test only, read by the team entry points when the fault suite starts them; off unless set.
-export interface FaultSwitches {
-  // UNSAFE_DISABLE_IDEMPOTENCY=1: the negative control, a team that decides a return it already recorded again.
-  readonly unsafeDisableIdempotency: boolean;
-  // CRASH_AFTER_APPEND / CRASH_AFTER_RECORD=<returnId>: the process dies hard at that return's crash point.
-  readonly crashAfterAppend: string | null;
-  readonly crashAfterRecord: string | null;
-}
-
-export function loadFaultSwitches(env: NodeJS.ProcessEnv = process.env): FaultSwitches {
-  const disable = env.UNSAFE_DISABLE_IDEMPOTENCY;
-  if (disable !== undefined && disable !== '' && disable !== '0' && disable !== '1') {
-    throw new SettingError(`UNSAFE_DISABLE_IDEMPOTENCY must be 1 (on) or 0 (off), got "${disable}". It is for the fault suite only: unset it.`);
-  }
-  return {
-    unsafeDisableIdempotency: disable === '1',
-    crashAfterAppend: crashPoint(env, 'CRASH_AFTER_APPEND'),
-    crashAfterRecord: crashPoint(env, 'CRASH_AFTER_RECORD'),
-  };
-}
-
-function crashPoint(env: NodeJS.ProcessEnv, name: 'CRASH_AFTER_APPEND' | 'CRASH_AFTER_RECORD'): string | null {
-  const value = env[name];
-  if (value === undefined || value === '') return null;
-  if (!/^\S{1,200}$/.test(value)) {
-    throw new SettingError(`${name} must be the returnId to crash after, with no spaces, got "${value}". It is for the fault suite only: unset it.`);
-  }
-  return value;
 }
 
 function brokerList(env: NodeJS.ProcessEnv): string[] {
@@ -172,4 +149,23 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: numb
     throw new SettingError(`${name} must be a whole number from ${min} to ${max}, got "${text}". Unset it for the default ${DEFAULTS[name]}.`);
   }
   return value;
+}
+
+// The inverse of loadConfig: the environment that gives a child process exactly this configuration. Every field
+// of Config is written, so a child never falls back to a default the parent did not have; loadConfig(configEnv(c))
+// equals c (test/unit/config-env.test.ts holds it to that).
+export function configEnv(config: Config): Record<string, string> {
+  return {
+    KAFKA_BROKERS: config.kafkaBrokers.join(','),
+    KAFKA_PARTITIONS: String(config.kafkaPartitions),
+    KAFKA_FETCH_MIN_BYTES: String(config.kafkaFetch.minBytes),
+    KAFKA_FETCH_MAX_WAIT_MS: String(config.kafkaFetch.maxWaitMs),
+    TEMPORAL_ADDRESS: config.temporalAddress,
+    TEMPORAL_NAMESPACE: config.temporalNamespace,
+    STACK_DIR: config.stackDir,
+    DATA_DIR: config.dataDir,
+    // Empty is how loadConfig reads "unset": the child finds the CLI as the parent did.
+    TEMPORAL_BIN: config.temporalBinary ?? '',
+    RETURNS_SCOPE: config.scope,
+  };
 }

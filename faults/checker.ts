@@ -15,7 +15,8 @@ import {
 import { decodeTeamEvent } from '../event-sourced/envelope';
 import type { EventLog } from '../event-sourced/event-log';
 import { topicsOf } from '../event-sourced/topics';
-import { readTeamRecords, readUnsafeDuplicateRecords } from '../traditional/activities';
+import { readTeamRecords } from '../traditional/teams';
+import { readDecidedAgain } from './edge/decided-again';
 
 export type ModelName = 'traditional' | 'event-sourced';
 
@@ -177,7 +178,7 @@ export function compareOutcomes(
 }
 
 function emptyDecisions(): Record<Team, Map<string, unknown[]>> {
-  return { sales: new Map(), inventory: new Map(), manufacturing: new Map(), accounting: new Map() };
+  return Object.fromEntries(TEAMS.map((team) => [team, new Map<string, unknown[]>()])) as Record<Team, Map<string, unknown[]>>;
 }
 
 function add(decisions: Map<string, unknown[]>, returnId: string, decision: unknown): void {
@@ -186,12 +187,12 @@ function add(decisions: Map<string, unknown[]>, returnId: string, decision: unkn
   else decisions.set(returnId, [decision]);
 }
 
-// Traditional: each team's SQLite file, plus the side table a store without idempotency writes its repeats to.
+// Traditional: each team's SQLite file, plus what the negative control decided again (faults/edge/decided-again.ts).
 export function readTraditionalEffects(config: Pick<Config, 'dataDir' | 'scope'>): StoredEffects {
   const decisions = emptyDecisions();
   for (const team of TEAMS) {
     for (const { record } of readTeamRecords(config, team)) add(decisions[team], record.returnId, record);
-    for (const { record } of readUnsafeDuplicateRecords(config, team)) add(decisions[team], record.returnId, record);
+    for (const { record } of readDecidedAgain(config, team)) add(decisions[team], record.returnId, record);
   }
   return { model: 'traditional', decisions, copies: 0 };
 }

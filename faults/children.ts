@@ -3,12 +3,10 @@
 // process supervisor would). No child outlives the fault suite, whatever way it ends.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import type { Team } from '../domain';
+import { USER_SUPPORT, type WorkerTeam } from '../traditional/teams';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
-
-// The test-only switches of the team entry points: never inherited from the shell, only set on purpose.
-export const FAULT_SWITCHES = ['UNSAFE_DISABLE_IDEMPOTENCY', 'CRASH_AFTER_APPEND', 'CRASH_AFTER_RECORD'] as const;
-export type FaultSwitch = (typeof FAULT_SWITCHES)[number];
 
 // For every Node child: no type check (the suite type-checks once), and no shared compile cache. ts-node's cache
 // in the temp directory is written without a lock on the reader's side: a process starting while another writes
@@ -56,16 +54,21 @@ export interface Exit {
   readonly expected: boolean;
 }
 
-export interface TeamProcessSpec {
-  // e.g. "event-sourced inventory"
-  readonly name: string;
-  // Relative to the project root.
+// What a process runs: its entry script, relative to the project root, and its arguments.
+export interface ProcessRun {
   readonly script: string;
   readonly args: readonly string[];
+}
+
+export interface TeamProcessSpec extends ProcessRun {
+  // e.g. "event-sourced inventory"
+  readonly name: string;
   readonly env: NodeJS.ProcessEnv;
   // The line, on stdout or stderr, that says the process serves.
   readonly ready: RegExp;
   readonly readyTimeoutMs?: number;
+  // How the process runs to die once at its crash point for the return, for a process that has one.
+  readonly crashingAt?: (returnId: string) => ProcessRun;
   readonly log?: (line: string) => void;
 }
 
@@ -80,8 +83,8 @@ export class TeamProcess {
   private closed = false;
   private restartDelayMs = 1_000;
   private readonly lines: string[] = [];
-  // Switches for the next start only, e.g. a crash point that must fire once.
-  private nextEnv: Partial<Record<FaultSwitch, string>> = {};
+  // What the next start only runs, e.g. an entry that crashes at a chosen point.
+  private nextRun: ProcessRun | undefined;
   readonly exits: Exit[] = [];
   readonly readyAfterMs: number[] = [];
   private readonly exitListeners = new Set<(exit: Exit) => void>();
@@ -117,9 +120,15 @@ export class TeamProcess {
     return () => this.exitListeners.delete(listener);
   }
 
-  // Switches for the next start only (a restart after a crash goes without them).
-  switchesForNextStart(switches: Partial<Record<FaultSwitch, string>>): void {
-    this.nextEnv = { ...switches };
+  // Another script and arguments for the next start only: a restart after it runs the process as specified.
+  nextStartAs(run: ProcessRun): void {
+    this.nextRun = run;
+  }
+
+  // What the process runs to die at its crash point for the return.
+  crashingAt(returnId: string): ProcessRun {
+    if (!this.spec.crashingAt) throw new Error(`${this.name} has no crash point`);
+    return this.spec.crashingAt(returnId);
   }
 
   // Starts the process and resolves once it says it is ready; rejects, with its output, if it exits first.
@@ -127,14 +136,12 @@ export class TeamProcess {
     if (this.closed) throw new Error(`${this.name} is closed`);
     if (this.child) return;
     const started = this.clock();
-    const inherited: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of FAULT_SWITCHES) delete inherited[name];
-    const env: NodeJS.ProcessEnv = { ...inherited, ...this.spec.env, ...this.nextEnv, ...CHILD_NODE_ENV };
-    this.nextEnv = {};
+    const { script, args } = this.nextRun ?? this.spec;
+    this.nextRun = undefined;
     // Node itself rather than npx: a signal goes straight to the team's process.
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', this.spec.script, ...this.spec.args], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', script, ...args], {
       cwd: PROJECT_ROOT,
-      env,
+      env: { ...process.env, ...this.spec.env, ...CHILD_NODE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     trackChild(child);
@@ -262,33 +269,43 @@ export function describeExit(exit: Pick<Exit, 'code' | 'signal'>): string {
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
 }
 
-// One team's process in either model, as its entry point is run in production.
-export function eventSourcedTeamProcess(
-  team: string,
-  env: NodeJS.ProcessEnv,
-  log?: (line: string) => void,
-): TeamProcess {
+// One team's process in either model, as its entry point is run in production; or, for the negative control, its
+// test-only entry (faults/edge/), which puts a store or a log without idempotency around the same team code. The
+// crash point, too, is run by that entry, for the one start that must die at it.
+export interface TeamProcessOptions {
+  // The negative control, for the process's whole life: the team forgets what it decided, and decides it again.
+  readonly negativeControl?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export function eventSourcedTeamProcess(team: Team, env: NodeJS.ProcessEnv, options: TeamProcessOptions = {}): TeamProcess {
+  const edge = (faults: readonly string[]): ProcessRun => ({
+    script: 'faults/edge/event-sourced-team.ts',
+    args: ['--team', team, ...(options.negativeControl ? ['--from-empty-state'] : []), ...faults],
+  });
   return new TeamProcess({
     name: `event-sourced ${team}`,
-    script: 'event-sourced/subscribers/run-team.ts',
-    args: ['--team', team],
+    ...(options.negativeControl ? edge([]) : { script: 'event-sourced/run-team.ts', args: ['--team', team] }),
+    crashingAt: (returnId) => edge(['--crash-after-append', returnId]),
     env,
     ready: new RegExp(`^${team} ready$`),
-    log,
+    log: options.log,
   });
 }
 
-export function traditionalWorkerProcess(
-  team: string,
-  env: NodeJS.ProcessEnv,
-  log?: (line: string) => void,
-): TeamProcess {
+// User Support keeps no store: its workflow worker always runs as in production, and has no crash point.
+export function traditionalWorkerProcess(role: WorkerTeam, env: NodeJS.ProcessEnv, options: TeamProcessOptions = {}): TeamProcess {
+  const edge = (faults: readonly string[]): ProcessRun => ({
+    script: 'faults/edge/traditional-worker.ts',
+    args: ['--team', role, ...(options.negativeControl ? ['--decide-again'] : []), ...faults],
+  });
+  const team = role === USER_SUPPORT ? null : role;
   return new TeamProcess({
-    name: `traditional ${team}`,
-    script: 'traditional/worker.ts',
-    args: ['--team', team],
+    name: `traditional ${role}`,
+    ...(team && options.negativeControl ? edge([]) : { script: 'traditional/worker.ts', args: ['--team', role] }),
+    ...(team ? { crashingAt: (returnId: string) => edge(['--crash-after-record', returnId]) } : {}),
     env,
-    ready: new RegExp(`^${team} worker serving `),
-    log,
+    ready: new RegExp(`^${role} worker serving `),
+    log: options.log,
   });
 }

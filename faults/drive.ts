@@ -111,6 +111,7 @@ export function driveReturns(model: ModelUnderTest, requests: readonly RefundReq
           throw new Error(
             `${request.returnId} could not be handed to ${model.name} within ${acceptDeadlineMs} ms: ` +
               (error as Error).message,
+            { cause: error },
           );
         }
         await delay(backoffMs);

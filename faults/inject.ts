@@ -167,33 +167,33 @@ export interface CrashPoint {
   exit: string | null;
 }
 
-// Arms a crash point on a process: the switch stays on across restarts until the process has died at it once,
-// then the supervisor starts it without.
+// Arms a crash point on a process: it runs its crashing entry (faults/edge/) across restarts until it has died at
+// the crash point once, then the supervisor starts it as before.
 export function armCrashPoint(
   model: ModelUnderTest,
   drive: () => Drive | undefined,
   role: ProcessRole,
   returnId: string,
-  switchName: 'CRASH_AFTER_APPEND' | 'CRASH_AFTER_RECORD',
   recoveryTimeoutMs: number,
 ): { point: CrashPoint; recovered: Promise<void> } {
   const child = processOf(model, role);
   const point: CrashPoint = { role, returnId, reached: false, recoveryMs: null, exit: null };
   const marker = `crash point: ${returnId} `;
-  child.switchesForNextStart({ [switchName]: returnId });
+  const crashing = child.crashingAt(returnId);
+  child.nextStartAs(crashing);
   let markRecovered: () => void = () => undefined;
   const recovered = new Promise<void>((resolve) => (markRecovered = resolve));
   child.onExit((exit) => {
     if (point.reached) return;
     const reached = child.printed(/^crash point: /).some((line) => line.startsWith(marker));
     if (!reached) {
-      child.switchesForNextStart({ [switchName]: returnId });
+      child.nextStartAs(crashing);
       return;
     }
     point.reached = true;
     point.exit = describeExit(exit);
     const current = drive();
-    const teams = role === 'user-support' ? TEAMS : [role as Team];
+    const teams = role === 'user-support' ? TEAMS : [role];
     const held = current
       ? current.accepted().filter((id) => teams.some((team) => !model.answers.hasAnswered(id, team)))
       : [returnId];
@@ -334,7 +334,7 @@ export async function probeWhile(
         break;
       } catch (error) {
         if (performance.now() > deadline)
-          throw new Error(`probe ${probe.returnId} was never accepted: ${(error as Error).message}`);
+          throw new Error(`probe ${probe.returnId} was never accepted: ${(error as Error).message}`, { cause: error });
         await delay(500);
       }
     }

@@ -7,19 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import { type Config, configEnv } from '../config';
 import { type RefundRequest, type Team, TEAMS } from '../domain';
 import { type EventSourcedDeployment, startEventSourcedDeployment } from '../event-sourced/deployment';
 import { decodeTeamEvent } from '../event-sourced/envelope';
 import { topicSpecs, topicsOf } from '../event-sourced/topics';
 import { connectClient, returnWorkflowId, type ReturnVariant, startReturn } from '../traditional/client';
-import { USER_SUPPORT, type WorkerTeam } from '../traditional/task-queues';
-import { readTeamRecords } from '../traditional/activities';
 import { teamDatabaseFile } from '../traditional/team-store';
-import { ACCOUNTING_TABLE } from '../traditional/teams/accounting.activities';
-import { INVENTORY_TABLE } from '../traditional/teams/inventory.activities';
-import { MANUFACTURING_TABLE } from '../traditional/teams/manufacturing.activities';
-import { SALES_TABLE } from '../traditional/teams/sales.activities';
+import { readTeamRecords, teamTableName, USER_SUPPORT, type WorkerTeam } from '../traditional/teams';
 import {
   type EventSourcedReadOptions,
   type ModelName,
@@ -27,7 +22,7 @@ import {
   readTraditionalEffects,
   type StoredEffects,
 } from './checker';
-import { eventSourcedTeamProcess, type FaultSwitch, type TeamProcess, traditionalWorkerProcess } from './children';
+import { eventSourcedTeamProcess, type TeamProcess, traditionalWorkerProcess } from './children';
 
 export type ProcessRole = WorkerTeam;
 
@@ -125,8 +120,8 @@ export interface ModelOptions {
   readonly base: Config;
   // Becomes part of the scope: topics, groups, task queues, workflow ids and databases are the scenario's own.
   readonly label: string;
-  // Set on every team process for its whole life, e.g. UNSAFE_DISABLE_IDEMPOTENCY for the negative control.
-  readonly switches?: Partial<Record<FaultSwitch, string>>;
+  // The negative control: every team runs for its whole life without idempotency (faults/edge/).
+  readonly negativeControl?: boolean;
   // Called once the processes exist and before they start: where a scenario arms a crash point.
   readonly beforeStart?: (model: ModelUnderTest) => void;
   readonly log?: (line: string) => void;
@@ -139,19 +134,6 @@ export function faultScope(label: string): string {
     .slice(0, 24)
     .replace(/-+$/, '');
   return `f-${safe}-${randomBytes(4).toString('hex')}`;
-}
-
-function processEnv(config: Config, switches: Partial<Record<FaultSwitch, string>> = {}): NodeJS.ProcessEnv {
-  return {
-    RETURNS_SCOPE: config.scope,
-    DATA_DIR: config.dataDir,
-    STACK_DIR: config.stackDir,
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    KAFKA_PARTITIONS: String(config.kafkaPartitions),
-    TEMPORAL_ADDRESS: config.temporalAddress,
-    TEMPORAL_NAMESPACE: config.temporalNamespace,
-    ...switches,
-  };
 }
 
 // Stops every process at once; a process that does not stop in time is killed.
@@ -169,7 +151,7 @@ export async function startEventSourcedModel(options: ModelOptions): Promise<Eve
   const answers = new AnswerTracker();
   const watched = new Set<string>();
   const processes = new Map<ProcessRole, TeamProcess>(
-    TEAMS.map((team) => [team, eventSourcedTeamProcess(team, processEnv(config, options.switches), log)]),
+    TEAMS.map((team) => [team, eventSourcedTeamProcess(team, configEnv(config), { negativeControl: options.negativeControl, log })]),
   );
   const removeTopics = async () => {
     await deployment.eventLog.deleteTopics(topicSpecs(config).map(({ topic }) => topic)).catch(() => undefined);
@@ -249,13 +231,6 @@ async function startProcesses(model: ModelUnderTest, options: ModelOptions): Pro
   for (const child of model.processes.values()) child.supervise(true);
 }
 
-const TABLE_OF_TEAM: Readonly<Record<Team, string>> = {
-  sales: SALES_TABLE.name,
-  inventory: INVENTORY_TABLE.name,
-  manufacturing: MANUFACTURING_TABLE.name,
-  accounting: ACCOUNTING_TABLE.name,
-};
-
 // Reads the records a team's worker (another process) has written since the last look, by their sequence number.
 class RecordTail {
   private select: Database.Statement<[number], { seq: number; return_id: string }> | undefined;
@@ -310,12 +285,12 @@ export async function startTraditionalModel(options: TraditionalModelOptions): P
   }
   const roles: ProcessRole[] = [USER_SUPPORT, ...TEAMS];
   const processes = new Map<ProcessRole, TeamProcess>(
-    roles.map((role) => [role, traditionalWorkerProcess(role, processEnv(config, options.switches), log)]),
+    roles.map((role) => [role, traditionalWorkerProcess(role, configEnv(config), { negativeControl: options.negativeControl, log })]),
   );
   const answers = new AnswerTracker();
   const tails = TEAMS.map((team) => ({
     team,
-    tail: new RecordTail(teamDatabaseFile(config, team), TABLE_OF_TEAM[team]),
+    tail: new RecordTail(teamDatabaseFile(config, team), teamTableName(team)),
   }));
   const poll = setInterval(() => {
     for (const { team, tail } of tails) {

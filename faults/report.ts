@@ -140,15 +140,18 @@ export function renderMarkdown(run: SuiteRun): string {
   lines.push(renderTable(run), '');
   lines.push(
     'How to read it. Every team runs as its own process (`traditional/worker.ts --team X`, ',
-    '`event-sourced/subscribers/run-team.ts --team X`), supervised: a process that dies on its own is started again. ',
+    '`event-sourced/run-team.ts --team X`), supervised: a process that dies on its own is started again. ',
     'After each scenario one checker reads back what every team stored (the SQLite files; the team topics) and counts: ',
     '**lost**, an accepted return with no record of a team; **duplicated**, a return a team decided more than once; ',
     '**rejected with effect**, a team record of a return no accepted request asked for; **completed**, accepted returns ',
     "every team answered. **identical** compares each return's outcome with the other model's outcome of the same ",
     'return in its clean scenarios: every scenario runs a prefix of one seeded set of returns in the same dependency ',
-    'order (compare/submission-order.ts), so the outcomes must agree field by field. The negative controls run the ',
-    'crash points with idempotency switched off (UNSAFE_DISABLE_IDEMPOTENCY=1) and must show duplicates: that is the ',
-    'proof the kills land in the window between the effect and its acknowledgement.',
+    'order (compare/submission-order.ts), so the outcomes must agree field by field. A crash point and a negative ',
+    'control start the team by a test-only entry script (faults/edge/) that runs the same team code with a wrapper ',
+    'around its store or its event log: one that kills the process at the crash point, and, for the negative ',
+    'controls, one without idempotency (a store that decides a recorded return again; a team that reads its own ',
+    'topic as empty). The negative controls must show duplicates: that is the proof the kills land in the window ',
+    'between the effect and its acknowledgement.',
     '',
   );
   lines.push('## Scenarios', '');

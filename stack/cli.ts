@@ -3,11 +3,10 @@ import { existsSync } from 'node:fs';
 import { ActionableError } from '../cli/actionable-error';
 import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
-import { type Config, loadConfig } from '../config';
+import { type Config, loadConfig, temporalUiUrl } from '../config';
 import { ownershipOf, type ServerName, serverOfStack, stopServers } from './ensure';
 import { kafkaAnswers, temporalAnswers } from './health';
 import { kafkaVersion } from './kafka-server';
-import { temporalUiUrl } from './temporal-server';
 
 const USAGE = `Usage: npm run stack:up | npm run stack:down | npm run stack:status
 

@@ -2,7 +2,7 @@
 // Servers named by KAFKA_BROKERS / TEMPORAL_ADDRESS on another host are never started here, only checked.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config';
+import { type Config, temporalUiUrl } from '../config';
 import { kafkaAnswers, temporalAnswers, temporalState, waitUntilHealthy } from './health';
 import { KAFKA_HEALTHY_WITHIN_MS, KAFKA_MAIN_CLASS, kafkaAwaited, kafkaServer, startKafka } from './kafka-server';
 import {
@@ -28,7 +28,6 @@ import {
   TEMPORAL_HEALTHY_WITHIN_MS,
   temporalAwaited,
   temporalServer,
-  temporalUiUrl,
 } from './temporal-server';
 import { makeDirectory } from '../cli/make-directory';
 

@@ -113,11 +113,6 @@ async function buildTemporal(stackDir: string, target: string, log: Log): Promis
   log(`Temporal CLI built in ${formatSeconds(Date.now() - started)}: ${target}`);
 }
 
-export function temporalUiUrl(address: string): string {
-  const separator = address.lastIndexOf(':');
-  return `http://${address.slice(0, separator)}:${Number(address.slice(separator + 1)) + 1000}`;
-}
-
 // Checked before the CLI is built too, so a taken port is reported at once and not after a five-minute build.
 export async function refuseTakenTemporalPorts(address: string): Promise<void> {
   const { host, port } = splitAddress(address);

@@ -1,7 +1,7 @@
 // The traditional model's audit trail is the workflow's history, kept by Temporal: which team was called when,
 // on which attempt, and what failed before it succeeded. The event-sourced model keeps its trail in its topics.
 import type { Client } from '@temporalio/client';
-import { isWorkerTeam, type WorkerTeam } from './task-queues';
+import { isWorkerTeam, type WorkerTeam } from './teams';
 
 export interface AuditEvent {
   // The event's place in the history, which is not the order of the events' times (see inTimeOrder).

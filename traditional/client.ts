@@ -8,10 +8,9 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
 } from '@temporalio/client';
-import type { Config } from '../config';
+import { type Config, temporalUiUrl } from '../config';
 import { assertValidRefundRequest, requestContentId, type ReturnOutcome } from '../domain';
-import { temporalUiUrl } from '../stack/temporal-server';
-import { taskQueueOf, teamTaskQueues, USER_SUPPORT } from './task-queues';
+import { taskQueueOf, teamTaskQueues, USER_SUPPORT } from './teams';
 import type { processReturnParallel, ReturnWorkflowInput } from './workflows';
 import { ActionableError } from '../cli/actionable-error';
 

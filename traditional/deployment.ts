@@ -6,8 +6,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config';
 import { StaleScopeError } from '../cli/stale-scope-error';
-import { missingTeams, RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
-import { openTeamStore, readTeamRecords, type TeamRecordOf, type TeamStores } from './activities';
+import { missingTeams, RECORD_OF_TEAM, type RecordOfTeam, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
 import { type AuditEvent, fetchAuditTrail } from './audit-trail';
 import {
   connectClient,
@@ -19,7 +18,7 @@ import {
   workflowUiLink,
 } from './client';
 import { runStatus } from './scope-runs';
-import { taskQueueOf, USER_SUPPORT, WORKER_TEAMS, type WorkerTeam } from './task-queues';
+import { openTeamStore, readTeamRecords, taskQueueOf, type TeamStores, USER_SUPPORT, WORKER_TEAMS, type WorkerTeam } from './teams';
 import { type StoredRecord, teamDatabaseFile } from './team-store';
 import { bundleReturnWorkflows, connectWorkers, createTeamWorker, createUserSupportWorker } from './worker';
 
@@ -34,7 +33,7 @@ export interface TraditionalDeploymentOptions {
   readonly log?: (line: string) => void;
 }
 
-export type AllTeamRecords = { readonly [T in Team]: StoredRecord<TeamRecordOf[T]>[] };
+export type AllTeamRecords = { readonly [T in Team]: StoredRecord<RecordOfTeam<T>>[] };
 
 export interface TraditionalDeployment {
   readonly config: Config;
@@ -51,7 +50,7 @@ export interface TraditionalDeployment {
   // Shuts the team's worker down after its in-flight calls; its calls then wait on its task queue.
   stopTeam(team: WorkerTeam): Promise<void>;
   runningTeams(): WorkerTeam[];
-  readRecords<T extends Team>(team: T): StoredRecord<TeamRecordOf[T]>[];
+  readRecords<T extends Team>(team: T): StoredRecord<RecordOfTeam<T>>[];
   readAllRecords(): AllTeamRecords;
   // What each team has recorded for one return so far.
   recordsOfReturn(returnId: string): TeamRecords;
@@ -135,9 +134,9 @@ export async function startTraditionalDeployment(
     await entry.run;
   }
 
-  function readRecords<T extends Team>(team: T): StoredRecord<TeamRecordOf[T]>[] {
+  function readRecords<T extends Team>(team: T): StoredRecord<RecordOfTeam<T>>[] {
     const store = storeOf(team);
-    return store ? (store.records() as StoredRecord<TeamRecordOf[T]>[]) : readTeamRecords(config, team);
+    return store ? (store.records() as StoredRecord<RecordOfTeam<T>>[]) : readTeamRecords(config, team);
   }
 
   function recordsOfReturn(returnId: string): TeamRecords {
@@ -189,12 +188,7 @@ export async function startTraditionalDeployment(
     stopTeam,
     runningTeams: () => [...running.keys()],
     readRecords,
-    readAllRecords: () => ({
-      sales: readRecords('sales'),
-      inventory: readRecords('inventory'),
-      manufacturing: readRecords('manufacturing'),
-      accounting: readRecords('accounting'),
-    }),
+    readAllRecords: () => Object.fromEntries(TEAMS.map((team) => [team, readRecords(team)])) as AllTeamRecords,
     recordsOfReturn,
     workflowHistory: (returnId) => fetchAuditTrail(client, returnWorkflowId(config.scope, returnId)),
     workflowStatus: (returnId) => runStatus(client, returnWorkflowId(config.scope, returnId)),

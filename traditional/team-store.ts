@@ -29,13 +29,6 @@ export interface StoredRecord<R> {
 
 export type Where<C extends string> = Partial<Readonly<Record<C, string>>>;
 
-export interface TeamStoreOptions {
-  // Test only, off by default: the fault suite's negative control (faults/). A return already recorded is then
-  // decided and recorded again, as by a store without idempotency. UNIQUE(return_id) would refuse the second row,
-  // so it goes to a side table without that constraint, where the fault checker counts it.
-  readonly unsafeDisableIdempotency?: boolean;
-}
-
 // What every team's activity factory receives: its own store, and a clock for when it recorded.
 export interface TeamDependencies<S> {
   readonly store: S;
@@ -75,40 +68,26 @@ export function deleteScopeDatabases(config: Pick<Config, 'dataDir' | 'scope'>):
   }
 }
 
-// The side table of TeamStoreOptions.unsafeDisableIdempotency.
-export function unsafeDuplicatesTableOf(tableName: string): string {
-  return `${tableName}_unsafe_duplicates`;
-}
-
 export class TeamStore<R extends TeamRecord, C extends string> {
   private readonly selectByReturnId: Database.Statement<[string], { record: string }>;
   private readonly insertRecord: Database.Statement<unknown[]>;
   private readonly selectAll: Database.Statement<[], { record: string; recorded_at: string }>;
   private readonly queries = new Map<string, Database.Statement<unknown[]>>();
-  private readonly insertUnsafeDuplicate: Database.Statement<unknown[]> | null;
 
   private constructor(
     private readonly db: Database.Database,
     private readonly table: TeamTable<R, C>,
-    unsafeDisableIdempotency: boolean,
   ) {
     const columns = Object.keys(table.columns) as C[];
-    const insertInto = (name: string) =>
-      db.prepare(
-        `INSERT INTO ${name} (return_id, record_id, ${columns.join(', ')}, recorded_at, record)
-         VALUES (${['?', '?', ...columns.map(() => '?'), '?', '?'].join(', ')})`,
-      );
     this.selectByReturnId = db.prepare(`SELECT record FROM ${table.name} WHERE return_id = ?`);
-    this.insertRecord = insertInto(table.name);
-    this.insertUnsafeDuplicate = unsafeDisableIdempotency ? insertInto(unsafeDuplicatesTableOf(table.name)) : null;
+    this.insertRecord = db.prepare(
+      `INSERT INTO ${table.name} (return_id, record_id, ${columns.join(', ')}, recorded_at, record)
+       VALUES (${['?', '?', ...columns.map(() => '?'), '?', '?'].join(', ')})`,
+    );
     this.selectAll = db.prepare(`SELECT record, recorded_at FROM ${table.name} ORDER BY seq`);
   }
 
-  static open<R extends TeamRecord, C extends string>(
-    file: string,
-    table: TeamTable<R, C>,
-    options: TeamStoreOptions = {},
-  ): TeamStore<R, C> {
+  static open<R extends TeamRecord, C extends string>(file: string, table: TeamTable<R, C>): TeamStore<R, C> {
     const columns = Object.keys(table.columns);
     for (const name of [table.name, ...columns]) {
       if (!SQL_NAME.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
@@ -133,38 +112,10 @@ export class TeamStore<R extends TeamRecord, C extends string> {
           .map((index) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')});`)
           .join('\n')}
       `);
-      if (options.unsafeDisableIdempotency) {
-        db.exec(`
-          CREATE TABLE IF NOT EXISTS ${unsafeDuplicatesTableOf(table.name)} (
-            seq INTEGER PRIMARY KEY,
-            return_id TEXT NOT NULL,
-            record_id TEXT NOT NULL,
-            ${columns.map((column) => `${column} TEXT NOT NULL,`).join('\n            ')}
-            recorded_at TEXT NOT NULL,
-            record TEXT NOT NULL
-          );
-        `);
-      }
-      return new TeamStore(db, table, options.unsafeDisableIdempotency === true);
+      return new TeamStore(db, table);
     } catch (error) {
       db.close();
       throw error;
-    }
-  }
-
-  // The second and later records of returns written by a store opened with unsafeDisableIdempotency.
-  static readUnsafeDuplicates<R extends TeamRecord>(file: string, tableName: string): StoredRecord<R>[] {
-    if (!existsSync(file)) return [];
-    const db = new Database(file, { readonly: true });
-    try {
-      db.pragma('busy_timeout = 5000');
-      const name = unsafeDuplicatesTableOf(tableName);
-      if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name)) return [];
-      return (db.prepare(`SELECT record, recorded_at FROM ${name} ORDER BY seq`).all() as { record: string; recorded_at: string }[]).map(
-        (row) => ({ record: JSON.parse(row.record) as R, recordedAt: row.recorded_at }),
-      );
-    } finally {
-      db.close();
     }
   }
 
@@ -191,15 +142,13 @@ export class TeamStore<R extends TeamRecord, C extends string> {
     return this.db
       .transaction((): R => {
         const existing = this.recordOf(returnId);
-        if (existing && !this.insertUnsafeDuplicate) return existing;
+        if (existing) return existing;
         const record = decide();
         if (record.returnId !== returnId) {
           throw new Error(`Decided a record for return ${record.returnId} while recording return ${returnId}`);
         }
         const columns = Object.keys(this.table.columns) as C[];
-        // Only with unsafeDisableIdempotency does a return already recorded get here.
-        const insert = existing && this.insertUnsafeDuplicate ? this.insertUnsafeDuplicate : this.insertRecord;
-        insert.run(
+        this.insertRecord.run(
           returnId,
           this.table.recordId(record),
           ...columns.map((column) => this.table.columns[column](record)),

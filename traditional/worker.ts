@@ -1,7 +1,6 @@
 // The traditional model's workers: each team serves its own activities on its own task queue, and User Support
 // serves the workflows on its queue. They run in-process (deployment.ts), or one per process:
-//   ts-node traditional/worker.ts --team sales|inventory|manufacturing|accounting|user-support
-import { writeSync } from 'node:fs';
+//   ts-node traditional/worker.ts --team <team|user-support>
 import { parseArgs } from 'node:util';
 import {
   bundleWorkflowCode,
@@ -16,11 +15,19 @@ import {
 } from '@temporalio/worker';
 import { ActionableError } from '../cli/actionable-error';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
-import { type Config, loadConfig, loadFaultSwitches } from '../config';
+import { type Config, loadConfig } from '../config';
 import type { Team } from '../domain';
-import { createTeamActivities, openTeamStore, type TeamStores } from './activities';
 import { TemporalUnavailableError } from './client';
-import { isWorkerTeam, taskQueueOf, USER_SUPPORT, WORKER_TEAMS } from './task-queues';
+import {
+  createTeamActivities,
+  isWorkerTeam,
+  openTeamStore,
+  taskQueueOf,
+  type TeamStores,
+  USER_SUPPORT,
+  WORKER_TEAMS,
+  type WorkerTeam,
+} from './teams';
 import type { TeamDependencies } from './team-store';
 
 type WorkerConfig = Pick<Config, 'temporalNamespace' | 'scope'>;
@@ -97,26 +104,6 @@ export function createUserSupportWorker(connection: NativeConnection, config: Wo
   });
 }
 
-// Test only, both off by default: the fault suite (faults/) sets them on the worker processes it starts.
-//   UNSAFE_DISABLE_IDEMPOTENCY=1   the team's store decides again for a return it recorded (TeamStoreOptions)
-//   CRASH_AFTER_RECORD=<returnId>  the process dies hard once that return's record is committed and before Temporal
-//                                  hears that the activity completed: the window in which a retry meets a record
-function crashingAfterRecord<S extends TeamStores[Team]>(store: S, crashReturnId: string): S {
-  const recordOnce = store.recordOnce.bind(store) as (returnId: string, recordedAt: string, decide: () => never) => unknown;
-  const crashing = Object.create(store) as S;
-  Object.assign(crashing, {
-    recordOnce(returnId: string, recordedAt: string, decide: () => never): unknown {
-      const record = recordOnce(returnId, recordedAt, decide);
-      if (returnId === crashReturnId) {
-        writeSync(2, `crash point: ${returnId} recorded, activity not yet completed; killing this process\n`);
-        process.kill(process.pid, 'SIGKILL');
-      }
-      return record;
-    },
-  });
-  return crashing;
-}
-
 const USAGE = `Usage: ts-node traditional/worker.ts --team <${WORKER_TEAMS.join('|')}>
 
 Runs one team's Temporal worker on the task queue <RETURNS_SCOPE>.<team> until SIGINT or SIGTERM, then stops
@@ -124,18 +111,23 @@ after its in-flight calls and exits 0.
 Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, RETURNS_SCOPE, DATA_DIR (see Configuration in the README).
 Exit codes: 0 stopped cleanly, 1 a server or the worker failed, 2 a usage error or a bad setting.`;
 
-async function main(entry: EntryPoint): Promise<number> {
-  const { values } = parseArgs({ options: { team: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+// The worker a --team value names; a usage error (exit 2) that shows the usage otherwise.
+export function workerTeamNamed(name: string | undefined, usage: string): WorkerTeam {
+  if (!name || !isWorkerTeam(name)) {
+    throw new ActionableError(`${name ? `Unknown team "${name}"` : 'Missing --team'}\n\n${usage}`, 2);
   }
-  if (!values.team || !isWorkerTeam(values.team)) {
-    throw new ActionableError(`${values.team ? `Unknown team "${values.team}"` : 'Missing --team'}\n\n${USAGE}`, 2);
-  }
-  const team = values.team;
+  return name;
+}
+
+export interface WorkerProcessOptions {
+  // Decorates the team's store before its activities get it, after emmett's WrapEventStore: the seam by which a
+  // script around this one puts a fault or a probe around the store. Production runs the store as it is.
+  readonly wrapStore?: <T extends Team>(store: TeamStores[T], team: T) => TeamStores[T];
+}
+
+// The life of a worker's process, from connecting to Temporal to a clean stop; resolves with its exit code.
+export async function runWorkerProcess(entry: EntryPoint, team: WorkerTeam, options: WorkerProcessOptions = {}): Promise<number> {
   const config = loadConfig();
-  const faults = loadFaultSwitches();
   installTemporalRuntime({ level: 'INFO' });
   const connection = await connectWorkers(config);
   let store: TeamStores[Team] | undefined;
@@ -146,8 +138,8 @@ async function main(entry: EntryPoint): Promise<number> {
     if (team === USER_SUPPORT) {
       worker = await createUserSupportWorker(connection, config, await bundleReturnWorkflows());
     } else {
-      store = openTeamStore(config, team, { unsafeDisableIdempotency: faults.unsafeDisableIdempotency });
-      const served = faults.crashAfterRecord ? crashingAfterRecord(store, faults.crashAfterRecord) : store;
+      store = openTeamStore(config, team);
+      const served = options.wrapStore ? options.wrapStore(store, team) : store;
       worker = await createTeamWorker(connection, config, team, { store: served, clock: () => new Date() });
     }
     process.stderr.write(`${team} worker serving ${taskQueueOf(config.scope, team)} at ${config.temporalAddress}\n`);
@@ -167,4 +159,16 @@ async function main(entry: EntryPoint): Promise<number> {
   }
 }
 
-if (require.main === module) runEntryPoint(main, { exitCodeAfterCleanStop: 0 });
+if (require.main === module) {
+  runEntryPoint(
+    async (entry) => {
+      const { values } = parseArgs({ options: { team: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+      if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
+      return runWorkerProcess(entry, workerTeamNamed(values.team, USAGE));
+    },
+    { exitCodeAfterCleanStop: 0 },
+  );
+}

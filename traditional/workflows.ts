@@ -6,8 +6,7 @@ import { type ActivityOptions, ApplicationFailure, proxyActivities } from '@temp
 import { assembleOutcome, type ReturnOutcome, type TeamRecords } from '../domain/outcome';
 import type { RefundRequest } from '../domain/refund-request';
 // Types only: workflows run in a deterministic sandbox, and activities (SQLite, clocks) run in the teams' workers.
-import type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities } from './activities';
-import type { TeamTaskQueues } from './task-queues';
+import type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities, TeamTaskQueues } from './teams';
 
 export interface ReturnWorkflowInput {
   readonly request: RefundRequest;

@@ -3,9 +3,8 @@
 // run as traditional/worker.ts processes (or bench/ceilings/temporal-noop-worker.ts); both variants share them.
 import type { Client } from '@temporalio/client';
 import { type Team, TEAMS } from '../../domain';
-import { readTeamRecords } from '../../traditional/activities';
 import { connectClient, type ReturnVariant, startReturn, WORKFLOW_TYPE_OF_VARIANT } from '../../traditional/client';
-import { WORKER_TEAMS } from '../../traditional/task-queues';
+import { readTeamRecords, WORKER_TEAMS } from '../../traditional/teams';
 import type { NoopWorkflowInput } from '../ceilings/noop.workflows';
 import {
   CEILING_WORKFLOW_QUEUE_ROLE,

@@ -138,10 +138,10 @@ export const eventSourcedKills: Scenario = {
 
 // The named crash point of every team, one return each: the process dies after its events are acknowledged and
 // before it commits the request. With idempotency on nothing is decided twice; off, the same crash duplicates.
-function crashPointScenario(unsafe: boolean): Scenario {
+function crashPointScenario(negativeControl: boolean): Scenario {
   return {
-    id: unsafe ? 'es-negative-control' : 'es-crash-point',
-    title: unsafe
+    id: negativeControl ? 'es-negative-control' : 'es-crash-point',
+    title: negativeControl
       ? 'negative control: crash point with idempotency off'
       : 'every subscriber killed at the crash point (after append, before commit)',
     model: 'event-sourced',
@@ -151,12 +151,12 @@ function crashPointScenario(unsafe: boolean): Scenario {
       const points: CrashPoint[] = [];
       const recovered: Promise<void>[] = [];
       let drive: Drive | undefined;
-      const start = startModel(context, unsafe ? 'es-negative' : 'es-crash-point', {
-        ...(unsafe ? { switches: { UNSAFE_DISABLE_IDEMPOTENCY: '1' } } : {}),
+      const start = startModel(context, negativeControl ? 'es-negative' : 'es-crash-point', {
+        negativeControl,
         beforeStart: (model) => {
           TEAMS.forEach((team, index) => {
             const returnId = requests[Math.floor(requests.length * (0.2 + 0.15 * index))].returnId;
-            const armed = armCrashPoint(model, () => drive, team, returnId, 'CRASH_AFTER_APPEND', ANSWER_TIMEOUT_MS);
+            const armed = armCrashPoint(model, () => drive, team, returnId, ANSWER_TIMEOUT_MS);
             points.push(armed.point);
             recovered.push(armed.recovered);
           });
@@ -179,7 +179,7 @@ function crashPointScenario(unsafe: boolean): Scenario {
           ...points
             .filter((point) => !point.reached)
             .map((point) => `${point.role} never reached its crash point at ${point.returnId}`),
-          ...(unsafe ? [] : lagProblems(settled)),
+          ...(negativeControl ? [] : lagProblems(settled)),
         ];
         return judge(
           {
@@ -188,7 +188,7 @@ function crashPointScenario(unsafe: boolean): Scenario {
             model: this.model,
             returns: requests.length,
             faults: `${reached.length} crash points reached (${reached.map((point) => point.role).join(', ')})`,
-            expectation: unsafe ? 'duplicates' : 'clean',
+            expectation: negativeControl ? 'duplicates' : 'clean',
             recovery: `crash → held returns answered: max ${maxRecovery(reached.map((point) => point.recoveryMs))}`,
             details: { crashPoints: points, unexpectedExits: unexpectedExits(model) },
             ownProblems,
@@ -281,7 +281,7 @@ export const eventSourcedOutage: Scenario = {
         for (const team of TEAMS) {
           const times = await model.recordedAt(team);
           answeredDuringOutage[team] = [...times.values()].filter(
-            (at) => at >= window!.stoppedAt && at <= window!.restartedAt,
+            (at) => at >= window.stoppedAt && at <= window.restartedAt,
           ).length;
         }
         if (answeredDuringOutage[stopped] > 0)

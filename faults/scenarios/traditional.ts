@@ -191,10 +191,10 @@ export const traditionalUserSupportKills = killsScenario('user-support');
 // The named crash point of every team's worker, one return each: the process dies after the record is committed
 // and before Temporal hears the activity completed. The retry finds the record; with idempotency off it decides
 // and records again.
-function crashPointScenario(unsafe: boolean): Scenario {
+function crashPointScenario(negativeControl: boolean): Scenario {
   return {
-    id: unsafe ? 'trad-negative-control' : 'trad-crash-point',
-    title: unsafe
+    id: negativeControl ? 'trad-negative-control' : 'trad-crash-point',
+    title: negativeControl
       ? 'negative control: crash point with idempotency off'
       : 'every team worker killed at the crash point (after insert, before completion)',
     model: 'traditional',
@@ -204,12 +204,12 @@ function crashPointScenario(unsafe: boolean): Scenario {
       const points: CrashPoint[] = [];
       const recovered: Promise<void>[] = [];
       let drive: Drive | undefined;
-      const start = startModel(context, unsafe ? 'trad-negative' : 'trad-crash-point', 'parallel', {
-        ...(unsafe ? { switches: { UNSAFE_DISABLE_IDEMPOTENCY: '1' } } : {}),
+      const start = startModel(context, negativeControl ? 'trad-negative' : 'trad-crash-point', 'parallel', {
+        negativeControl,
         beforeStart: (model) => {
           TEAMS.forEach((team, index) => {
             const returnId = requests[Math.floor(requests.length * (0.2 + 0.15 * index))].returnId;
-            const armed = armCrashPoint(model, () => drive, team, returnId, 'CRASH_AFTER_RECORD', ANSWER_TIMEOUT_MS);
+            const armed = armCrashPoint(model, () => drive, team, returnId, ANSWER_TIMEOUT_MS);
             points.push(armed.point);
             recovered.push(armed.recovered);
           });
@@ -241,7 +241,7 @@ function crashPointScenario(unsafe: boolean): Scenario {
             variant: 'parallel',
             returns: requests.length,
             faults: `${reached.length} crash points reached (${reached.map((point) => point.role).join(', ')})`,
-            expectation: unsafe ? 'duplicates' : 'clean',
+            expectation: negativeControl ? 'duplicates' : 'clean',
             recovery: `crash → held returns answered: max ${maxRecovery(reached.map((point) => point.recoveryMs))}`,
             details: { crashPoints: points, unexpectedExits: unexpectedExits(model) },
             ownProblems,
@@ -398,7 +398,7 @@ function outageScenario(variant: ReturnVariant): Scenario {
           for (const team of TEAMS) {
             const times = await model.recordedAt(team);
             answeredDuringOutage[team] = [...times.values()].filter(
-              (at) => at >= window!.stoppedAt && at <= window!.restartedAt,
+              (at) => at >= window.stoppedAt && at <= window.restartedAt,
             ).length;
           }
           if (answeredDuringOutage[stopped] > 0)

@@ -2,7 +2,7 @@
 // retry must change nothing, and each team decides from its own records only.
 import assert from 'node:assert/strict';
 import { type RefundRequest, type Team, TEAMS } from '../../domain';
-import { createTeamActivities, openTeamStore, readTeamRecords } from '../../traditional/activities';
+import { createTeamActivities, openTeamStore, readTeamRecords } from '../../traditional/teams';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { temporaryDataDir } from './deployment-fixture';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, loadFaultSwitches, loadOutputSettings, SettingError } from '../../config';
+import { loadConfig, loadOutputSettings, SettingError } from '../../config';
 
 // Bad values for every setting of the README's configuration table; a setting that takes any value says so.
 const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is accepted'>> = {
@@ -14,9 +14,6 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
   RETURNS_SCOPE: ['', 'has space', 'a/b', '../up', 'UPPER', '-lead', 's'.repeat(41), 'tab\there'],
   STACK_DIR: ['', '   '],
   DATA_DIR: ['', ' '],
-  UNSAFE_DISABLE_IDEMPOTENCY: ['yes', 'true', '2'],
-  CRASH_AFTER_APPEND: ['R 1', 'x'.repeat(201)],
-  CRASH_AFTER_RECORD: ['R\t1'],
   // A path: whether it exists is found when a server has to be started (test/cli/start-up-failures.test.ts).
   TEMPORAL_BIN: 'any value is accepted',
   // The conventions say what every value means.
@@ -27,7 +24,6 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
 
 function loadEverything(env: NodeJS.ProcessEnv): void {
   loadConfig(env);
-  loadFaultSwitches(env);
   loadOutputSettings(env);
 }
 
@@ -44,8 +40,7 @@ describe('Configuration from the environment', () => {
       assert.deepEqual(loadConfig({}).kafkaFetch, { minBytes: 1, maxWaitMs: 50 });
     });
 
-    it('should switch every fault off and colour only a terminal', () => {
-      assert.deepEqual(loadFaultSwitches({}), { unsafeDisableIdempotency: false, crashAfterAppend: null, crashAfterRecord: null });
+    it('should colour only a terminal', () => {
       assert.deepEqual(loadOutputSettings({}), { debug: false, colour: 'terminal' });
     });
   });

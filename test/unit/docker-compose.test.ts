@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { DEFAULTS } from '../../config';
-import { TEMPORAL_CLI_VERSION, temporalUiUrl } from '../../stack/temporal-server';
+import { DEFAULTS, temporalUiUrl } from '../../config';
+import { TEMPORAL_CLI_VERSION } from '../../stack/temporal-server';
 
 const projectRoot = path.join(__dirname, '..', '..');
 const composeText = readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8');

@@ -1,0 +1,120 @@
+// How each team is reached in the traditional model: the task queue its worker serves, the table of its own
+// database, and the factory of the activities its worker registers there (one per team, in teams/). Task queues
+// are named after the team, so a new team needs its table and its activities here and nothing else in this model.
+import type { Config } from '../config';
+import { type RecordOfTeam, type Team, TEAMS } from '../domain';
+import {
+  type StoredRecord,
+  type TeamDependencies,
+  type TeamRecord,
+  TeamStore,
+  type TeamTable,
+  teamDatabaseFile,
+} from './team-store';
+import {
+  ACCOUNTING_TABLE,
+  type AccountingActivities,
+  type AccountingStore,
+  createAccountingActivities,
+} from './teams/accounting.activities';
+import {
+  createInventoryActivities,
+  INVENTORY_TABLE,
+  type InventoryActivities,
+  type InventoryStore,
+} from './teams/inventory.activities';
+import {
+  createManufacturingActivities,
+  MANUFACTURING_TABLE,
+  type ManufacturingActivities,
+  type ManufacturingStore,
+} from './teams/manufacturing.activities';
+import { createSalesActivities, SALES_TABLE, type SalesActivities, type SalesStore } from './teams/sales.activities';
+
+export type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities };
+
+export const USER_SUPPORT = 'user-support';
+
+// Every process that serves a task queue: the teams' activities and User Support's workflows.
+export type WorkerTeam = Team | typeof USER_SUPPORT;
+export const WORKER_TEAMS: readonly WorkerTeam[] = [...TEAMS, USER_SUPPORT];
+
+export function isWorkerTeam(value: string): value is WorkerTeam {
+  return (WORKER_TEAMS as readonly string[]).includes(value);
+}
+
+// One task queue per team: each team runs its own Worker, as each would run its own service.
+export function taskQueueOf(scope: string, team: WorkerTeam): string {
+  return `${scope}.${team}`;
+}
+
+// Handed to the workflow in its input: workflow code runs in a sandbox and cannot read configuration.
+export type TeamTaskQueues = Readonly<Record<Team, string>>;
+
+export function teamTaskQueues(scope: string): TeamTaskQueues {
+  return Object.fromEntries(TEAMS.map((team) => [team, taskQueueOf(scope, team)])) as Record<Team, string>;
+}
+
+export interface TeamStores {
+  readonly sales: SalesStore;
+  readonly inventory: InventoryStore;
+  readonly manufacturing: ManufacturingStore;
+  readonly accounting: AccountingStore;
+}
+
+export interface TeamActivities {
+  readonly sales: SalesActivities;
+  readonly inventory: InventoryActivities;
+  readonly manufacturing: ManufacturingActivities;
+  readonly accounting: AccountingActivities;
+}
+
+interface TeamEndpoint<T extends Team> {
+  readonly tableName: string;
+  readonly openStore: (file: string) => TeamStores[T];
+  readonly readRecords: (file: string) => StoredRecord<RecordOfTeam<T>>[];
+  readonly createActivities: (dependencies: TeamDependencies<TeamStores[T]>) => TeamActivities[T];
+}
+
+function endpointOf<R extends TeamRecord, C extends string, A>(
+  table: TeamTable<R, C>,
+  createActivities: (dependencies: TeamDependencies<TeamStore<R, C>>) => A,
+) {
+  return {
+    tableName: table.name,
+    openStore: (file: string) => TeamStore.open(file, table),
+    readRecords: (file: string) => TeamStore.read(file, table),
+    createActivities,
+  };
+}
+
+const TEAM_ENDPOINTS: { readonly [T in Team]: TeamEndpoint<T> } = {
+  sales: endpointOf(SALES_TABLE, createSalesActivities),
+  inventory: endpointOf(INVENTORY_TABLE, createInventoryActivities),
+  manufacturing: endpointOf(MANUFACTURING_TABLE, createManufacturingActivities),
+  accounting: endpointOf(ACCOUNTING_TABLE, createAccountingActivities),
+};
+
+export function createTeamActivities<T extends Team>(
+  team: T,
+  dependencies: TeamDependencies<TeamStores[T]>,
+): TeamActivities[T] {
+  return TEAM_ENDPOINTS[team].createActivities(dependencies);
+}
+
+export function openTeamStore<T extends Team>(config: Pick<Config, 'dataDir' | 'scope'>, team: T): TeamStores[T] {
+  return TEAM_ENDPOINTS[team].openStore(teamDatabaseFile(config, team));
+}
+
+// A team's records as they are on disk now, whichever process (if any) runs the team.
+export function readTeamRecords<T extends Team>(
+  config: Pick<Config, 'dataDir' | 'scope'>,
+  team: T,
+): StoredRecord<RecordOfTeam<T>>[] {
+  return TEAM_ENDPOINTS[team].readRecords(teamDatabaseFile(config, team));
+}
+
+// The table of the team's database that holds its records, for a reader that follows it row by row.
+export function teamTableName(team: Team): string {
+  return TEAM_ENDPOINTS[team].tableName;
+}
