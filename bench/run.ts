@@ -245,7 +245,7 @@ async function measureSubject(
       }
     }
   } catch (error) {
-    say(`${subject.label} failed: ${(error as Error).stack ?? error}`);
+    say(`${subject.label} failed: ${(error as Error).stack ?? String(error)}`);
     result = { ...result, error: (error as Error).message };
   }
   progress.phase(`${subject.name} verifying team state`, 0);

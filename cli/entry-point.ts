@@ -130,7 +130,7 @@ function exitNow(code: number): void {
   setTimeout(() => process.exit(code), 1_000).unref();
 }
 
-export function exitCodeOf(error: unknown): number {
+function exitCodeOf(error: unknown): number {
   if (error instanceof ActionableError) return error.exitCode;
   // A namespace the server lacks is a bad TEMPORAL_NAMESPACE, as the stack reports it at start-up.
   if (isUsageMistake(error) || (error instanceof Error && missingNamespaceOf(error) !== undefined)) return 2;
@@ -138,7 +138,7 @@ export function exitCodeOf(error: unknown): number {
 }
 
 // The one line (or few) a person reads when a command fails.
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return `failed: ${String(error)}`;
   const trace = debug ? `\n${error.stack ?? ''}` : '';
   if (error instanceof ActionableError || isUsageMistake(error)) return `${error.message}${trace}`;

@@ -18,13 +18,13 @@ export interface StartCommand {
   readonly audit?: boolean;
 }
 
-export class UsageError extends ActionableError {
+class UsageError extends ActionableError {
   constructor(message: string) {
     super(message, 2);
   }
 }
 
-export const MAX_CONCURRENCY = 100;
+const MAX_CONCURRENCY = 100;
 
 export const REQUEST_OPTIONS_HELP = `  --requests FILE  a JSON array of RefundRequests, or - for stdin (default: the built-in sample returns)
   --concurrency N  returns in flight at once, 1 to ${MAX_CONCURRENCY} (default 1: each after the one before). Returns that

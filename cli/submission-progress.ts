@@ -93,7 +93,7 @@ function formatRate(completed: number, elapsedMs: number): string {
 }
 
 // 4.2s, 9m05s, 1h02m
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   const minutes = Math.floor(seconds / 60);

@@ -7,7 +7,7 @@ import { formatRejection, openRequests, type RequestEntry } from './request-inpu
 import { type SubmissionCounts, SubmissionProgress } from './submission-progress';
 
 // Thrown into a submission once the command is stopping, so that nothing new starts; the stop says what was done.
-export class SubmissionStopped extends Error {
+class SubmissionStopped extends Error {
   constructor() {
     super('stopped before this return was submitted');
   }

@@ -45,7 +45,7 @@ export async function submitInDependencyOrder<T>(
     slotFreed.shift()?.();
   };
   for (const request of requests) {
-    const waitFor = (dependencies.get(request.returnId) ?? []).map((id) => done.get(id));
+    const waitFor = (dependencies.get(request.returnId) ?? []).flatMap((id) => done.get(id) ?? []);
     const run = (async () => {
       await Promise.all(waitFor);
       await takeSlot();

@@ -1,29 +1,10 @@
 // "Healthy" means what the models need: Kafka answers a metadata request; Temporal accepts a client and the
 // namespace is ready. An open port alone proves nothing. A wait for health says what it waits for, as it waits.
 import { Connection } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
 import { delay, formatSeconds, type Log, portAcceptsConnections, splitAddress, StackError, tailOfFile } from './processes';
 
-export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
-  const kafka = new Kafka({
-    clientId: 'stack-health',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1500,
-    requestTimeout: 3000,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
+// Kafka's probe lives in the event log, the one module that speaks kafkajs.
+export { kafkaAnswers } from '../event-sourced/event-log';
 
 // What a probe of Temporal found: nothing listening, a port that does not serve yet, a server without the
 // namespace (the dev server creates namespaces only as it starts), or one ready for clients.

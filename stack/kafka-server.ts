@@ -1,6 +1,6 @@
 // The local Apache Kafka broker: jars from Maven Central, one JVM acting as KRaft broker and controller.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kafkaAnswers, waitUntilHealthy } from './health';
 import {
@@ -55,7 +55,7 @@ export function kafkaAwaited(brokers: readonly string[]): string {
   return `Kafka at ${brokers.join(',')} to answer a metadata request`;
 }
 
-export function requireJavaAndMaven(): void {
+function requireJavaAndMaven(): void {
   const missing = ['java', 'mvn'].filter((tool) => !commandExists(tool));
   if (missing.length > 0) {
     throw new StackError(
@@ -198,10 +198,4 @@ export async function startKafka(stackDir: string, brokers: string[], log: Log):
     log,
   });
   log(`Kafka healthy in ${formatSeconds(tookMs)}`);
-}
-
-export function cachedKafkaVersions(stackDir: string): string[] {
-  const dir = path.join(stackDir, 'kafka');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((entry) => entry.startsWith('libs-')).map((entry) => entry.slice('libs-'.length));
 }

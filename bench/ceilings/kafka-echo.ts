@@ -75,6 +75,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -47,7 +47,8 @@ const GRID = '#e3e3e3';
 export function escapeXml(text: string): string {
   return (
     text
-      // Characters XML 1.0 does not allow at all, and unpaired surrogates.
+      // Characters XML 1.0 does not allow at all, and unpaired surrogates: control characters on purpose.
+      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')

@@ -266,7 +266,7 @@ export function writeNotes(subjects: readonly SubjectResult[], targets: readonly
     if (target.met !== false) continue;
     const subject = subjects.find((candidate) => candidate.name === target.subject);
     if (!subject) continue;
-    notes.push(`${subject.label}, ${target.what}: ${target.verdict}. ${gapAdvice(subject, target.what)}`);
+    notes.push(`${subject.label}, ${target.what}: ${target.verdict}. ${gapAdvice(subject)}`);
   }
   for (const subject of subjects) {
     const outage = subject.outage;
@@ -279,7 +279,7 @@ export function writeNotes(subjects: readonly SubjectResult[], targets: readonly
   return notes;
 }
 
-function gapAdvice(subject: SubjectResult, what: string): string {
+function gapAdvice(subject: SubjectResult): string {
   const phase = saturatedStep(subject) ?? representativePhase(subject);
   const ranked = phase && phase.completed > 0 ? [...phase.cpu.roles].sort((left, right) => right.cpuMs - left.cpuMs) : [];
   const heaviest = ranked[0]?.role;

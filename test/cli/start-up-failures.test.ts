@@ -121,7 +121,7 @@ describe('Entry points at start-up, when a store cannot be opened or a server do
     },
     {
       what: 'a team subscriber (run-team.ts) with KAFKA_BROKERS on a port that does not answer',
-      start: () => ScriptProcess.node('event-sourced/subscribers/run-team.ts', ['--team', 'sales'], { RETURNS_SCOPE: scope, KAFKA_BROKERS: silent.address }),
+      start: () => ScriptProcess.node('event-sourced/run-team.ts', ['--team', 'sales'], { RETURNS_SCOPE: scope, KAFKA_BROKERS: silent.address }),
       exitCode: 1,
       says: /Kafka did not answer[\s\S]*KAFKA_BROKERS/,
     },

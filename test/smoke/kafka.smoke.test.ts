@@ -1,5 +1,6 @@
 // The platform itself, before any model code: the broker the stack runs works with kafkajs for everything the
-// event-sourced model uses (explicit topic creation, keyed produce, consumer groups with commits).
+// event-sourced model uses (explicit topic creation, keyed produce, consumer groups with commits). It imports
+// kafkajs itself, not the event log, so a failure here points at the broker and not at the model's code.
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig } from '../../config';

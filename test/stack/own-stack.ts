@@ -13,7 +13,7 @@ import { waitFor } from '../support/wait-for';
 import { kafkaVersion } from '../../stack/kafka-server';
 import { builtTemporalBinary } from '../../stack/temporal-server';
 
-export function portIsFree(port: number): Promise<boolean> {
+function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
