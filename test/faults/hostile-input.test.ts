@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../config';
 import { type HostileReport, runHostileInput } from '../../faults/hostile-input';
-import { CONTENT_CASES } from '../../faults/hostile-requests';
+import { CONTENT_CASES } from '../../faults/hostile/request-cases';
 
 describe('Faults: hostile input', () => {
   let report: HostileReport;

@@ -1,7 +1,9 @@
-// The hostile requests of the hostile-input matrix: each is sent through every entry point that takes a request
-// (the start scripts' --requests files, the workflow client, the publisher, and the request topic itself), and
-// each must be refused there, naming its field, with no effect in either model.
-import type { Address, RefundRequest } from '../domain';
+// The hostile requests of the matrix: each is sent through every entry point that takes a request (the start
+// scripts' --requests files, the workflow client, the publisher, and the request topic itself), and each must be
+// refused there, naming its field, with no effect in either model. Also the valid returns sent after them, and the
+// second versions of a return that an entry point must not take for the first.
+import type { Address, RefundRequest } from '../../domain';
+import { generateReturns } from '../../samples/generate-returns';
 
 export interface ContentCase {
   readonly id: string;
@@ -140,3 +142,48 @@ function withShipTo(base: RefundRequest, change: Partial<Address>): unknown {
   return { ...base, shipment: { shipTo: { ...base.shipment.shipTo, ...change } } };
 }
 
+// Independent returns: fresh orders and models with stock to spare, so each outcome depends on nothing else.
+export function validReturns(prefix: string, count: number): RefundRequest[] {
+  return generateReturns({
+    seed: 77,
+    count,
+    idPrefix: prefix,
+    repeatedOrderShare: 0,
+    models: ['PHONE-X1', 'PHONE-X2', 'TABLET-T5'],
+  });
+}
+
+// The valid request a hostile one is built from, under a returnId of its own.
+export function hostileBase(prefix: string, caseId: string): RefundRequest {
+  const [base] = validReturns(`${prefix}-${caseId}`.slice(0, 40), 1);
+  return { ...base, returnId: `H-${prefix}-${caseId}`.slice(0, 64) };
+}
+
+// The same returnId with other contents: what a start script must refuse within one file.
+export function withOtherAmountPaid(request: RefundRequest): RefundRequest {
+  return { ...request, order: { ...request.order, amountPaid: { ...request.order.amountPaid, amountCents: 1 } } };
+}
+
+// The same returnId with other contents: what the workflow client and the publisher are handed a second time.
+export function withOtherBookValue(request: RefundRequest): RefundRequest {
+  return {
+    ...request,
+    cost: { bookValue: { ...request.cost.bookValue, amountCents: request.cost.bookValue.amountCents + 1 } },
+  };
+}
+
+// Raw text for the publisher's publishJson(): refused as a whole, before any request is read from it.
+export interface TextCase {
+  readonly id: string;
+  readonly what: string;
+  readonly text: () => string;
+}
+
+export const JSON_TEXT_CASES: readonly TextCase[] = [
+  { id: 'invalid-json', what: 'invalid JSON text', text: () => '{"returnId": "H-PU-json", ' },
+  {
+    id: 'huge-payload',
+    what: 'a 2 MB JSON text',
+    text: () => JSON.stringify({ ...hostileBase('PU', 'huge'), padding: 'x'.repeat(2_000_000) }),
+  },
+];
