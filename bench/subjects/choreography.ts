@@ -1,6 +1,7 @@
-// The event-sourced model under load, and its Kafka ceiling. The driver is User Support: it publishes one validated
-// RefundRequested per return and tails the four team topics; a return is done when each team's event has been seen.
-// The teams run as event-sourced/subscribers/run-team.ts processes, or for the ceiling bench/ceilings/kafka-echo.ts.
+// The event-sourced model under load, and its Kafka ceiling. The driver is User Support, event-sourced/publisher.ts: it
+// publishes one validated RefundRequested per return and tails the four team topics; a return is done when each
+// team's event has been seen.
+// The teams run as event-sourced/run-team.ts processes, or for the ceiling bench/ceilings/kafka-echo.ts.
 import {
   decideAssetDisposal,
   decideDisassemblyOrder,
@@ -13,10 +14,11 @@ import {
   shipmentEvent,
   type Team,
   TEAMS,
-  validateRefundRequest,
 } from '../../domain';
+import { batchedAppend } from '../../event-sourced/batched-append';
 import { encodeEnvelope, requestEnvelope, teamEventEnvelope } from '../../event-sourced/envelope';
-import { connectEventLog, type EventLog, type LogRecord, type OutgoingRecord, type Subscription, type TopicSpec } from '../../event-sourced/event-log';
+import { connectEventLog, type LogRecord, type Subscription, type TopicSpec } from '../../event-sourced/event-log';
+import { createPublisher } from '../../event-sourced/publisher';
 import { topicSpecs, topicsOf } from '../../event-sourced/topics';
 import { kafkaCeilingTopics } from '../ceilings/kafka-ceiling-topics';
 import { type BenchContext, childEnv } from '../context';
@@ -25,49 +27,12 @@ import { type ChildSpec, ProcessGroup } from '../team-processes';
 import { ReturnTracker } from './return-tracker';
 import type { Subject, SubjectGroup, Verification } from './subject';
 
-// Everything that is due in one turn of the event loop goes out as one produce request: the producer-side batching
-// kafkajs leaves to its caller.
-class BatchingAppender {
-  private queue: { record: OutgoingRecord; resolve: () => void; reject: (error: Error) => void }[] = [];
-  private scheduled = false;
-
-  constructor(
-    private readonly log: EventLog,
-    private readonly topic: string,
-    private readonly maxBatch: number,
-  ) {}
-
-  append(record: OutgoingRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const pending = this.queue;
-    this.queue = [];
-    for (let start = 0; start < pending.length; start += this.maxBatch) {
-      const batch = pending.slice(start, start + this.maxBatch);
-      this.log.append(this.topic, batch.map(({ record }) => record)).then(
-        () => batch.forEach(({ resolve }) => resolve()),
-        (error: unknown) => batch.forEach(({ reject }) => reject(error as Error)),
-      );
-    }
-  }
-}
-
 // keepTopics: leave the run's topics on the broker for a look afterwards; by default they go when the group closes.
 export async function startChoreography(context: BenchContext, variant: 'model' | 'ceiling', keepTopics = false): Promise<SubjectGroup> {
   const { config, workload } = context;
   const ceiling = variant === 'ceiling';
   const modelTopics = topicsOf(config.scope);
   const ceilingTopics = kafkaCeilingTopics(config.scope);
-  const requestTopic = ceiling ? ceilingTopics.requests : modelTopics.requests;
   const teamTopics: Record<Team, string> = ceiling ? { ...ceilingTopics.teamEvents } : { ...modelTopics.teamEvents };
   const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamTopics[team], team]));
   const specs = ceiling
@@ -115,7 +80,7 @@ export async function startChoreography(context: BenchContext, variant: 'model' 
           }
         : {
             role: team,
-            script: 'event-sourced/subscribers/run-team.ts',
+            script: 'event-sourced/run-team.ts',
             args: ['--team', team],
             ready: new RegExp(`^${team} ready$`),
             note: /ready: state rebuilt from (\d+) events/,
@@ -129,24 +94,25 @@ export async function startChoreography(context: BenchContext, variant: 'model' 
     throw error;
   }
 
-  const appender = new BatchingAppender(log, requestTopic, context.tuning.publishBatchMax);
   const clock = () => new Date().toISOString();
+  const maxRequestsPerAppend = context.tuning.publishBatchMax;
+  // The model goes through User Support's real edge: validation, envelope and batching. The ceiling sends the same
+  // bytes, unvalidated (no domain logic in the ceiling), through the same batching, so the two differ only in the
+  // domain work, not in how many produce requests they make.
+  let send: (request: RefundRequest) => Promise<unknown>;
+  if (ceiling) {
+    const append = batchedAppend(log, ceilingTopics.requests, maxRequestsPerAppend);
+    send = (request) => append({ key: request.returnId, value: JSON.stringify(requestEnvelope(request, clock())) });
+  } else {
+    const publisher = createPublisher(log, config.scope, clock, { maxRequestsPerAppend });
+    send = (request) => publisher.publish(request);
+  }
 
   const submit: Subject['submit'] = (index, onTeam) => {
     if (tailFailure) return Promise.reject(tailFailure);
     const request = workload.request(index);
-    let record: OutgoingRecord;
-    if (ceiling) {
-      // Same bytes as the model's request, without the validation: no domain logic in the ceiling.
-      record = { key: request.returnId, value: JSON.stringify(requestEnvelope(request, clock())) };
-    } else {
-      // User Support's edge, as event-sourced/publisher.ts does it for one request.
-      const validation = validateRefundRequest(request);
-      if (!validation.ok) return Promise.reject(new Error(`invalid request ${request.returnId}: ${validation.problems.join('; ')}`));
-      record = encodeEnvelope(requestEnvelope(validation.request, clock()));
-    }
     const done = tracker.expect(index, request.returnId, onTeam);
-    appender.append(record).catch((error: unknown) => tracker.fail(request.returnId, error as Error));
+    send(request).catch((error: unknown) => tracker.fail(request.returnId, error as Error));
     return done;
   };
 
