@@ -1,23 +1,24 @@
-// Both implementations side by side on the same servers and the same scope: what `npm start`, the parity suite
-// and the benchmark drive. Each model keeps its own state (SQLite files, team topics), so sharing a scope is safe.
+// Both models side by side on the same servers and the same scope, each through its one door (model/port.ts):
+// what `npm start` and the comparison suites drive. Each model keeps its own state (SQLite files, team topics), so
+// sharing a scope is safe.
 import type { WorkflowBundle } from '@temporalio/worker';
 import { staleScopeRemedy } from '../cli/stale-scope-error';
 import type { Config } from '../config';
 import { type RefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
-import { decodeRequest } from '../event-sourced/envelope';
-import { type EventSourcedDeployment, startEventSourcedDeployment } from '../event-sourced/deployment';
+import { type EventSourcedModel, openEventSourcedModel } from '../event-sourced/model';
+import type { ModelName, StoredEffects } from '../model/port';
 import type { ReturnVariant } from '../traditional/client';
-import { startTraditionalDeployment, type TraditionalDeployment } from '../traditional/deployment';
+import { openTraditionalModel, type TraditionalModel } from '../traditional/model';
 import { bundleReturnWorkflows, installTemporalRuntime } from '../traditional/worker';
 import { type Difference, firstDifference } from './first-difference';
 
-export type ModelName = 'traditional' | 'event-sourced';
+export type { ModelName };
 
 export interface BothModels {
-  readonly traditional: TraditionalDeployment;
-  readonly eventSourced: EventSourcedDeployment;
+  readonly traditional: TraditionalModel;
+  readonly eventSourced: EventSourcedModel;
   // Submits one return to both models at once and waits for both outcomes.
-  submitToBoth(request: RefundRequest, variant: ReturnVariant): Promise<{ traditional: ReturnOutcome; eventSourced: ReturnOutcome }>;
+  submitToBoth(request: RefundRequest): Promise<{ traditional: ReturnOutcome; eventSourced: ReturnOutcome }>;
   // Every team's records as each model stores them: SQLite rows, and the data of the events on the team topics.
   teamRecords(): Promise<Record<ModelName, TeamRecordSets>>;
   // What each model's other stores know of the returns: Temporal's runs, the request topic.
@@ -31,8 +32,19 @@ export interface BothModels {
 export type TeamRecordSets = Record<Team, Map<string, unknown>>;
 
 export interface StartBothOptions {
+  readonly variant?: ReturnVariant;
   readonly workflowBundle?: WorkflowBundle;
   readonly log?: (line: string) => void;
+}
+
+// The first decision each team stored for each return: the one every reader of the model goes by.
+export function firstDecisions(effects: StoredEffects): TeamRecordSets {
+  return Object.fromEntries(
+    TEAMS.map((team) => [
+      team,
+      new Map<string, unknown>([...effects.decisions[team]].map(([returnId, decisions]) => [returnId, decisions[0].record])),
+    ]),
+  ) as TeamRecordSets;
 }
 
 export async function startBothModels(config: Config, options: StartBothOptions = {}): Promise<BothModels> {
@@ -40,58 +52,26 @@ export async function startBothModels(config: Config, options: StartBothOptions 
   installTemporalRuntime();
   const workflowBundle = options.workflowBundle ?? (await bundleReturnWorkflows());
   const [traditional, eventSourced] = await Promise.all([
-    startTraditionalDeployment(config, { workflowBundle, log }),
-    startEventSourcedDeployment(config, { log }),
+    openTraditionalModel(config, { variant: options.variant, workflowBundle, log }),
+    openEventSourcedModel(config, { log }),
   ]);
 
   async function teamRecords(): Promise<Record<ModelName, TeamRecordSets>> {
-    const stored = traditional.readAllRecords();
-    const traditionalSets = Object.fromEntries(
-      TEAMS.map((team) => [team, new Map<string, unknown>(stored[team].map(({ record }) => [record.returnId, record]))]),
-    ) as TeamRecordSets;
-    const eventSourcedSets = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, unknown>()])) as TeamRecordSets;
-    for (const team of TEAMS) {
-      for (const { envelope } of await eventSourced.readTeamEvents(team)) {
-        // The first event for a return is the team's decision; a duplicate append carries the same data.
-        if (!eventSourcedSets[team].has(envelope.returnId)) eventSourcedSets[team].set(envelope.returnId, envelope.data);
-      }
-    }
-    return { traditional: traditionalSets, 'event-sourced': eventSourcedSets };
+    const [traditionalEffects, eventSourcedEffects] = await Promise.all([traditional.effects(), eventSourced.effects()]);
+    return { traditional: firstDecisions(traditionalEffects), 'event-sourced': firstDecisions(eventSourcedEffects) };
   }
 
   async function returnsSeen(returnIds: Iterable<string>): Promise<ReturnsSeen> {
-    const asked = new Set(returnIds);
-    const statuses: (readonly [string, string | null])[] = [];
-    const pending = [...asked];
-    // A few describes at a time: a scope whose stores disagree may have thousands of mismatched returns.
-    while (pending.length > 0) {
-      const batch = pending.splice(0, 20);
-      statuses.push(...(await Promise.all(batch.map(async (returnId) => [returnId, await traditional.workflowStatus(returnId)] as const))));
-    }
-    const requestedOnKafka = new Set<string>();
-    if (asked.size > 0) {
-      await eventSourced.eventLog.readToEnd([eventSourced.topics.requests], (record) => {
-        const decoded = decodeRequest(record);
-        if (decoded.ok && asked.has(decoded.envelope.returnId)) requestedOnKafka.add(decoded.envelope.returnId);
-      });
-    }
-    const withStatus = (wanted: (status: string | null) => boolean) =>
-      new Set(statuses.filter(([, status]) => wanted(status)).map(([returnId]) => returnId));
-    return {
-      knownToTemporal: withStatus((status) => status !== null),
-      finishedInTemporal: withStatus((status) => status === 'COMPLETED'),
-      requestedOnKafka,
-    };
+    const asked = [...new Set(returnIds)];
+    const [temporal, kafka] = await Promise.all([traditional.returnsKnown(asked), eventSourced.returnsKnown(asked)]);
+    return { knownToTemporal: temporal.handed, finishedInTemporal: temporal.finished, requestedOnKafka: kafka.handed };
   }
 
   return {
     traditional,
     eventSourced,
-    async submitToBoth(request, variant) {
-      const [traditionalOutcome, eventSourcedOutcome] = await Promise.all([
-        traditional.submit(request, variant),
-        eventSourced.submit(request),
-      ]);
+    async submitToBoth(request) {
+      const [traditionalOutcome, eventSourcedOutcome] = await Promise.all([traditional.submit(request), eventSourced.submit(request)]);
       return { traditional: traditionalOutcome, eventSourced: eventSourcedOutcome };
     },
     teamRecords,

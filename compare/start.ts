@@ -3,12 +3,12 @@
 // from both sources: Temporal's workflow history and the Kafka team topics.
 import { type Paint, paintFor } from '../cli/colour';
 import { ensureCommandStack } from '../cli/command-stack';
+import { describeTeamRecords } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { parseStartOptions, PROGRESS_HELP, REQUEST_OPTIONS_HELP } from '../cli/start-options';
 import { ReturnSubmission } from '../cli/submit-returns';
-import { type Config, loadConfig, loadOutputSettings } from '../config';
-import { describeTeamRecords, type RefundRequest, type ReturnOutcome, TEAMS } from '../domain';
-import { temporalUiUrl } from '../stack/temporal-server';
+import { type Config, loadConfig, loadOutputSettings, temporalUiUrl } from '../config';
+import { type RefundRequest, type ReturnOutcome, TEAMS } from '../domain';
 import { formatAuditTrail, readAuditTrail } from './audit-trails';
 import { type BothModels, describeStaleRecords, startBothModels } from './both-models';
 import { describeDifference, firstDifference } from './first-difference';
@@ -62,7 +62,7 @@ async function main(entry: EntryPoint): Promise<number> {
   const started = Date.now();
   await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => note(`[stack] ${line}`), stopWhenDone: false });
   note('starting both models: bundling the workflow code, starting five Temporal workers and four Kafka subscribers…');
-  const models = await startBothModels(config);
+  const models = await startBothModels(config, { variant: options.variant });
   entry.onStop(() => models.close());
   entry.onStop(() => note(submission.stoppedSummary(config.scope)));
   note(`both models ready in ${((Date.now() - started) / 1000).toFixed(1)}s (scope "${config.scope}")`);
@@ -70,7 +70,7 @@ async function main(entry: EntryPoint): Promise<number> {
   try {
     const run = { identical: 0, compared: 0, first: undefined as string | undefined, last: undefined as string | undefined };
     await submission.run(
-      (request) => submitToBoth(models, request, options.variant),
+      (request) => submitToBoth(models, request),
       (request, timed) => {
         run.first ??= request.returnId;
         run.last = request.returnId;
@@ -83,7 +83,7 @@ async function main(entry: EntryPoint): Promise<number> {
     const auditReturnId = options.audit ?? run.first;
     if (auditReturnId) {
       say();
-      const trail = await readAuditTrail(config, { client: models.traditional.client, eventLog: models.eventSourced.eventLog }, auditReturnId);
+      const trail = await readAuditTrail(config, { client: models.traditional.deployment.client, eventLog: models.eventSourced.deployment.eventLog }, auditReturnId);
       for (const line of formatAuditTrail(trail)) say(line);
     }
     say();
@@ -104,13 +104,13 @@ interface TimedOutcomes {
   readonly eventSourced: { readonly outcome: ReturnOutcome; readonly ms: number };
 }
 
-async function submitToBoth(models: BothModels, request: RefundRequest, variant: 'parallel' | 'sequential'): Promise<TimedOutcomes> {
+async function submitToBoth(models: BothModels, request: RefundRequest): Promise<TimedOutcomes> {
   const timed = async (submit: () => Promise<ReturnOutcome>) => {
     const startedAt = Date.now();
     return { outcome: await submit(), ms: Date.now() - startedAt };
   };
   const [traditional, eventSourced] = await Promise.all([
-    timed(() => models.traditional.submit(request, variant)),
+    timed(() => models.traditional.submit(request)),
     timed(() => models.eventSourced.submit(request)),
   ]);
   return { traditional, eventSourced };

@@ -2,13 +2,14 @@
 // event-sourced model, against the real servers. Every outcome and every team record must be identical.
 import assert from 'node:assert/strict';
 import type { Config } from '../../config';
-import { initialStockOf, type RefundRequest, type ReturnOutcome } from '../../domain';
-import { type TeamRecordSets, compareTeamRecords } from '../../compare/both-models';
+import { initialStockOf, type ReturnOutcome, TEAMS } from '../../domain';
+import { compareTeamRecords, firstDecisions, type TeamRecordSets } from '../../compare/both-models';
 import { describeDifference, firstDifference } from '../../compare/first-difference';
 import { submitInDependencyOrder } from '../../compare/submission-order';
-import { type EventSourcedDeployment, startEventSourcedDeployment } from '../../event-sourced/deployment';
+import { type EventSourcedModel, openEventSourcedModel } from '../../event-sourced/model';
+import type { Model } from '../../model/port';
 import type { ReturnVariant } from '../../traditional/client';
-import { startTraditionalDeployment, type TraditionalDeployment } from '../../traditional/deployment';
+import { openTraditionalModel, type TraditionalModel } from '../../traditional/model';
 import { generateReturns } from '../../samples/generate-returns';
 import { type ExpectedDecisions, PARITY_SCENARIOS } from '../fixtures/parity-scenarios';
 import { removeScope } from '../event-sourced/support/scope';
@@ -25,18 +26,18 @@ interface ModelRun {
 
 interface Environment {
   readonly config: Config;
-  readonly traditional: TraditionalDeployment;
-  readonly eventSourced: EventSourcedDeployment;
+  readonly traditional: TraditionalModel;
+  readonly eventSourced: EventSourcedModel;
   close(): Promise<void>;
 }
 
 // One scope per model run: stock and refunded orders are per scope, so the runs cannot see each other.
-async function startEnvironment(label: string): Promise<Environment> {
+async function startEnvironment(label: string, variant: ReturnVariant): Promise<Environment> {
   const data = temporaryDataDir(label);
   const config = testConfig(label, { dataDir: data.dir });
   const [traditional, eventSourced] = await Promise.all([
-    startTraditionalDeployment(config, { workflowBundle: await sharedWorkflowBundle() }),
-    startEventSourcedDeployment(config),
+    openTraditionalModel(config, { variant, workflowBundle: await sharedWorkflowBundle() }),
+    openEventSourcedModel(config),
   ]);
   return {
     config,
@@ -50,25 +51,16 @@ async function startEnvironment(label: string): Promise<Environment> {
   };
 }
 
-async function traditionalRecords(deployment: TraditionalDeployment): Promise<TeamRecordSets> {
-  const stored = deployment.readAllRecords();
-  const sets = {} as TeamRecordSets;
-  for (const team of ['sales', 'inventory', 'manufacturing', 'accounting'] as const) {
-    sets[team] = new Map(stored[team].map(({ record }) => [record.returnId, record as unknown]));
-  }
-  return sets;
-}
-
-async function eventSourcedRecords(deployment: EventSourcedDeployment): Promise<TeamRecordSets> {
-  const sets = {} as TeamRecordSets;
-  for (const team of ['sales', 'inventory', 'manufacturing', 'accounting'] as const) {
-    sets[team] = new Map();
-    for (const { envelope } of await deployment.readTeamEvents(team)) {
-      assert.ok(!sets[team].has(envelope.returnId), `${team} recorded ${envelope.returnId} twice`);
-      sets[team].set(envelope.returnId, envelope.data);
+// Each team's one decision per return, read back from where the model stores it: a second one fails the test.
+async function recordsOf(model: Model): Promise<TeamRecordSets> {
+  const effects = await model.effects();
+  for (const team of TEAMS) {
+    assert.equal(effects.copies[team], 0, `${team} stored a copy of a decision in ${model.label}`);
+    for (const [returnId, decisions] of effects.decisions[team]) {
+      assert.equal(decisions.length, 1, `${team} recorded ${returnId} ${decisions.length} times in ${model.label}`);
     }
   }
-  return sets;
+  return firstDecisions(effects);
 }
 
 function assertSameOutcomes(left: Map<string, ReturnOutcome>, right: Map<string, ReturnOutcome>, leftName: string, rightName: string): void {
@@ -105,19 +97,19 @@ describe('Parity: both models decide every return identically', function () {
       before(async () => {
         // The parallel workflow and the event-sourced model share one scope; the sequential workflow needs its
         // own, since workflow ids derive from the returnId and a second variant would join the first's runs.
-        const shared = await startEnvironment('parity');
-        const sequential = await startEnvironment('parity-seq');
+        const shared = await startEnvironment('parity', 'parallel');
+        const sequential = await startEnvironment('parity-seq', 'sequential');
         try {
-          const submitTraditional = (environment: Environment, variant: ReturnVariant) => (request: RefundRequest) =>
-            environment.traditional.submit(request, variant);
+          const submitAll = (model: Model) =>
+            submitInDependencyOrder(scenario.returns, (request) => model.submit(request), { concurrency: CONCURRENCY });
           const [parallelOutcomes, eventSourcedOutcomes, sequentialOutcomes] = await Promise.all([
-            submitInDependencyOrder(scenario.returns, submitTraditional(shared, 'parallel'), { concurrency: CONCURRENCY }),
-            submitInDependencyOrder(scenario.returns, (request) => shared.eventSourced.submit(request), { concurrency: CONCURRENCY }),
-            submitInDependencyOrder(scenario.returns, submitTraditional(sequential, 'sequential'), { concurrency: CONCURRENCY }),
+            submitAll(shared.traditional),
+            submitAll(shared.eventSourced),
+            submitAll(sequential.traditional),
           ]);
-          runs.set('parallel', { outcomes: parallelOutcomes, records: await traditionalRecords(shared.traditional) });
-          runs.set('sequential', { outcomes: sequentialOutcomes, records: await traditionalRecords(sequential.traditional) });
-          runs.set('event-sourced', { outcomes: eventSourcedOutcomes, records: await eventSourcedRecords(shared.eventSourced) });
+          runs.set('parallel', { outcomes: parallelOutcomes, records: await recordsOf(shared.traditional) });
+          runs.set('sequential', { outcomes: sequentialOutcomes, records: await recordsOf(sequential.traditional) });
+          runs.set('event-sourced', { outcomes: eventSourcedOutcomes, records: await recordsOf(shared.eventSourced) });
         } finally {
           await Promise.all([shared.close(), sequential.close()]);
         }
@@ -133,7 +125,7 @@ describe('Parity: both models decide every return identically', function () {
       });
 
       it('should keep identical team records in both models: same ids, same values, one per return', () => {
-        for (const team of ['sales', 'inventory', 'manufacturing', 'accounting'] as const) {
+        for (const team of TEAMS) {
           assert.equal(runs.get('event-sourced')!.records[team].size, scenario.returns.length, `${team} event count`);
         }
         assertSameRecords(runs.get('parallel')!.records, runs.get('event-sourced')!.records, 'traditional (parallel)', 'event-sourced');
@@ -161,10 +153,10 @@ describe('Parity: both models decide every return identically', function () {
     const outcomes = new Map<string, Map<string, ReturnOutcome>>();
 
     before(async () => {
-      const environment = await startEnvironment('parity-burst');
+      const environment = await startEnvironment('parity-burst', 'parallel');
       try {
         const [traditional, eventSourced] = await Promise.all([
-          Promise.all(requests.map((request) => environment.traditional.submit(request, 'parallel'))),
+          Promise.all(requests.map((request) => environment.traditional.submit(request))),
           Promise.all(requests.map((request) => environment.eventSourced.submit(request))),
         ]);
         outcomes.set('traditional', new Map(traditional.map((outcome) => [outcome.returnId, outcome])));

@@ -80,7 +80,7 @@ async function killMidRunAndRerun(
       requests,
       async (request) => {
         if (models === first && firstRunStopped) throw new Error(`the first run stopped before ${request.returnId}`);
-        const submission = models.submitToBoth(request, 'parallel');
+        const submission = models.submitToBoth(request);
         if (models === first) firstRunSubmissions.add(submission.catch(() => undefined));
         const outcomes = await submission;
         onDone(request.returnId);
@@ -121,7 +121,7 @@ async function killMidRunAndRerun(
       killedPid,
       completedBeforeKill,
       traditional: checker.check(readTraditionalEffects(config)),
-      eventSourced: checker.check(await readEventSourcedEffects(second.eventSourced.eventLog, config.scope)),
+      eventSourced: checker.check(await readEventSourcedEffects(second.eventSourced.deployment.eventLog, config.scope)),
       rerunDifferences,
       said,
     };

@@ -35,7 +35,7 @@ export function startBothOnScope(config: Config): Promise<BothModels> {
 export async function submitToBoth(models: BothModels, requests: readonly RefundRequest[]): Promise<ReturnOutcome[]> {
   const outcomes: ReturnOutcome[] = [];
   for (const request of requests) {
-    const { traditional, eventSourced } = await models.submitToBoth(request, 'parallel');
+    const { traditional, eventSourced } = await models.submitToBoth(request);
     assert.deepEqual(eventSourced, traditional, `both models' outcome of ${request.returnId}`);
     outcomes.push(traditional);
   }

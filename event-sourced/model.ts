@@ -1,0 +1,125 @@
+// The event-sourced model behind the one door (model/port.ts): User Support's publisher, the four team runners
+// and the live return-status projection, with every team's decisions read back from its own topic.
+import type { Config } from '../config';
+import { type Team, TEAMS } from '../domain';
+import type { Model, ModelRole, ProcessSpec, ReturnsKnown, StoredDecision, StoredEffects } from '../model/port';
+import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model/supervisor';
+import { waitFor } from '../model/wait-for';
+import { decodeRequest, decodeTeamEvent } from './envelope';
+import { type EventSourcedDeployment, type EventSourcedDeploymentOptions, startEventSourcedDeployment } from './deployment';
+
+export interface EventSourcedModel extends Model {
+  readonly name: 'event-sourced';
+  // The deployment behind the door, for what only this model has (its topics, a team's state, its lag).
+  readonly deployment: EventSourcedDeployment;
+}
+
+export interface EventSourcedModelOptions extends EventSourcedDeploymentOptions {
+  // Each team a process of its own; here only User Support's publisher and the live projection.
+  readonly asProcesses?: AsProcesses;
+}
+
+export async function openEventSourcedModel(config: Config, options: EventSourcedModelOptions = {}): Promise<EventSourcedModel> {
+  const { asProcesses } = options;
+  const deployment = await startEventSourcedDeployment(config, asProcesses ? { ...options, teams: [] } : options);
+  const processes = asProcesses
+    ? await startModelProcesses('event-sourced', config, eventSourcedProcessSpecs(), asProcesses).catch(async (error: unknown) => {
+        await deployment.close();
+        throw error;
+      })
+    : null;
+  const teamOf = (role: ModelRole): Team => {
+    if (role === 'user-support') throw new Error('User Support is no process of its own in the event-sourced model');
+    return role;
+  };
+  const model: EventSourcedModel = {
+    name: 'event-sourced',
+    label: 'event-sourced',
+    config,
+    deployment,
+    accept: async (request) => (await deployment.publish(request)).data,
+    outcome: (returnId, wait) =>
+      deployment.waitForOutcome(returnId, { onTeamRecord: wait?.onTeamRecord && ((team) => wait.onTeamRecord?.(team)) }),
+    submit: async (request, wait) => model.outcome((await model.accept(request)).returnId, wait),
+    effects: () => readEffects(deployment),
+    returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
+    processes,
+    stopTeam: async (role) => void (processes ? await processes.process(teamOf(role)).stop() : await deployment.stopTeam(teamOf(role))),
+    startTeam: (role) => (processes ? processes.process(teamOf(role)).start() : deployment.startTeam(teamOf(role))),
+    killTeam: (role) => killTeamProcess(processes, teamOf(role)),
+    async settle({ timeoutMs = 120_000 } = {}) {
+      await waitFor(
+        `every team of scope ${config.scope} to take every request`,
+        async () => (await Promise.all(TEAMS.map((team) => deployment.teamLag(team)))).every((lag) => lag === 0),
+        { timeoutMs, intervalMs: 100 },
+      );
+    },
+    processSpecs: () => eventSourcedProcessSpecs(),
+    async close() {
+      await processes?.close();
+      await deployment.close();
+    },
+  };
+  return model;
+}
+
+// One process per team, as in production.
+export function eventSourcedProcessSpecs(): ProcessSpec[] {
+  return TEAMS.map((team) => ({
+    role: team,
+    script: 'event-sourced/run-team.ts',
+    args: ['--team', team],
+    ready: new RegExp(`^${team} ready$`),
+  }));
+}
+
+// Every team topic from offset 0, each record read by the gate every reader uses. A decision taken again differs
+// at least in when it occurred; a byte-identical record is the same decision stored twice, counted as a copy.
+async function readEffects(deployment: EventSourcedDeployment): Promise<StoredEffects> {
+  const decisions = {} as Record<Team, Map<string, StoredDecision[]>>;
+  const copies = {} as Record<Team, number>;
+  const unreadable = {} as Record<Team, number>;
+  for (const team of TEAMS) {
+    const ofTeam = new Map<string, StoredDecision[]>();
+    const seenValues = new Set<string>();
+    decisions[team] = ofTeam;
+    copies[team] = 0;
+    unreadable[team] = 0;
+    await deployment.eventLog.readToEnd([deployment.topics.teamEvents[team]], (record) => {
+      const decoded = decodeTeamEvent(record, team);
+      if (!decoded.ok) {
+        unreadable[team]++;
+        return;
+      }
+      const value = record.value?.toString('utf8') ?? '';
+      if (seenValues.has(value)) {
+        copies[team]++;
+        return;
+      }
+      seenValues.add(value);
+      const { envelope } = decoded;
+      const decision = { record: envelope.data, recordedAt: envelope.occurredAt };
+      const stored = ofTeam.get(envelope.returnId);
+      if (stored) stored.push(decision);
+      else ofTeam.set(envelope.returnId, [decision]);
+    });
+  }
+  return { model: 'event-sourced', decisions, copies, unreadable };
+}
+
+// Handed: a RefundRequested on the request topic. Finished: every team's event is on its topic.
+async function returnsKnown(deployment: EventSourcedDeployment, returnIds: Iterable<string>): Promise<ReturnsKnown> {
+  const asked = new Set(returnIds);
+  const handed = new Set<string>();
+  if (asked.size > 0) {
+    await deployment.eventLog.readToEnd([deployment.topics.requests], (record) => {
+      const decoded = decodeRequest(record);
+      if (decoded.ok && asked.has(decoded.envelope.returnId)) handed.add(decoded.envelope.returnId);
+    });
+  }
+  const effects = handed.size > 0 ? await readEffects(deployment) : null;
+  const finished = new Set(
+    [...handed].filter((returnId) => TEAMS.every((team) => effects?.decisions[team].has(returnId))),
+  );
+  return { handed, finished };
+}

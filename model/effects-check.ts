@@ -1,0 +1,174 @@
+// The one checker of what the teams stored, for every driver: it knows every request a driver submitted
+// (accepted or rejected), reads what each team of a model actually stored (Model.effects), and counts what went
+// wrong: effects lost, effects duplicated, effects of rejected requests, returns never completed.
+import { describeDifference, firstDifference } from '../compare/first-difference';
+import { assembleOutcome, RECORD_OF_TEAM, type RefundRequest, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import type { StoredEffects } from './port';
+
+export interface CheckFigures {
+  readonly accepted: number;
+  readonly rejected: number;
+  // Accepted returns × teams with no record.
+  readonly lost: number;
+  // Returns × teams with more than one decision.
+  readonly duplicated: number;
+  // Returns with a team record that no accepted request asked for.
+  readonly rejectedWithEffect: number;
+  // Accepted returns that every team answered.
+  readonly completed: number;
+  readonly notCompleted: number;
+  // Byte-identical copies of a decision, folded once by every reader: not a duplicated effect.
+  readonly copies: number;
+}
+
+export interface CheckResult {
+  readonly figures: CheckFigures;
+  // The first few problems, each naming a return and a team.
+  readonly problems: readonly string[];
+  // Each completed return's outcome as the model's readers see it: the first decision of each team.
+  readonly outcomes: ReadonlyMap<string, ReturnOutcome>;
+}
+
+const PROBLEMS_KEPT = 20;
+
+const sumOverTeams = (perTeam: Readonly<Record<Team, number>>): number => TEAMS.reduce((sum, team) => sum + perTeam[team], 0);
+
+export class EffectsChecker {
+  private readonly acceptedRequests = new Map<string, RefundRequest>();
+  private readonly rejectedInputs: { readonly label: string; readonly returnId: string | null; readonly reason: string }[] = [];
+  private submissions = 0;
+
+  // A request the model took: published, or its workflow started. The same return may be submitted many times.
+  accepted(request: RefundRequest): void {
+    this.submissions++;
+    if (!this.acceptedRequests.has(request.returnId)) this.acceptedRequests.set(request.returnId, request);
+  }
+
+  // A request refused with a clear error or dead-lettered. Its returnId, when it has one, must leave no record.
+  rejected(label: string, returnId: string | null, reason: string): void {
+    this.submissions++;
+    this.rejectedInputs.push({ label, returnId, reason });
+  }
+
+  get submitted(): number {
+    return this.submissions;
+  }
+
+  acceptedReturnIds(): string[] {
+    return [...this.acceptedRequests.keys()];
+  }
+
+  check(effects: StoredEffects): CheckResult {
+    const problems: string[] = [];
+    const note = (problem: string) => {
+      if (problems.length < PROBLEMS_KEPT) problems.push(problem);
+    };
+    let lost = 0;
+    let duplicated = 0;
+    const outcomes = new Map<string, ReturnOutcome>();
+    for (const returnId of this.acceptedRequests.keys()) {
+      const records: Partial<Record<keyof TeamRecords, unknown>> = {};
+      for (const team of TEAMS) {
+        const decisions = effects.decisions[team].get(returnId) ?? [];
+        if (decisions.length === 0) {
+          lost++;
+          note(`lost: ${team} has no record of accepted return ${returnId}`);
+          continue;
+        }
+        if (decisions.length > 1) {
+          duplicated++;
+          note(`duplicated: ${team} recorded ${returnId} ${decisions.length} times`);
+        }
+        records[RECORD_OF_TEAM[team]] = decisions[0].record;
+      }
+      const outcome = assembleOutcome(returnId, records as TeamRecords);
+      if (outcome) outcomes.set(returnId, outcome);
+    }
+    const unasked = this.unaskedEffects(effects, note);
+    const accepted = this.acceptedRequests.size;
+    return {
+      figures: {
+        accepted,
+        rejected: this.rejectedInputs.length,
+        lost,
+        duplicated,
+        rejectedWithEffect: unasked,
+        completed: outcomes.size,
+        notCompleted: accepted - outcomes.size,
+        copies: sumOverTeams(effects.copies),
+      },
+      problems,
+      outcomes,
+    };
+  }
+
+  // Returns some team recorded that no accepted request asked for, each named once.
+  private unaskedEffects(effects: StoredEffects, note: (problem: string) => void): number {
+    const unasked = new Set<string>();
+    for (const team of TEAMS) {
+      for (const returnId of effects.decisions[team].keys()) {
+        if (this.acceptedRequests.has(returnId) || unasked.has(returnId)) continue;
+        unasked.add(returnId);
+        const rejection = this.rejectedInputs.find((input) => input.returnId === returnId);
+        note(
+          rejection
+            ? `effect of a rejected request: ${team} recorded ${returnId} (${rejection.label}: ${rejection.reason})`
+            : `effect of no accepted request: ${team} recorded ${returnId}`,
+        );
+      }
+    }
+    return unasked.size;
+  }
+}
+
+export interface OutcomeComparison {
+  // Returns both sides completed.
+  readonly compared: number;
+  readonly differingReturnIds: readonly string[];
+  // The first differing field of the first few returns that differ.
+  readonly differences: readonly string[];
+}
+
+export function compareOutcomes(
+  left: ReadonlyMap<string, ReturnOutcome>,
+  right: ReadonlyMap<string, ReturnOutcome>,
+  leftName: string,
+  rightName: string,
+): OutcomeComparison {
+  let compared = 0;
+  const differingReturnIds: string[] = [];
+  const differences: string[] = [];
+  for (const [returnId, outcome] of left) {
+    const other = right.get(returnId);
+    if (!other) continue;
+    compared++;
+    const difference = firstDifference(outcome, other);
+    if (!difference) continue;
+    differingReturnIds.push(returnId);
+    if (differences.length < PROBLEMS_KEPT) differences.push(describeDifference(returnId, difference, leftName, rightName));
+  }
+  return { compared, differingReturnIds, differences };
+}
+
+// Per team, what its store holds for the benchmark's verification: records as stored (copies and unreadable
+// items included), the returns they cover, and the records beyond one per return.
+export interface TeamTally {
+  readonly records: number;
+  readonly returns: number;
+  readonly duplicates: number;
+}
+
+export function tallyEffects(effects: StoredEffects): Record<Team, TeamTally> {
+  const tally = {} as Record<Team, TeamTally>;
+  for (const team of TEAMS) {
+    let decisions = 0;
+    for (const stored of effects.decisions[team].values()) decisions += stored.length;
+    const returns = effects.decisions[team].size;
+    tally[team] = {
+      records: decisions + effects.copies[team] + effects.unreadable[team],
+      returns,
+      duplicates: decisions - returns + effects.copies[team],
+    };
+  }
+  return tally;
+}

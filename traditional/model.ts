@@ -1,0 +1,116 @@
+// The traditional model behind the one door (model/port.ts): User Support's workflow worker, the four teams'
+// activity workers and a client, with every team's decisions read back from its own database.
+import type { Config } from '../config';
+import { assertValidRefundRequest, type Team, TEAMS } from '../domain';
+import type { Model, ProcessSpec, ReturnsKnown, StoredDecision, StoredEffects } from '../model/port';
+import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model/supervisor';
+import { waitFor } from '../model/wait-for';
+import type { ReturnVariant, ReturnWorkflow } from './client';
+import { startTraditionalDeployment, type TraditionalDeployment, type TraditionalDeploymentOptions } from './deployment';
+import { scopeRunsQuery } from './scope-runs';
+import { WORKER_TEAMS } from './teams';
+
+export interface TraditionalModel extends Model {
+  readonly name: 'traditional';
+  readonly variant: ReturnVariant;
+  // The deployment behind the door, for what only this model has (its client, a workflow's history).
+  readonly deployment: TraditionalDeployment;
+}
+
+export interface TraditionalModelOptions extends TraditionalDeploymentOptions {
+  // Which workflow User Support runs: all four teams at once (default), or one after another in the seed's order.
+  readonly variant?: ReturnVariant;
+  // Each worker a process of its own; here only the client.
+  readonly asProcesses?: AsProcesses;
+}
+
+// How many workflow describes at a time: a scope whose stores disagree may have thousands of returns to look up.
+const DESCRIBES_AT_ONCE = 20;
+
+export async function openTraditionalModel(config: Config, options: TraditionalModelOptions = {}): Promise<TraditionalModel> {
+  const variant = options.variant ?? 'parallel';
+  const { asProcesses } = options;
+  const deployment = await startTraditionalDeployment(config, asProcesses ? { ...options, teams: [] } : options);
+  const processes = asProcesses
+    ? await startModelProcesses('traditional', config, traditionalProcessSpecs(), asProcesses).catch(async (error: unknown) => {
+        await deployment.close();
+        throw error;
+      })
+    : null;
+  const model: TraditionalModel = {
+    name: 'traditional',
+    label: `traditional (${variant})`,
+    variant,
+    config,
+    deployment,
+    async accept(input) {
+      const request = assertValidRefundRequest(input);
+      await deployment.start(request, variant);
+      return request;
+    },
+    async outcome(returnId, wait) {
+      const outcome = await deployment.client.workflow.getHandle<ReturnWorkflow>(deployment.workflowId(returnId)).result();
+      // The orchestrator reports the return whole: every team's record is known at once, when the workflow ends.
+      if (wait?.onTeamRecord) for (const team of TEAMS) wait.onTeamRecord(team);
+      return outcome;
+    },
+    async submit(input, wait) {
+      const outcome = await deployment.submit(input, variant);
+      if (wait?.onTeamRecord) for (const team of TEAMS) wait.onTeamRecord(team);
+      return outcome;
+    },
+    effects: async () => readEffects(deployment),
+    returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
+    processes,
+    stopTeam: async (role) => void (processes ? await processes.process(role).stop() : await deployment.stopTeam(role)),
+    startTeam: (role) => (processes ? processes.process(role).start() : deployment.startTeam(role)),
+    killTeam: (role) => killTeamProcess(processes, role),
+    async settle({ timeoutMs = 120_000 } = {}) {
+      const running = `${scopeRunsQuery(config.scope)} AND ExecutionStatus = 'Running'`;
+      await waitFor(
+        `no workflow of scope ${config.scope} to be running`,
+        async () => Number((await deployment.client.workflow.count(running)).count) === 0,
+        { timeoutMs, intervalMs: 200 },
+      );
+    },
+    processSpecs: () => traditionalProcessSpecs(),
+    async close() {
+      await processes?.close();
+      await deployment.close();
+    },
+  };
+  return model;
+}
+
+// One worker process per task queue: User Support's workflows and each team's activities.
+export function traditionalProcessSpecs(): ProcessSpec[] {
+  return WORKER_TEAMS.map((role) => ({
+    role,
+    script: 'traditional/worker.ts',
+    args: ['--team', role],
+    ready: new RegExp(`^${role} worker serving `),
+  }));
+}
+
+function readEffects(deployment: TraditionalDeployment): StoredEffects {
+  const decisions = {} as Record<Team, Map<string, StoredDecision[]>>;
+  const none = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
+  for (const team of TEAMS) {
+    // UNIQUE(return_id): a team database holds one decision per return at most.
+    decisions[team] = new Map(deployment.readRecords(team).map((stored) => [stored.record.returnId, [stored]]));
+  }
+  return { model: 'traditional', decisions, copies: none, unreadable: none };
+}
+
+// Handed: a workflow of the return exists, running or finished. Finished: it completed.
+async function returnsKnown(deployment: TraditionalDeployment, returnIds: Iterable<string>): Promise<ReturnsKnown> {
+  const pending = [...new Set(returnIds)];
+  const statuses: (readonly [string, string | null])[] = [];
+  while (pending.length > 0) {
+    const batch = pending.splice(0, DESCRIBES_AT_ONCE);
+    statuses.push(...(await Promise.all(batch.map(async (returnId) => [returnId, await deployment.workflowStatus(returnId)] as const))));
+  }
+  const withStatus = (wanted: (status: string | null) => boolean) =>
+    new Set(statuses.filter(([, status]) => wanted(status)).map(([returnId]) => returnId));
+  return { handed: withStatus((status) => status !== null), finished: withStatus((status) => status === 'COMPLETED') };
+}
