@@ -5,12 +5,12 @@ import type { ServerProcess } from './server-pids';
 import type { Workload } from './workload';
 
 export interface BenchTuning {
-  // The driver sends every request that is due in one turn of its event loop as one produce request, up to this
-  // many records: through the model's publisher, and for the Kafka ceiling through the same batching.
+  // The Kafka ceiling's driver sends every request that is due in one turn of its event loop as one produce
+  // request, up to this many records, as the model's publisher does with its own default.
   readonly publishBatchMax: number;
 }
 
-// The publisher's own default: the benchmark measures the publisher users run.
+// The publisher's own default, so that the ceiling batches as the publisher users run does.
 export const DEFAULT_BENCH_TUNING: BenchTuning = { publishBatchMax: DEFAULT_MAX_RECORDS_PER_APPEND };
 
 export interface BenchContext {
@@ -23,17 +23,4 @@ export interface BenchContext {
   // Node options for every child process (--cpu-prof when asked for).
   readonly childNodeOptions: readonly string[];
   readonly log: (line: string) => void;
-}
-
-// The environment of every child process: the run's configuration, with its scope.
-export function childEnv(config: Config): NodeJS.ProcessEnv {
-  return {
-    KAFKA_BROKERS: config.kafkaBrokers.join(','),
-    KAFKA_PARTITIONS: String(config.kafkaPartitions),
-    TEMPORAL_ADDRESS: config.temporalAddress,
-    TEMPORAL_NAMESPACE: config.temporalNamespace,
-    STACK_DIR: config.stackDir,
-    DATA_DIR: config.dataDir,
-    RETURNS_SCOPE: config.scope,
-  };
 }

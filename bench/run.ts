@@ -10,20 +10,24 @@ import { type Config, loadConfig } from '../config';
 import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import type { StackHandle } from '../stack/ensure';
+import { killAllChildren } from '../model/supervisor';
 import { kafkaVersion } from '../stack/kafka-server';
 import { TEMPORAL_CLI_VERSION } from '../stack/temporal-server';
 import { connectClient } from '../traditional/client';
 import { type BenchContext, DEFAULT_BENCH_TUNING } from './context';
 import { createProgress, type Progress } from './lib/progress';
 import { type BenchOptions, type Family, parseBenchOptions, USAGE, UsageError } from './options';
-import { IndexAllocator, type PhaseSettings, roundRate, runLatencyPhases, runLoadPhase, runOutage, runRamp } from './phases';
+import { IndexAllocator, type PhaseSettings, roundRate, runLoadPhase } from './load-phase';
+import { runOutage } from './outage';
+import { runLatencyPhases, runRamp } from './ramp';
 import { writeReport } from './report/write-report';
 import type { BenchResults, MachineInfo, SubjectResult } from './results';
 import { findServerProcesses } from './server-pids';
 import { startChoreography } from './subjects/choreography';
+import { startKafkaCeiling } from './subjects/kafka-ceiling';
 import { startOrchestration } from './subjects/orchestration';
 import type { Subject, SubjectGroup, SubjectName } from './subjects/subject';
-import { killEveryChildNow } from './team-processes';
+import { startTemporalCeiling } from './subjects/temporal-ceiling';
 import { createWorkload } from './workload';
 import { evaluateTargets, fractionsOfCeilings, writeNotes } from './report/targets';
 
@@ -52,22 +56,8 @@ function runScope(): string {
 }
 
 async function main(entry: EntryPoint): Promise<number> {
-  let options: BenchOptions;
-  try {
-    const parsed = parseBenchOptions(process.argv.slice(2));
-    if (parsed === 'help') {
-      process.stdout.write(`${USAGE}\n\n${EXIT_CODES}\n`);
-      return 0;
-    }
-    options = parsed;
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    throw error;
-  }
-
+  const options = optionsOrExitCode();
+  if (typeof options === 'number') return options;
   const startedAt = new Date();
   const startedMs = performance.now();
   const config: Config = { ...loadConfig(), scope: runScope() };
@@ -89,11 +79,71 @@ async function main(entry: EntryPoint): Promise<number> {
   const workload = createWorkload(options.seed);
   const childNodeOptions = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const context: BenchContext = { config, workload, servers, logDir, tuning: DEFAULT_BENCH_TUNING, childNodeOptions, log: say };
+  const { subjects, complete } = await measureFamilies(context, options);
+  if (!options.keepData) rmSync(path.join(config.dataDir, config.scope), { recursive: true, force: true });
+
+  const withFractions = fractionsOfCeilings(subjects, CEILING_OF);
+  const targets = evaluateTargets(withFractions, options);
+  const results: BenchResults = {
+    schema: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - startedMs),
+    complete,
+    command: `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    mode: options.quick ? 'quick' : 'full',
+    seed: options.seed,
+    workload: {
+      poolSize: workload.poolSize,
+      models: workload.models,
+      repeatedOrderShare: 0,
+      note:
+        'Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first.',
+    },
+    machine,
+    config: {
+      kafkaBrokers: config.kafkaBrokers,
+      kafkaPartitions: config.kafkaPartitions,
+      temporalAddress: config.temporalAddress,
+      temporalNamespace: config.temporalNamespace,
+      scope: config.scope,
+    },
+    options: optionsDescription(options),
+    tuning: tuningDescription(),
+    subjects: withFractions,
+    targets,
+    notes: writeNotes(withFractions, targets, machine),
+  };
+  const written = writeReport(results, options.out);
+  await stack.stopStarted();
+
+  if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else process.stdout.write(summaryOf(results, written));
+  return complete ? 0 : 1;
+}
+
+// The options, or the exit code when there is nothing to run: --help, or a usage error.
+function optionsOrExitCode(): BenchOptions | number {
+  try {
+    const parsed = parseBenchOptions(process.argv.slice(2));
+    if (parsed !== 'help') return parsed;
+    process.stdout.write(`${USAGE}\n\n${EXIT_CODES}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+// Each family's ceiling (when asked for), then its model: each group started, its subjects measured, and closed.
+async function measureFamilies(context: BenchContext, options: BenchOptions): Promise<{ subjects: SubjectResult[]; complete: boolean }> {
   const progress = createProgress();
   const settings: PhaseSettings = { progress, retryWhenGeneratorLags: !options.quick, drainTimeoutMs: options.drainTimeoutMs, log: say };
   const subjects: SubjectResult[] = [];
   let complete = true;
-
   const measure = async (start: () => Promise<SubjectGroup>, family: Family, asCeiling: boolean) => {
     const what = `${family}${asCeiling ? ' ceiling' : ''}`;
     let group: SubjectGroup;
@@ -118,70 +168,33 @@ async function main(entry: EntryPoint): Promise<number> {
       await group.close();
     }
   };
-
   for (const family of options.families) {
     if (family === 'choreography') {
-      if (options.ceilings) await measure(() => startChoreography(context, 'ceiling', options.keepData), family, true);
-      await measure(() => startChoreography(context, 'model', options.keepData), family, false);
+      if (options.ceilings) await measure(() => startKafkaCeiling(context, options.keepData), family, true);
+      await measure(() => startChoreography(context, options.keepData), family, false);
     } else {
-      if (options.ceilings) await measure(() => startOrchestration(context, 'ceiling', options.variants), family, true);
-      await measure(() => startOrchestration(context, 'model', options.variants), family, false);
+      if (options.ceilings) await measure(() => startTemporalCeiling(context, options.variants), family, true);
+      await measure(() => startOrchestration(context, options.variants), family, false);
     }
   }
   progress.done();
-  if (!options.keepData) rmSync(path.join(config.dataDir, config.scope), { recursive: true, force: true });
+  return { subjects, complete };
+}
 
-  const withFractions = fractionsOfCeilings(subjects, CEILING_OF);
-  const targets = evaluateTargets(withFractions, options);
-  const finishedAt = new Date();
-  const results: BenchResults = {
-    schema: 1,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: Math.round(performance.now() - startedMs),
-    complete,
-    command: `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
-    mode: options.quick ? 'quick' : 'full',
-    seed: options.seed,
-    workload: {
-      poolSize: workload.poolSize,
-      models: workload.models,
-      repeatedOrderShare: 0,
-      note:
-        'Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first.',
-    },
-    machine,
-    config: {
-      kafkaBrokers: config.kafkaBrokers,
-      kafkaPartitions: config.kafkaPartitions,
-      temporalAddress: config.temporalAddress,
-      temporalNamespace: config.temporalNamespace,
-      scope: config.scope,
-    },
-    options: {
-      families: options.families,
-      variants: options.variants,
-      ceilings: options.ceilings,
-      durationMs: options.durationMs,
-      warmUpMs: options.warmUpMs,
-      rates: options.rates,
-      ramps: options.ramps,
-      bisections: options.bisections,
-      latencyShares: options.latencyShares,
-      outage: options.outage,
-      drainTimeoutMs: options.drainTimeoutMs,
-    },
-    tuning: tuningDescription(),
-    subjects: withFractions,
-    targets,
-    notes: writeNotes(withFractions, targets, machine),
+function optionsDescription(options: BenchOptions): BenchResults['options'] {
+  return {
+    families: options.families,
+    variants: options.variants,
+    ceilings: options.ceilings,
+    durationMs: options.durationMs,
+    warmUpMs: options.warmUpMs,
+    rates: options.rates,
+    ramps: options.ramps,
+    bisections: options.bisections,
+    latencyShares: options.latencyShares,
+    outage: options.outage,
+    drainTimeoutMs: options.drainTimeoutMs,
   };
-  const written = writeReport(results, options.out);
-  await stack.stopStarted();
-
-  if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  else process.stdout.write(summaryOf(results, written));
-  return complete ? 0 : 1;
 }
 
 async function measureSubject(
@@ -332,19 +345,16 @@ function stopTeamProcesses(entry: EntryPoint): void {
   entry.onStop(async (signal) => {
     say(`${signal}: stopping the team processes`);
     await Promise.allSettled([...openGroups].map((group) => group.close()));
-    killEveryChildNow();
+    killAllChildren();
   });
 }
-
-// Whatever ends this process, no team process outlives it.
-process.on('exit', killEveryChildNow);
 
 runEntryPoint(async (entry) => {
   try {
     return await main(entry);
   } finally {
     if (!entry.stopping) {
-      killEveryChildNow();
+      killAllChildren();
       await stackOfRun?.stopStarted();
     }
   }

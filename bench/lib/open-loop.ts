@@ -76,19 +76,8 @@ const MAX_MESSAGE_LENGTH = 300;
 
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopReport> {
   const { ratePerSecond, durationMs, start } = options;
-  if (!(Number.isFinite(ratePerSecond) && ratePerSecond > 0)) {
-    throw new RangeError(`runOpenLoop: ratePerSecond must be a positive number, got ${ratePerSecond}`);
-  }
-  if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
-    throw new RangeError(`runOpenLoop: durationMs must be a non-negative number, got ${durationMs}`);
-  }
-  const clock = options.clock ?? (() => performance.now());
-  const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
-  const graceMs = options.graceMs ?? 1_000;
-  const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
-  const lagLimits: LagLimits = { ...DEFAULT_LAG_LIMITS, ...options.lagLimits };
-  const maxBatch = options.maxBatch ?? 1_000;
-  const maxErrorKinds = options.maxErrorKinds ?? 5;
+  checkSchedule(ratePerSecond, durationMs);
+  const { clock, maxInFlight, graceMs, drainTimeoutMs, lagLimits, maxBatch, maxErrorKinds } = withDefaults(options);
 
   const intervalMs = 1000 / ratePerSecond;
   // Operations intended strictly before the end of the send phase; the epsilon keeps 10/s for 1000 ms at 10.
@@ -97,17 +86,10 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRep
   const lag = new LatencyHistogram();
   const errors = new Map<string, number>();
 
-  let dispatched = 0;
-  let dropped = 0;
-  let completed = 0;
-  let failed = 0;
-  let completedWithinGrace = 0;
-  let failedWithinGrace = 0;
-  let inFlight = 0;
-  let peakInFlight = 0;
+  const tally: Tally = { dispatched: 0, dropped: 0, completed: 0, failed: 0, completedWithinGrace: 0, failedWithinGrace: 0, inFlight: 0, peakInFlight: 0 };
   let frozen = false;
   let sendPhaseOver = false;
-  let onDrained: (() => void) | null = null;
+  const drained = latch();
 
   const t0 = clock();
   const graceDeadline = t0 + durationMs + graceMs;
@@ -116,16 +98,14 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRep
     // Operations that outlive the drain deadline are reported as unfinished, not counted late.
     if (frozen) return;
     const now = clock();
-    inFlight -= 1;
+    tally.inFlight -= 1;
     if (failedOperation) {
-      failed += 1;
-      if (now <= graceDeadline) failedWithinGrace += 1;
-      const message = messageOf(error);
-      if (errors.has(message)) errors.set(message, (errors.get(message) ?? 0) + 1);
-      else if (errors.size < maxErrorKinds) errors.set(message, 1);
+      tally.failed += 1;
+      if (now <= graceDeadline) tally.failedWithinGrace += 1;
+      countError(errors, error, maxErrorKinds);
     } else {
-      completed += 1;
-      if (now <= graceDeadline) completedWithinGrace += 1;
+      tally.completed += 1;
+      if (now <= graceDeadline) tally.completedWithinGrace += 1;
       latency.record(now - intended);
     }
     options.onSettled?.({
@@ -135,100 +115,77 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRep
       latencyMs: now - intended,
       ...(failedOperation ? { error } : {}),
     });
-    if (sendPhaseOver && inFlight === 0) onDrained?.();
+    if (sendPhaseOver && tally.inFlight === 0) drained.open();
   };
 
   const dispatch = (index: number, intended: number, now: number) => {
-    if (inFlight >= maxInFlight) {
-      dropped += 1;
+    if (tally.inFlight >= maxInFlight) {
+      tally.dropped += 1;
       return;
     }
     const lagMs = now - intended;
     lag.record(lagMs);
-    dispatched += 1;
-    inFlight += 1;
-    if (inFlight > peakInFlight) peakInFlight = inFlight;
-    let operation: Promise<unknown>;
-    try {
-      operation = Promise.resolve(start(index));
-    } catch (error) {
-      operation = Promise.reject(error);
-    }
-    operation.then(
+    tally.dispatched += 1;
+    tally.inFlight += 1;
+    if (tally.inFlight > tally.peakInFlight) tally.peakInFlight = tally.inFlight;
+    startOperation(start, index).then(
       () => settle(index, intended, lagMs, undefined, false),
       (error: unknown) => settle(index, intended, lagMs, error, true),
     );
   };
 
-  // Timers rather than a busy loop: the system under test shares this machine's cores. Each turn sends every
-  // operation that is due, so after a stall the generator catches up in batches instead of drifting.
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    const turn = () => {
-      let batch = 0;
-      while (next < offered) {
-        const intended = t0 + next * intervalMs;
-        const now = clock();
-        if (intended > now) break;
-        if (batch >= maxBatch) {
-          setImmediate(turn);
-          return;
-        }
-        dispatch(next, intended, now);
-        next += 1;
-        batch += 1;
-      }
-      if (next >= offered) {
-        resolve();
-        return;
-      }
-      const waitMs = t0 + next * intervalMs - clock();
-      setTimeout(turn, Math.max(0, Math.floor(waitMs)));
-    };
-    turn();
-  });
+  await sendOnSchedule({ offered, t0, intervalMs, clock, maxBatch }, dispatch);
 
   const sendEnd = clock();
   sendPhaseOver = true;
-  const atSendEnd = { completed, failed, inFlight };
+  const atSendEnd = { completed: tally.completed, failed: tally.failed, inFlight: tally.inFlight };
 
-  if (inFlight > 0) {
-    const waitMs = Math.max(drainTimeoutMs, graceDeadline - sendEnd);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, waitMs));
-      onDrained = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
+  if (tally.inFlight > 0) await drained.wait(Math.max(0, drainTimeoutMs, graceDeadline - sendEnd));
   const drainMs = clock() - sendEnd;
   frozen = true;
-  const unfinished = inFlight;
+  return reportOf({ ratePerSecond, durationMs, offered, graceMs, maxInFlight, lagLimits }, tally, {
+    latency,
+    lag,
+    errors,
+    sendPhaseMs: sendEnd - t0,
+    atSendEnd,
+    drainMs,
+  });
+}
+
+// The counts of one run, kept as it goes.
+interface Tally {
+  dispatched: number;
+  dropped: number;
+  completed: number;
+  failed: number;
+  completedWithinGrace: number;
+  failedWithinGrace: number;
+  inFlight: number;
+  peakInFlight: number;
+}
+
+interface Measured {
+  readonly latency: LatencyHistogram;
+  readonly lag: LatencyHistogram;
+  readonly errors: ReadonlyMap<string, number>;
+  readonly sendPhaseMs: number;
+  readonly atSendEnd: OpenLoopReport['atSendEnd'];
+  readonly drainMs: number;
+}
+
+function reportOf(
+  { ratePerSecond, durationMs, offered, graceMs, maxInFlight, lagLimits }: { ratePerSecond: number; durationMs: number; offered: number; graceMs: number; maxInFlight: number; lagLimits: LagLimits },
+  tally: Readonly<Tally>,
+  { latency, lag, errors, sendPhaseMs, atSendEnd, drainMs }: Measured,
+): OpenLoopReport {
+  const { dispatched, dropped, completed, failed, completedWithinGrace, failedWithinGrace, peakInFlight } = tally;
+  // Still in flight at the drain deadline.
+  const unfinished = tally.inFlight;
 
   const lagSummary = lag.summary();
-  const invalidReasons: string[] = [];
-  if (lagSummary.p99 > lagLimits.p99Ms) {
-    invalidReasons.push(
-      `generator lag p99 ${lagSummary.p99.toFixed(1)} ms > ${lagLimits.p99Ms} ms: this process could not keep the schedule`,
-    );
-  }
-  if (lagSummary.max > lagLimits.maxMs) {
-    invalidReasons.push(
-      `generator lag max ${lagSummary.max.toFixed(1)} ms > ${lagLimits.maxMs} ms: this process stalled during the run`,
-    );
-  }
-  if (dropped > 0) {
-    invalidReasons.push(`maxInFlight (${maxInFlight}) was reached: ${dropped} intended operations were not sent`);
-  }
-  if (unfinished > 0) {
-    invalidReasons.push(
-      `${unfinished} operations were still in flight at the drain deadline: the latency summary leaves them out`,
-    );
-  }
-
+  const invalidReasons = invalidReasonsOf(lagSummary, lagLimits, { dropped, maxInFlight, unfinished });
   const generatorKeptUp = lagSummary.p99 <= lagLimits.p99Ms && lagSummary.max <= lagLimits.maxMs;
-  const sendPhaseMs = sendEnd - t0;
   return {
     ratePerSecond,
     durationMs,
@@ -253,6 +210,133 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRep
     valid: invalidReasons.length === 0,
     invalidReasons,
   };
+}
+
+function withDefaults(options: OpenLoopOptions) {
+  return {
+    clock: options.clock ?? (() => performance.now()),
+    maxInFlight: options.maxInFlight ?? Number.POSITIVE_INFINITY,
+    graceMs: options.graceMs ?? 1_000,
+    drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+    lagLimits: { ...DEFAULT_LAG_LIMITS, ...options.lagLimits },
+    maxBatch: options.maxBatch ?? 1_000,
+    maxErrorKinds: options.maxErrorKinds ?? 5,
+  };
+}
+
+// A start that throws counts as a failed operation, as a rejection does.
+function startOperation(start: OpenLoopOptions['start'], index: number): Promise<unknown> {
+  try {
+    return Promise.resolve(start(index));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+// Opened once, by the last operation to settle; wait() resolves then, or at the timeout.
+function latch(): { open(): void; wait(timeoutMs: number): Promise<void> } {
+  let opened = false;
+  let release: (() => void) | null = null;
+  return {
+    open() {
+      opened = true;
+      release?.();
+    },
+    wait: (timeoutMs) =>
+      opened
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, timeoutMs);
+            release = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          }),
+  };
+}
+
+function checkSchedule(ratePerSecond: number, durationMs: number): void {
+  if (!(Number.isFinite(ratePerSecond) && ratePerSecond > 0)) {
+    throw new RangeError(`runOpenLoop: ratePerSecond must be a positive number, got ${ratePerSecond}`);
+  }
+  if (!(Number.isFinite(durationMs) && durationMs >= 0)) {
+    throw new RangeError(`runOpenLoop: durationMs must be a non-negative number, got ${durationMs}`);
+  }
+}
+
+interface Schedule {
+  readonly offered: number;
+  readonly t0: number;
+  readonly intervalMs: number;
+  readonly clock: () => number;
+  readonly maxBatch: number;
+}
+
+// Timers rather than a busy loop: the system under test shares this machine's cores. Each turn sends every
+// operation that is due, so after a stall the generator catches up in batches instead of drifting.
+function sendOnSchedule(
+  { offered, t0, intervalMs, clock, maxBatch }: Schedule,
+  dispatch: (index: number, intended: number, now: number) => void,
+): Promise<void> {
+  let next = 0;
+  return new Promise<void>((resolve) => {
+    const turn = () => {
+      let batch = 0;
+      while (next < offered) {
+        const intended = t0 + next * intervalMs;
+        const now = clock();
+        if (intended > now) break;
+        if (batch >= maxBatch) {
+          setImmediate(turn);
+          return;
+        }
+        dispatch(next, intended, now);
+        next += 1;
+        batch += 1;
+      }
+      if (next >= offered) {
+        resolve();
+        return;
+      }
+      const waitMs = t0 + next * intervalMs - clock();
+      setTimeout(turn, Math.max(0, Math.floor(waitMs)));
+    };
+    turn();
+  });
+}
+
+function invalidReasonsOf(
+  lagSummary: LatencySummary,
+  lagLimits: LagLimits,
+  { dropped, maxInFlight, unfinished }: { dropped: number; maxInFlight: number; unfinished: number },
+): string[] {
+  const invalidReasons: string[] = [];
+  if (lagSummary.p99 > lagLimits.p99Ms) {
+    invalidReasons.push(
+      `generator lag p99 ${lagSummary.p99.toFixed(1)} ms > ${lagLimits.p99Ms} ms: this process could not keep the schedule`,
+    );
+  }
+  if (lagSummary.max > lagLimits.maxMs) {
+    invalidReasons.push(
+      `generator lag max ${lagSummary.max.toFixed(1)} ms > ${lagLimits.maxMs} ms: this process stalled during the run`,
+    );
+  }
+  if (dropped > 0) {
+    invalidReasons.push(`maxInFlight (${maxInFlight}) was reached: ${dropped} intended operations were not sent`);
+  }
+  if (unfinished > 0) {
+    invalidReasons.push(
+      `${unfinished} operations were still in flight at the drain deadline: the latency summary leaves them out`,
+    );
+  }
+  return invalidReasons;
+}
+
+// Each distinct message counted; beyond maxKinds distinct ones, new kinds are not kept.
+function countError(errors: Map<string, number>, error: unknown, maxKinds: number): void {
+  const message = messageOf(error);
+  if (errors.has(message)) errors.set(message, (errors.get(message) ?? 0) + 1);
+  else if (errors.size < maxKinds) errors.set(message, 1);
 }
 
 function messageOf(error: unknown): string {

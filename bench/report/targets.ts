@@ -44,143 +44,157 @@ export function evaluateTargets(subjects: readonly SubjectResult[], options: { r
   for (const target of TARGETS) {
     const subject = subjects.find((candidate) => candidate.name === target.subject);
     if (!subject) continue;
-    const ramp = subject.ramp;
-    const max = ramp?.maxSustainableRate ?? null;
-    // Max sustainable rate.
-    if (max === null || ramp === null) {
-      results.push({
-        subject: subject.name,
-        what: 'max sustainable rate',
-        target: `≥ ${rate(target.maxRate)}`,
-        measured: 'none',
+    results.push(maxRateTarget(subject, target, options), p99Target(subject, target), ceilingShareTarget(subject, target, subjects));
+  }
+  for (const subject of subjects.filter((candidate) => candidate.kind === 'implementation')) results.push(...correctnessTargets(subject));
+  return results;
+}
+
+function maxRateTarget(subject: SubjectResult, target: RateTargets, options: { readonly quick: boolean }): TargetResult {
+  const ramp = subject.ramp;
+  const max = ramp?.maxSustainableRate ?? null;
+  if (max === null || ramp === null) {
+    return {
+      subject: subject.name,
+      what: 'max sustainable rate',
+      target: `≥ ${rate(target.maxRate)}`,
+      measured: 'none',
+      met: false,
+      verdict: `missed: no step was sustainable${ramp ? ` (${ramp.stoppedBecause})` : ''}`,
+    };
+  } else if (max >= target.maxRate) {
+    return {
+      subject: subject.name,
+      what: 'max sustainable rate',
+      target: `≥ ${rate(target.maxRate)}`,
+      measured: `${ramp.maxIsLowerBound ? '≥ ' : ''}${rate(max)}`,
+      met: true,
+      verdict: `met: ${rate(max)} ≥ ${rate(target.maxRate)}`,
+    };
+  } else if (ramp.maxIsLowerBound) {
+    return {
+      subject: subject.name,
+      what: 'max sustainable rate',
+      target: `≥ ${rate(target.maxRate)}`,
+      measured: `≥ ${rate(max)}`,
+      met: null,
+      verdict: `not established: every rate measured held, up to ${rate(max)}${options.quick ? ' (quick mode does not search for the maximum)' : ''}`,
+    };
+  } else {
+    return {
+      subject: subject.name,
+      what: 'max sustainable rate',
+      target: `≥ ${rate(target.maxRate)}`,
+      measured: rate(max),
+      met: false,
+      verdict: `missed by ${rate(target.maxRate - max)} (${rate(max)} is ${percent(max / target.maxRate)} of ${rate(target.maxRate)})`,
+    };
+  }
+}
+
+function p99Target(subject: SubjectResult, target: RateTargets): TargetResult {
+  const max = subject.ramp?.maxSustainableRate ?? null;
+  const half = max === null ? undefined : latencyPhaseAt(subject, 0.5);
+  if (!half) {
+    return {
+      subject: subject.name,
+      what: 'p99 latency at 50% of max',
+      target: `≤ ${ms(target.p99At50PercentMs)}`,
+      measured: 'not measured',
+      met: null,
+      verdict: 'not measured (no sustainable maximum)',
+    };
+  } else {
+    const p99 = half.latency.p99;
+    const base = { subject: subject.name, what: 'p99 latency at 50% of max', target: `≤ ${ms(target.p99At50PercentMs)}`, measured: `${ms(p99)} at ${rate(half.rate)}` };
+    if (!half.valid) {
+      return {
+        ...base,
+        met: null,
+        verdict: `invalid run (${half.invalidReasons.join('; ')}): p99 ${ms(p99)} against ≤ ${ms(target.p99At50PercentMs)}`,
+      };
+    } else if (p99 <= target.p99At50PercentMs) {
+      return { ...base, met: true, verdict: `met: ${ms(p99)} ≤ ${ms(target.p99At50PercentMs)}` };
+    } else {
+      return {
+        ...base,
         met: false,
-        verdict: `missed: no step was sustainable${ramp ? ` (${ramp.stoppedBecause})` : ''}`,
-      });
-    } else if (max >= target.maxRate) {
-      results.push({
-        subject: subject.name,
-        what: 'max sustainable rate',
-        target: `≥ ${rate(target.maxRate)}`,
-        measured: `${ramp.maxIsLowerBound ? '≥ ' : ''}${rate(max)}`,
-        met: true,
-        verdict: `met: ${rate(max)} ≥ ${rate(target.maxRate)}`,
-      });
-    } else if (ramp.maxIsLowerBound) {
-      results.push({
-        subject: subject.name,
-        what: 'max sustainable rate',
-        target: `≥ ${rate(target.maxRate)}`,
-        measured: `≥ ${rate(max)}`,
-        met: null,
-        verdict: `not established: every rate measured held, up to ${rate(max)}${options.quick ? ' (quick mode does not search for the maximum)' : ''}`,
-      });
-    } else {
-      results.push({
-        subject: subject.name,
-        what: 'max sustainable rate',
-        target: `≥ ${rate(target.maxRate)}`,
-        measured: rate(max),
-        met: false,
-        verdict: `missed by ${rate(target.maxRate - max)} (${rate(max)} is ${percent(max / target.maxRate)} of ${rate(target.maxRate)})`,
-      });
-    }
-    // p99 at 50% of the maximum.
-    const half = max === null ? undefined : latencyPhaseAt(subject, 0.5);
-    if (!half) {
-      results.push({
-        subject: subject.name,
-        what: 'p99 latency at 50% of max',
-        target: `≤ ${ms(target.p99At50PercentMs)}`,
-        measured: 'not measured',
-        met: null,
-        verdict: 'not measured (no sustainable maximum)',
-      });
-    } else {
-      const p99 = half.latency.p99;
-      const base = { subject: subject.name, what: 'p99 latency at 50% of max', target: `≤ ${ms(target.p99At50PercentMs)}`, measured: `${ms(p99)} at ${rate(half.rate)}` };
-      if (!half.valid) {
-        results.push({
-          ...base,
-          met: null,
-          verdict: `invalid run (${half.invalidReasons.join('; ')}): p99 ${ms(p99)} against ≤ ${ms(target.p99At50PercentMs)}`,
-        });
-      } else if (p99 <= target.p99At50PercentMs) {
-        results.push({ ...base, met: true, verdict: `met: ${ms(p99)} ≤ ${ms(target.p99At50PercentMs)}` });
-      } else {
-        results.push({
-          ...base,
-          met: false,
-          verdict: `missed by ${ms(p99 - target.p99At50PercentMs)} (${ms(p99)} > ${ms(target.p99At50PercentMs)})`,
-        });
-      }
-    }
-    // Fraction of the platform ceiling.
-    const ceiling = subjects.find((candidate) => candidate.name === subject.ceilingName);
-    if (subject.fractionOfCeiling === null || !ceiling) {
-      results.push({
-        subject: subject.name,
-        what: 'share of its platform ceiling',
-        target: `≥ ${percent(target.fractionOfCeiling)}`,
-        measured: 'not measured',
-        met: null,
-        verdict: ceiling ? 'not measured (no sustainable maximum on one side)' : 'not measured (ceilings skipped)',
-      });
-    } else {
-      const fraction = subject.fractionOfCeiling;
-      const ceilingMax = ceiling.ramp?.maxSustainableRate ?? 0;
-      const measured = `${percent(fraction)} (${rate(max ?? 0)} of ${rate(ceilingMax)})`;
-      const base = { subject: subject.name, what: 'share of its platform ceiling', target: `≥ ${percent(target.fractionOfCeiling)}`, measured };
-      const reached = fraction >= target.fractionOfCeiling;
-      // A maximum that held at every rate measured is a lower bound: the ceiling's makes the share an upper
-      // bound, the model's a lower bound; only a bound on the right side settles the target.
-      const ceilingIsBound = ceiling.ramp?.maxIsLowerBound === true;
-      const mineIsBound = ramp?.maxIsLowerBound === true;
-      const settled = ceilingIsBound && mineIsBound ? false : ceilingIsBound ? !reached : mineIsBound ? reached : true;
-      if (!settled) {
-        results.push({
-          ...base,
-          met: null,
-          verdict: `not established: ${percent(fraction)}, but ${ceilingIsBound ? `the ceiling held every rate measured (up to ${rate(ceilingMax)})` : ''}${ceilingIsBound && mineIsBound ? ' and ' : ''}${mineIsBound ? `the model held every rate measured (up to ${rate(max ?? 0)})` : ''}`,
-        });
-      } else if (reached) {
-        results.push({ ...base, met: true, verdict: `met: ${percent(fraction)} ≥ ${percent(target.fractionOfCeiling)}` });
-      } else {
-        results.push({
-          ...base,
-          met: false,
-          verdict: `missed by ${((target.fractionOfCeiling - fraction) * 100).toFixed(0)} points (${percent(fraction)} < ${percent(target.fractionOfCeiling)})`,
-        });
-      }
+        verdict: `missed by ${ms(p99 - target.p99At50PercentMs)} (${ms(p99)} > ${ms(target.p99At50PercentMs)})`,
+      };
     }
   }
-  // Correctness, for every model measured: nothing lost, nothing done twice.
-  for (const subject of subjects.filter((candidate) => candidate.kind === 'implementation')) {
-    const verification = subject.verification;
-    results.push({
+}
+
+function ceilingShareTarget(subject: SubjectResult, target: RateTargets, subjects: readonly SubjectResult[]): TargetResult {
+  const ramp = subject.ramp;
+  const max = ramp?.maxSustainableRate ?? null;
+  const ceiling = subjects.find((candidate) => candidate.name === subject.ceilingName);
+  if (subject.fractionOfCeiling === null || !ceiling) {
+    return {
       subject: subject.name,
-      what: 'lost returns',
-      target: '0',
-      measured: verification ? String(verification.lost) : 'not checked',
-      met: verification ? verification.lost === 0 : null,
-      verdict: verification
-        ? verification.lost === 0
-          ? `met: all ${verification.sent.toLocaleString('en-US')} returns sent are recorded by all four teams`
-          : `missed: ${verification.lost} returns lack a team's record (e.g. ${verification.lostExamples.slice(0, 3).join(', ')})`
-        : 'not checked',
-    });
-    results.push({
-      subject: subject.name,
-      what: 'duplicated effects',
-      target: '0',
-      measured: verification ? String(verification.duplicatedEffects) : 'not checked',
-      met: verification ? verification.duplicatedEffects === 0 : null,
-      verdict: verification
-        ? verification.duplicatedEffects === 0
-          ? `met: one record per return and team (${verification.method})`
-          : `missed: ${verification.duplicatedEffects} records or events beyond one per return and team`
-        : 'not checked',
-    });
+      what: 'share of its platform ceiling',
+      target: `≥ ${percent(target.fractionOfCeiling)}`,
+      measured: 'not measured',
+      met: null,
+      verdict: ceiling ? 'not measured (no sustainable maximum on one side)' : 'not measured (ceilings skipped)',
+    };
+  } else {
+    const fraction = subject.fractionOfCeiling;
+    const ceilingMax = ceiling.ramp?.maxSustainableRate ?? 0;
+    const measured = `${percent(fraction)} (${rate(max ?? 0)} of ${rate(ceilingMax)})`;
+    const base = { subject: subject.name, what: 'share of its platform ceiling', target: `≥ ${percent(target.fractionOfCeiling)}`, measured };
+    const reached = fraction >= target.fractionOfCeiling;
+    // A maximum that held at every rate measured is a lower bound: the ceiling's makes the share an upper
+    // bound, the model's a lower bound; only a bound on the right side settles the target.
+    const ceilingIsBound = ceiling.ramp?.maxIsLowerBound === true;
+    const mineIsBound = ramp?.maxIsLowerBound === true;
+    const settled = ceilingIsBound && mineIsBound ? false : ceilingIsBound ? !reached : mineIsBound ? reached : true;
+    if (!settled) {
+      return {
+        ...base,
+        met: null,
+        verdict: `not established: ${percent(fraction)}, but ${ceilingIsBound ? `the ceiling held every rate measured (up to ${rate(ceilingMax)})` : ''}${ceilingIsBound && mineIsBound ? ' and ' : ''}${mineIsBound ? `the model held every rate measured (up to ${rate(max ?? 0)})` : ''}`,
+      };
+    } else if (reached) {
+      return { ...base, met: true, verdict: `met: ${percent(fraction)} ≥ ${percent(target.fractionOfCeiling)}` };
+    } else {
+      return {
+        ...base,
+        met: false,
+        verdict: `missed by ${((target.fractionOfCeiling - fraction) * 100).toFixed(0)} points (${percent(fraction)} < ${percent(target.fractionOfCeiling)})`,
+      };
+    }
   }
+}
+
+// Correctness, for every model measured: nothing lost, nothing done twice.
+function correctnessTargets(subject: SubjectResult): TargetResult[] {
+  const results: TargetResult[] = [];
+  const verification = subject.verification;
+  results.push({
+    subject: subject.name,
+    what: 'lost returns',
+    target: '0',
+    measured: verification ? String(verification.lost) : 'not checked',
+    met: verification ? verification.lost === 0 : null,
+    verdict: verification
+      ? verification.lost === 0
+        ? `met: all ${verification.sent.toLocaleString('en-US')} returns sent are recorded by all four teams`
+        : `missed: ${verification.lost} returns lack a team's record (e.g. ${verification.lostExamples.slice(0, 3).join(', ')})`
+      : 'not checked',
+  });
+  results.push({
+    subject: subject.name,
+    what: 'duplicated effects',
+    target: '0',
+    measured: verification ? String(verification.duplicatedEffects) : 'not checked',
+    met: verification ? verification.duplicatedEffects === 0 : null,
+    verdict: verification
+      ? verification.duplicatedEffects === 0
+        ? `met: one record per return and team (${verification.method})`
+        : `missed: ${verification.duplicatedEffects} records or events beyond one per return and team`
+      : 'not checked',
+  });
   return results;
 }
 

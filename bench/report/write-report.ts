@@ -64,6 +64,22 @@ function verdictMark(met: boolean | null): string {
 }
 
 function markdownReport(results: BenchResults, charts: readonly { file: string; title: string }[]): string {
+  const out = [
+    ...headingSection(results),
+    ...targetsSection(results),
+    ...maximumRateSection(results),
+    ...latencySection(results),
+    ...cpuPerReturnSection(results),
+    ...outageSection(results),
+    ...correctnessSection(results),
+    ...rampStepsSection(results),
+    ...chartsAndNotesSection(results, charts),
+    ...methodSection(results),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+function headingSection(results: BenchResults): string[] {
   const { machine } = results;
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
@@ -79,7 +95,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
       `load average at start ${machine.loadAverageAtStart.join(', ')}. Seed ${results.seed}; ${results.config.kafkaPartitions} partitions per topic.`,
     '',
   );
+  return out;
+}
 
+function targetsSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## Targets', '');
   push(
     markdownTable(
@@ -87,7 +108,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
       results.targets.map((target) => [target.subject, target.what, target.target, target.measured, verdictMark(target.met), target.verdict]),
     ),
   );
+  return out;
+}
 
+function maximumRateSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## Maximum sustainable rate', '');
   push(
     'A step of constant offered load is sustainable when at least 95% of its returns complete within the step and a 1 s grace, and the backlog grows by at most 5% of what was offered. The ramp doubles the rate until a step fails, then bisects; when the first rate already fails it halves the rate until one holds. Quick mode and --rates measure fixed rates instead, so their maximum can be only a lower bound.',
@@ -106,7 +132,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
       ]),
     ),
   );
+  return out;
+}
 
+function latencySection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## Latency at 25%, 50% and 80% of the maximum', '');
   push('From the intended send time of each return to all four teams done, so a stall anywhere (the generator included) counts. Milliseconds.', '');
   const latencyRows = results.subjects.flatMap((subject) =>
@@ -123,7 +154,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
       ? markdownTable(['subject', 'share', 'rate', 'p50', 'p90', 'p99', 'p99.9', 'max', count('completed'), 'lag p99 / max', 'drain', 'valid'], latencyRows)
       : '(no latency phases: no subject had a sustainable maximum)\n',
   );
+  return out;
+}
 
+function cpuPerReturnSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## CPU time per return', '');
   push(
     'CPU milliseconds per completed return of each process over the phase (send and drain), from /proc for the child processes and servers and process.cpuUsage() for the driver; n/a where the server process is not known. At the 50% latency phase of a model, the highest sustainable step of a ceiling.',
@@ -154,7 +190,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
     '"cores busy": the measured processes together; "other processes": the rest of the machine over the same time (/proc/stat), the load the benchmark competed with (it includes interrupt handling, some of it for the benchmark\'s own loopback traffic).',
     '',
   );
+  return out;
+}
 
+function outageSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   const withOutage = results.subjects.filter((subject) => subject.outage);
   if (withOutage.length > 0) {
     push('## Outage: Inventory killed and restarted under 50% load', '');
@@ -194,7 +235,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
     }
     push('');
   }
+  return out;
+}
 
+function correctnessSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## Correctness: lost returns and duplicated effects', '');
   push(
     markdownTable(
@@ -217,7 +263,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
         }),
     ),
   );
+  return out;
+}
 
+function rampStepsSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## Ramp steps', '');
   for (const subject of results.subjects.filter((candidate) => candidate.ramp)) {
     push(`### ${subject.label}`, '');
@@ -243,7 +294,12 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
       ),
     );
   }
+  return out;
+}
 
+function chartsAndNotesSection(results: BenchResults, charts: readonly { file: string; title: string }[]): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   if (charts.length > 0) {
     push('## Charts', '');
     for (const chart of charts) push(`![${chart.title}](${chart.file})`, '');
@@ -252,17 +308,23 @@ function markdownReport(results: BenchResults, charts: readonly { file: string; 
   push('## Notes', '');
   for (const note of results.notes) push(`- ${note}`);
   push('');
+  return out;
+}
+
+function methodSection(results: BenchResults): string[] {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
   push('## Method', '');
   push(
     '- One driver process (this script) generates open-loop load: return i is intended at i / rate and its latency runs from that intended time, so a slow system cannot slow the generator down and hide its own latency. A phase whose generator fell behind (dispatch lag p99 > 5 ms or max > 50 ms) is marked invalid. A ramp step that was is run once more (full mode); if it lags again its latency stays invalid, but its throughput still counts when the generator sent at least 95% of the rate.',
     `- Completion: ${results.subjects.map((subject) => `${subject.name}: ${subject.completionSignal}`).join('; ')}.`,
-    '- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) under the run\'s own RETURNS_SCOPE, so their CPU time is read per process. The choreography driver validates each request at the edge as the model\'s publisher does and sends every request due in one turn of its event loop as one produce request; the orchestration driver starts each workflow through the model\'s client and awaits its result.',
+    '- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) under the run\'s own RETURNS_SCOPE, so their CPU time is read per process. The choreography driver publishes through the model\'s own publisher, which validates each request at the edge and sends every request due in one turn of its event loop as one produce request; the orchestration driver starts each workflow through the model\'s client and awaits its result.',
     `- Every subject gets the same returns in the same order. ${results.workload.note} Stock runs out over a long run and Inventory then backorders, which costs the same decision and write.`,
     '- Ceilings: the Kafka ceiling runs the choreography message pattern (one request topic, four consumer groups in four processes, each appending one event per request to its own topic with acks=-1 and committing per batch, the driver tailing the four topics) with plain kafkajs and no domain logic; the Temporal ceiling runs an empty workflow calling four no-op activities on the same task-queue layout (four activity worker processes and one workflow worker process).',
-    '- Lost and duplicated: after the run, every team topic is read to its end and events are counted by eventId (choreography), and every team SQLite file is read and records are counted by returnId (orchestration).',
+    '- Lost and duplicated: after the run, every team topic is read to its end and each team\'s events are counted per return, a byte-identical copy as a duplicate (choreography), and every team SQLite file is read and records are counted by returnId (orchestration).',
     '',
   );
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 function latencyCells(summary: LatencySummary): (number | string)[] {

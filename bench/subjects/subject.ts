@@ -1,7 +1,7 @@
 // What the benchmark needs from each thing it measures: the two models and their two platform ceilings.
 import type { Team } from '../../domain';
 import type { ProcessRole } from '../cpu-meter';
-import type { ChildEvent, RunningChild } from '../team-processes';
+import type { ChildEvent, RunningChild } from './processes';
 import type { TeamSeen } from './return-tracker';
 
 export type SubjectName =

@@ -1,0 +1,169 @@
+// The Kafka ceiling: the choreography's fan-out with no domain logic. The driver appends the model's request bytes,
+// unvalidated, through the same batching as the model's publisher, and tails the four team topics; a return is
+// done when each team's event has been seen. The teams are bench/ceilings/kafka-echo.ts processes.
+import {
+  decideAssetDisposal,
+  decideDisassemblyOrder,
+  decideOrderRefund,
+  decideReplacementShipment,
+  disassemblyEvent,
+  disposalEvent,
+  type RefundRequest,
+  refundEvent,
+  shipmentEvent,
+  type Team,
+  TEAMS,
+} from '../../domain';
+import { batchedAppend } from '../../event-sourced/batched-append';
+import { encodeEnvelope, requestEnvelope, teamEventEnvelope } from '../../event-sourced/envelope';
+import { connectEventLog, type EventLog, type Subscription, type TopicSpec } from '../../event-sourced/event-log';
+import type { StoredDecision, StoredEffects } from '../../model/port';
+import type { Supervisor } from '../../model/supervisor';
+import { kafkaCeilingTopics } from '../ceilings/kafka-ceiling-topics';
+import type { BenchContext } from '../context';
+import { restartChild, startCeilingProcesses, watchProcesses } from './processes';
+import { ReturnTracker } from './return-tracker';
+import type { Subject, SubjectGroup, Verification } from './subject';
+import { verificationOf } from './verification';
+
+export async function startKafkaCeiling(context: BenchContext, keepTopics = false): Promise<SubjectGroup> {
+  const { config, workload } = context;
+  const topics = kafkaCeilingTopics(config.scope);
+  const specs = ceilingTopicSpecs(config.kafkaPartitions, [topics.requests, ...Object.values(topics.teamEvents)]);
+  const log = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.bench.ceiling`, log: (line) => context.log(`driver ${line}`) });
+  const tracker = new ReturnTracker(workload.indexOf);
+  let tail: TeamTail | undefined;
+  let supervisor: Supervisor | undefined;
+  try {
+    await log.ensureTopics(specs);
+    tail = await tailTeamTopics(log, topics.teamEvents, tracker, context.log);
+    const eventBytes = String(typicalTeamEventBytes(workload.request(0)));
+    supervisor = await startCeilingProcesses(
+      context,
+      'kafka-ceiling',
+      TEAMS.map((team) => ({ role: team, script: 'bench/ceilings/kafka-echo.ts', args: ['--team', team, '--event-bytes', eventBytes], ready: new RegExp(`^${team} ready$`) })),
+    );
+  } catch (error) {
+    await tail?.subscription.stop().catch(() => undefined);
+    await log.close().catch(() => undefined);
+    throw error;
+  }
+  const teams = supervisor;
+  const teamTail = tail;
+  const processes = watchProcesses(teams, context, 'kafka-server');
+  const append = batchedAppend(log, topics.requests, context.tuning.publishBatchMax);
+
+  const submit: Subject['submit'] = (index, onTeam) => {
+    const tailFailure = teamTail.failure();
+    if (tailFailure) return Promise.reject(tailFailure);
+    const request = workload.request(index);
+    const done = tracker.expect(index, request.returnId, onTeam);
+    append({ key: request.returnId, value: JSON.stringify(requestEnvelope(request, new Date().toISOString())) }).catch((error: unknown) =>
+      tracker.fail(request.returnId, error as Error),
+    );
+    return done;
+  };
+
+  const subject: Subject = {
+    name: 'kafka-ceiling',
+    kind: 'ceiling',
+    label: 'Kafka ceiling (kafkajs fan-out, no domain logic)',
+    completionSignal: 'the driver has seen an event of each of the four teams on their topics',
+    returnId: workload.returnId,
+    seesTeams: true,
+    submit,
+    outstanding: () => tracker.outstanding(),
+    outstandingPerTeam: () => tracker.outstandingPerTeam(),
+    waitUntilIdle: (timeoutMs) => tracker.waitUntilIdle(timeoutMs),
+    processes: processes.roles,
+    runningChildren: processes.running,
+    childEvents: processes.events,
+    killTeam: async (team) => void (await teams.process(team).kill()),
+    restartTeam: (team) => restartChild(teams.process(team)),
+    verify: async (): Promise<Verification> => {
+      const accepted = [...tracker.indexesIn('completed'), ...tracker.indexesIn('sent')].map(workload.returnId);
+      return verificationOf('team topics read to the end, events counted by key', accepted, await effectsByKey(log, topics.teamEvents), null);
+    },
+  };
+
+  return {
+    subjects: [subject],
+    async close() {
+      await teams.close();
+      await teamTail.subscription.stop().catch(() => undefined);
+      if (!keepTopics) await log.deleteTopics(specs.map(({ topic }) => topic)).catch((error: unknown) => context.log(`could not delete the run's topics: ${(error as Error).message}`));
+      await log.close();
+    },
+  };
+}
+
+interface TeamTail {
+  readonly subscription: Subscription;
+  // Set once the tail has failed: no return can be seen to complete after that.
+  failure(): Error | undefined;
+}
+
+// From the beginning of the team topics: nothing answered before the tail joined is missed.
+async function tailTeamTopics(
+  log: EventLog,
+  teamTopics: Readonly<Record<Team, string>>,
+  tracker: ReturnTracker,
+  say: (line: string) => void,
+): Promise<TeamTail> {
+  const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamTopics[team], team]));
+  let failure: Error | undefined;
+  const subscription = await log.tail(
+    TEAMS.map((team) => teamTopics[team]),
+    (record) => {
+      const team = teamOfTopic.get(record.topic);
+      if (team && record.key !== null) tracker.teamAnswered(record.key, team);
+    },
+    (error) => {
+      failure = error;
+      say(`the driver's tail of the team topics failed: ${error.message}`);
+      tracker.failAll(error);
+    },
+  );
+  return { subscription, failure: () => failure };
+}
+
+// The echo's events are opaque: each is one decision of the return its key names, and one without a key is unreadable.
+async function effectsByKey(log: EventLog, teamTopics: Readonly<Record<Team, string>>): Promise<StoredEffects> {
+  const decisions = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, StoredDecision[]>()])) as Record<Team, Map<string, StoredDecision[]>>;
+  const unreadable = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
+  const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamTopics[team], team]));
+  // One read of all four topics: one consumer group to join, not four.
+  await log.readToEnd(TEAMS.map((team) => teamTopics[team]), (record) => {
+    const team = teamOfTopic.get(record.topic);
+    if (!team) return;
+    if (record.key === null) {
+      unreadable[team] += 1;
+      return;
+    }
+    const decision = { record: { returnId: record.key }, recordedAt: '' };
+    const stored = decisions[team].get(record.key);
+    if (stored) stored.push(decision);
+    else decisions[team].set(record.key, [decision]);
+  });
+  const copies = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
+  return { model: 'event-sourced', decisions, copies, unreadable };
+}
+
+// As many partitions as the model's topics; the ceiling's topics go when the run ends, so retention is moot.
+function ceilingTopicSpecs(partitions: number, topics: readonly string[]): TopicSpec[] {
+  return topics.map((topic) => ({ topic, partitions, keepForever: false }));
+}
+
+// The mean size of the four team events of one return, so the ceiling writes as many bytes as the model.
+function typicalTeamEventBytes(request: RefundRequest): number {
+  const cause = requestEnvelope(request, new Date(0).toISOString());
+  const at = cause.occurredAt;
+  const events = [
+    teamEventEnvelope('sales', refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null })), cause, at),
+    teamEventEnvelope('inventory', shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 })), cause, at),
+    teamEventEnvelope('manufacturing', disassemblyEvent(decideDisassemblyOrder(request)), cause, at),
+    teamEventEnvelope('accounting', disposalEvent(decideAssetDisposal(request)), cause, at),
+  ];
+  const total = events.reduce((sum, event) => sum + Buffer.byteLength(String(encodeEnvelope(event).value)), 0);
+  return Math.round(total / events.length);
+}
