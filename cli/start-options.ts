@@ -1,7 +1,6 @@
 // The options the start scripts and `npm start` share, parsed and described the same way, so the two models are
 // driven identically and every help text says the same about requests, settings and exit codes.
-import { parseArgs } from 'node:util';
-import { ActionableError } from './actionable-error';
+import { parseCommandLine, UsageError } from './command-line';
 
 export interface StartOptions {
   readonly requests: string | undefined;
@@ -16,12 +15,6 @@ export interface StartOptions {
 export interface StartCommand {
   readonly json?: boolean;
   readonly audit?: boolean;
-}
-
-class UsageError extends ActionableError {
-  constructor(message: string) {
-    super(message, 2);
-  }
 }
 
 const MAX_CONCURRENCY = 100;
@@ -40,32 +33,24 @@ export const START_EXIT_CODES = `Exit codes:
 export const PROGRESS_HELP = 'A run longer than a few seconds reports its progress on stderr: requests done of the total, rate, time left.';
 
 export function parseStartOptions(argv: readonly string[], usage: string, command: StartCommand = { json: true }): StartOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        requests: { type: 'string' },
-        variant: { type: 'string', default: 'parallel' },
-        concurrency: { type: 'string', default: '1' },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...(command.json ? { json: { type: 'boolean', default: false } as const } : {}),
-        ...(command.audit ? { audit: { type: 'string' } as const } : {}),
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
-  }
-  const values = parsed.values as { requests?: string; variant?: string; concurrency?: string; help?: boolean; json?: boolean; audit?: string };
-  const { variant } = values;
+  const { help, values } = parseCommandLine(
+    argv,
+    {
+      requests: { type: 'string' },
+      variant: { type: 'string', default: 'parallel' },
+      concurrency: { type: 'string', default: '1' },
+      ...(command.json ? { json: { type: 'boolean', default: false } as const } : {}),
+      ...(command.audit ? { audit: { type: 'string' } as const } : {}),
+    },
+    usage,
+  );
+  const { variant, concurrency: concurrencyText, json, audit } = values as typeof values & { json?: boolean; audit?: string };
   if (variant !== 'sequential' && variant !== 'parallel') {
-    throw new UsageError(`--variant must be sequential or parallel, got "${variant}"\n\n${usage}`);
+    throw new UsageError(`--variant must be sequential or parallel, got "${variant}"`, usage);
   }
-  const concurrency = /^\d{1,3}$/.test(values.concurrency ?? '') ? Number(values.concurrency) : Number.NaN;
+  const concurrency = /^\d{1,3}$/.test(concurrencyText) ? Number(concurrencyText) : Number.NaN;
   if (!(concurrency >= 1 && concurrency <= MAX_CONCURRENCY)) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${values.concurrency}"\n\n${usage}`);
+    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${concurrencyText}"`, usage);
   }
-  return { requests: values.requests, json: values.json ?? false, variant, concurrency, audit: values.audit, help: values.help ?? false };
+  return { requests: values.requests, json: json ?? false, variant, concurrency, audit, help };
 }

@@ -1,7 +1,6 @@
 // `npm run audit -- <returnId> [--json]`: the audit trail of one processed return, from Temporal's workflow
 // history and from the Kafka team topics, in the scope RETURNS_SCOPE names (default: the demo's).
-import { parseArgs } from 'node:util';
-import { ActionableError } from '../cli/actionable-error';
+import { parseCommandLine, UsageError } from '../cli/command-line';
 import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
@@ -22,23 +21,13 @@ TEMPORAL_NAMESPACE, STACK_DIR (see the README).
 Exit code: 0 when either source has the return, 1 when neither has, 2 on a usage error.`;
 
 async function main(argv: readonly string[], entry: EntryPoint): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new ActionableError(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (parsed.values.help) {
+  const { help, values, positionals } = parseCommandLine(argv, { json: { type: 'boolean', default: false } }, USAGE, { positionals: true });
+  if (help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const [returnId] = parsed.positionals;
-  if (!returnId || parsed.positionals.length > 1) throw new ActionableError(`Give exactly one returnId.\n\n${USAGE}`, 2);
+  const [returnId] = positionals;
+  if (!returnId || positionals.length > 1) throw new UsageError('Give exactly one returnId.', USAGE);
   const config = loadConfig();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
@@ -47,7 +36,7 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
     const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.audit` });
     try {
       const trail = await readAuditTrail(config, { client, eventLog }, returnId);
-      if (parsed.values.json) process.stdout.write(`${JSON.stringify(trail, null, 2)}\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify(trail, null, 2)}\n`);
       else process.stdout.write(`${formatAuditTrail(trail).join('\n')}\n`);
       if (trail.temporal.events.length === 0 && trail.kafka.events.length === 0) {
         process.stderr.write(

@@ -2,9 +2,9 @@
 // event-sourced model's topics and consumer groups in Kafka, the traditional model's workflow runs in Temporal and
 // its team databases in DATA_DIR. A run in the scope afterwards starts from nothing, as in a scope never used.
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { ActionableError } from '../cli/actionable-error';
+import { parseCommandLine } from '../cli/command-line';
 import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { type Config, loadConfig } from '../config';
@@ -164,17 +164,8 @@ function summary(state: ScopeState): string {
 }
 
 async function main(argv: readonly string[], entry: EntryPoint): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { yes: { type: 'boolean', short: 'y', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new ActionableError(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (values.help) {
+  const { help, values } = parseCommandLine(argv, { yes: { type: 'boolean', short: 'y', default: false } }, USAGE);
+  if (help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }

@@ -1,7 +1,7 @@
 // A fifth subscriber nobody told User Support about: it joins late, reads the request topic and every team's
 // topic from the beginning, and prints usage statistics. Adding it changed no line of the publisher or a team.
-import { parseArgs } from 'node:util';
 import { ActionableError } from '../cli/actionable-error';
+import { parseCommandLine } from '../cli/command-line';
 import { ensureCommandStack } from '../cli/command-stack';
 import { formatMoney } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
@@ -92,17 +92,8 @@ function sortedEntries<V>(record: Readonly<Record<string, V>>): [string, V][] {
 }
 
 async function main(argv: readonly string[], entry: EntryPoint): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new ActionableError(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (values.help) {
+  const { help, values } = parseCommandLine(argv, { json: { type: 'boolean', default: false } }, USAGE);
+  if (help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }

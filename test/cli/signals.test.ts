@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from '../../model/wait-for';
 import { generateReturns } from '../../samples/generate-returns';
-import { runScript } from '../support/run-script';
+import { type Finished, hasStackTrace, runScript, ScriptProcess } from '../support/script-process';
 import { uniqueScope } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
-import { type Finished, hasStackTrace, ScriptProcess } from './support/script-process';
 
 // The returns of a run long enough to be interrupted, with returns that depend on earlier ones (the same order,
 // models with little stock), so that resuming it is checked where order matters.

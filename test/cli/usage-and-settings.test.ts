@@ -6,9 +6,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePortPair } from '../stack/own-stack';
-import { runScript, type ScriptRun } from '../support/run-script';
+import { hasStackTrace, runScript, type ScriptRun } from '../support/script-process';
 import { uniqueScope } from '../support/test-config';
-import { hasStackTrace } from './support/script-process';
 
 describe('Commands on first use', function () {
   this.timeout(180_000);

@@ -7,11 +7,11 @@ import { isEmpty, type ScopeState, surveyScope } from '../../compare/reset';
 import { type ReturnOutcome, TEAMS } from '../../domain';
 import { startEventSourcedDeployment } from '../../event-sourced/deployment';
 import { teamGroupId } from '../../event-sourced/teams';
+import { waitFor } from '../../model/wait-for';
 import { readTeamRecords } from '../../traditional/teams';
 import { listScopeRuns, runStatus } from '../../traditional/scope-runs';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { runScript, type ScriptRun } from '../support/run-script';
-import { waitFor } from '../support/wait-for';
+import { runScript, type ScriptRun } from '../support/script-process';
 import { connectScopeStores, type OpenScopeStores, startBothOnScope, submitToBoth, testScopes } from './support/scope-stores';
 
 describe('when a scope is cleared with npm run reset', function () {

@@ -10,7 +10,7 @@ import { startEventSourcedDeployment } from '../../event-sourced/deployment';
 import { startTraditionalDeployment } from '../../traditional/deployment';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { aReturn, sampleReturn } from '../fixtures/domain-scenarios';
-import { runScript } from '../support/run-script';
+import { runScript } from '../support/script-process';
 import { sharedWorkflowBundle } from '../traditional/deployment-fixture';
 import { startBothOnScope, submitToBoth, testScopes } from './support/scope-stores';
 

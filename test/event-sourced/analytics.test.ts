@@ -6,8 +6,8 @@ import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { topicSpecs } from '../../event-sourced/topics';
 import type { MoneyTotals, UsageStats } from '../../event-sourced/projections/usage-stats.projection';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
+import { runScript } from '../support/script-process';
 import { testConfig, uniqueScope } from '../support/test-config';
-import { runScript } from '../support/run-script';
 import { SAMPLE_USAGE } from './support/sample-usage';
 import { connectTestLog, removeScope, startTestDeployment } from './support/scope';
 

@@ -15,9 +15,9 @@ import { requestContentId } from '../../domain/request-content';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { requestEnvelope, type TeamEventsOf, teamEventEnvelope } from '../../event-sourced/envelope';
 import type { DeadLetter } from '../../event-sourced/event-log';
+import { waitFor } from '../../model/wait-for';
 import { aReturn, changedVersionOf } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
 import { removeScope, startTestDeployment } from './support/scope';
 
 async function allCommitted(deployment: EventSourcedDeployment): Promise<void> {

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { type Team, TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
+import { waitFor } from '../../model/wait-for';
 import { aReturn } from '../fixtures/domain-scenarios';
-import { ScriptProcess } from '../cli/support/script-process';
+import { ScriptProcess } from '../support/script-process';
 import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
 import { removeScope, startTestDeployment } from './support/scope';
 
 const EDGE_SCRIPT = 'faults/edge/event-sourced-team.ts';

@@ -5,9 +5,9 @@ import { TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { encodeEnvelope, requestEnvelope } from '../../event-sourced/envelope';
 import type { DeadLetter } from '../../event-sourced/event-log';
+import { waitFor } from '../../model/wait-for';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
 import { outcomeOnItsOwn } from '../../domain';
 import { removeScope, startTestDeployment } from './support/scope';
 

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
+import { waitFor } from '../../model/wait-for';
 import { aReturn } from '../fixtures/domain-scenarios';
+import { PROJECT_ROOT } from '../support/script-process';
 import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
 import { outcomeOnItsOwn } from '../../domain';
-import { PROJECT_ROOT } from '../support/run-script';
 import { removeScope, startTestDeployment } from './support/scope';
 
 describe('Event-sourced model: a team in its own process', () => {

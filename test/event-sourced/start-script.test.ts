@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { aReturn } from '../fixtures/domain-scenarios';
+import { runScript, type ScriptRun } from '../support/script-process';
 import { testConfig } from '../support/test-config';
 import { outcomeOnItsOwn } from '../../domain';
-import { runScript, type ScriptRun } from '../support/run-script';
 import { removeScope } from './support/scope';
 
 const FIRST = aReturn({ returnId: 'R-CLI-1', orderId: 'O-CLI-1', modelId: 'TABLET-T5' });

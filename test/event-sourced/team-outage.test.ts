@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
+import { waitFor } from '../../model/wait-for';
 import { generateReturns } from '../../samples/generate-returns';
 import { testConfig } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
 import { outcomeOnItsOwn } from '../../domain';
 import { countsByEventId, removeScope, startTestDeployment } from './support/scope';
 

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig } from '../../config';
+import { waitFor } from '../../model/wait-for';
 import { uniqueScope } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
 
 describe('when kafkajs talks to the stack broker', () => {
   const config = loadConfig();

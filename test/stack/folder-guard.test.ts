@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '../../model/wait-for';
 import { ensureStack, ownershipOf } from '../../stack/ensure';
 import { kafkaAnswers, temporalAnswers } from '../../stack/health';
 import { KAFKA_MAIN_CLASS, kafkaServer } from '../../stack/kafka-server';
 import { isAlive, readPid, recordedServerPid } from '../../stack/processes';
 import { TEMPORAL_COMMAND_MARKER, temporalServer } from '../../stack/temporal-server';
-import { runScript } from '../support/run-script';
-import { waitFor } from '../support/wait-for';
+import { runScript } from '../support/script-process';
 import { freePortPair, type OwnStack, prepareOwnStack } from './own-stack';
 
 // What the running servers write themselves (their data and logs) changes on its own; everything else the stack

@@ -7,9 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig } from '../../config';
+import { waitFor } from '../../model/wait-for';
 import { type ServerName, serverOfStack, stopServers } from '../../stack/ensure';
 import { isAlive } from '../../stack/processes';
-import { waitFor } from '../support/wait-for';
 import { kafkaVersion } from '../../stack/kafka-server';
 import { builtTemporalBinary } from '../../stack/temporal-server';
 

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { outcomeOnItsOwn, TEAMS } from '../../domain';
 import { requestContentId } from '../../domain/request-content';
+import { waitFor } from '../../model/wait-for';
 import { ConflictingReturnError, WORKFLOW_TYPE_OF_VARIANT } from '../../traditional/client';
 import { openTeamStore, taskQueueOf, teamTaskQueues, USER_SUPPORT } from '../../traditional/teams';
 import type { InventoryStore } from '../../traditional/teams/inventory.activities';
 import { aReturn, changedVersionOf, sampleReturn } from '../fixtures/domain-scenarios';
-import { waitFor } from '../support/wait-for';
 import { SAMPLE_OUTCOMES, startTestDeployment, type TestDeployment, temporaryDataDir } from './deployment-fixture';
 
 async function runsOf(client: Client, workflowId: string): Promise<{ status: string }[]> {

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import { type Team, TEAMS } from '../../domain';
+import { waitFor } from '../../model/wait-for';
 import type { AuditEvent } from '../../traditional/audit-trail';
 import type { ReturnWorkflow } from '../../traditional/client';
 import { aReturn } from '../fixtures/domain-scenarios';
-import { waitFor } from '../support/wait-for';
 import { startTestDeployment, type TestDeployment } from './deployment-fixture';
 
 const OUTAGE_RETURNS = [

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { waitFor } from '../../model/wait-for';
 import { sampleReturn } from '../fixtures/domain-scenarios';
-import { waitFor } from '../support/wait-for';
 import { SAMPLE_OUTCOMES, startTestDeployment, type TestDeployment } from './deployment-fixture';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');

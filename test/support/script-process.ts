@@ -1,62 +1,56 @@
-// A command started as a user starts it in a terminal, so that a test can interrupt it: in a process group of its
-// own, a signal can go to the whole group as Ctrl-C does, or to the first process alone as `kill PID` does. Every
-// process it starts is tracked from /proc, so the test can tell that none is left behind.
+// The project's commands run as a user runs them, in two shapes over one spawn: runScript runs an npm script to its
+// end and collects what it printed; ScriptProcess starts a command as a terminal does, so that a test can wait for
+// a line, interrupt it and see how it ends. In a process group of its own, a signal can go to the whole group as
+// Ctrl-C does, or to the first process alone as `kill PID` does; every process it starts is tracked from /proc, so
+// the test can tell that none is left behind.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { commandLineOf, isAlive } from '../../../stack/processes';
-import { PROJECT_ROOT } from '../../support/run-script';
-import { waitFor } from '../../support/wait-for';
+import path from 'node:path';
+import { waitFor } from '../../model/wait-for';
+import { commandLineOf, isAlive } from '../../stack/processes';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 // A trace's frames ("    at fn (file.ts:12:5)"): what a person must never need to read for a mistake they can fix.
 export const hasStackTrace = (text: string): boolean => /\n\s+at .+:\d+:\d+/.test(text);
 
-export interface Finished {
+export interface ScriptRun {
   readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
+export interface Finished extends ScriptRun {
+  readonly signal: NodeJS.Signals | null;
+}
+
+export async function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ScriptRun> {
+  const { code, stdout, stderr } = await collect(spawnInProject('npm', npmRun(script, args), env, { detached: false })).finished;
+  return { code, stdout, stderr };
+}
+
 export class ScriptProcess {
-  private out = '';
-  private err = '';
+  private readonly output: Output;
   private readonly seen = new Set<number>();
   private readonly sampler: NodeJS.Timeout;
   // Settles once every process holding the output pipes has exited, the script's own process included.
   readonly finished: Promise<Finished>;
 
   private constructor(private readonly child: ChildProcess) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.out += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.err += chunk.toString()));
+    this.output = collect(child);
     this.sampler = setInterval(() => this.sample(), 100);
-    this.finished = new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearInterval(this.sampler);
-        resolve({ code, signal, stdout: this.out, stderr: this.err });
-      });
-    });
+    this.finished = this.output.finished.finally(() => clearInterval(this.sampler));
   }
 
-  // `npm run --silent <script> -- <args>`, as the README says to run it.
   static npm(script: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
-    return ScriptProcess.start('npm', ['run', '--silent', script, '--', ...args], env);
+    return new ScriptProcess(spawnInProject('npm', npmRun(script, args), env, { detached: true }));
   }
 
   // The entry file npm runs, started by Node itself, so that its own exit code is what the test sees. Type
   // checking is left to the npm runs and tsc, as the benchmark does for its child processes.
   static node(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
-    return ScriptProcess.start(process.execPath, ['-r', 'ts-node/register', file, ...args], { TS_NODE_TRANSPILE_ONLY: '1', ...env });
-  }
-
-  private static start(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
-    const child = spawn(command, args, {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    return new ScriptProcess(child);
+    const nodeArgs = ['-r', 'ts-node/register', file, ...args];
+    return new ScriptProcess(spawnInProject(process.execPath, nodeArgs, { TS_NODE_TRANSPILE_ONLY: '1', ...env }, { detached: true }));
   }
 
   get pid(): number {
@@ -64,11 +58,11 @@ export class ScriptProcess {
   }
 
   get stdout(): string {
-    return this.out;
+    return this.output.stdout;
   }
 
   get stderr(): string {
-    return this.err;
+    return this.output.stderr;
   }
 
   // Ctrl-C (or another signal) to every process of the command, as a terminal sends it.
@@ -85,9 +79,9 @@ export class ScriptProcess {
 
   waitForOutput(description: string, pattern: RegExp, timeoutMs = 240_000): Promise<true> {
     return waitFor(description, () => {
-      if (pattern.test(this.out) || pattern.test(this.err)) return true;
+      if (pattern.test(this.stdout) || pattern.test(this.stderr)) return true;
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`the command ended first:\n${this.out}\n${this.err}`);
+        throw new Error(`the command ended first:\n${this.stdout}\n${this.stderr}`);
       }
       return false;
     }, { timeoutMs, intervalMs: 100 });
@@ -139,6 +133,49 @@ export class ScriptProcess {
       }
     }
   }
+}
+
+// `npm run --silent <script> -- <args>`, as the README says to run it. --silent: npm prints nothing of its own, so
+// stdout is exactly what the script wrote.
+function npmRun(script: string, args: readonly string[]): string[] {
+  return ['run', '--silent', script, '--', ...args];
+}
+
+// detached: a process group of its own, which a test can signal as a whole.
+function spawnInProject(command: string, args: readonly string[], env: NodeJS.ProcessEnv, { detached }: { detached: boolean }): ChildProcess {
+  return spawn(command, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
+  });
+}
+
+interface Output {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly finished: Promise<Finished>;
+}
+
+// What the command printed so far, and how it ended.
+function collect(child: ChildProcess): Output {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return {
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    finished,
+  };
 }
 
 function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
