@@ -6,7 +6,11 @@ import type { Model, ModelRole, ProcessSpec, ReturnsKnown, StoredDecision, Store
 import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model/supervisor';
 import { waitFor } from '../model/wait-for';
 import { decodeRequest, decodeTeamEvent } from './envelope';
-import { type EventSourcedDeployment, type EventSourcedDeploymentOptions, startEventSourcedDeployment } from './deployment';
+import {
+  type EventSourcedDeployment,
+  type EventSourcedDeploymentOptions,
+  startEventSourcedDeployment,
+} from './deployment';
 
 export interface EventSourcedModel extends Model {
   readonly name: 'event-sourced';
@@ -19,32 +23,61 @@ export interface EventSourcedModelOptions extends EventSourcedDeploymentOptions 
   readonly asProcesses?: AsProcesses;
 }
 
-export async function openEventSourcedModel(config: Config, options: EventSourcedModelOptions = {}): Promise<EventSourcedModel> {
+export async function openEventSourcedModel(
+  config: Config,
+  options: EventSourcedModelOptions = {},
+): Promise<EventSourcedModel> {
   const { asProcesses } = options;
   const deployment = await startEventSourcedDeployment(config, asProcesses ? { ...options, teams: [] } : options);
   const processes = asProcesses
-    ? await startModelProcesses('event-sourced', config, eventSourcedProcessSpecs(), asProcesses).catch(async (error: unknown) => {
-        await deployment.close();
-        throw error;
-      })
+    ? await startModelProcesses('event-sourced', config, eventSourcedProcessSpecs(), asProcesses).catch(
+        async (error: unknown) => {
+          await deployment.close();
+          throw error;
+        },
+      )
     : null;
   const teamOf = (role: ModelRole): Team => {
     if (role === 'user-support') throw new Error('User Support is no process of its own in the event-sourced model');
     return role;
+  };
+  // The live projection reports each team's event once, as soon as it is on the team's topic: each return handed
+  // over is followed while anyone listens.
+  const recordListeners = new Set<(returnId: string, team: Team) => void>();
+  const followed = new Set<string>();
+  const follow = (returnId: string) => {
+    if (recordListeners.size === 0 || followed.has(returnId)) return;
+    followed.add(returnId);
+    deployment
+      .waitForOutcome(returnId, {
+        onTeamRecord: (team) => recordListeners.forEach((listener) => listener(returnId, team)),
+      })
+      .catch(() => undefined);
   };
   const model: EventSourcedModel = {
     name: 'event-sourced',
     label: 'event-sourced',
     config,
     deployment,
-    accept: async (request) => (await deployment.publish(request)).data,
+    async accept(input) {
+      const request = (await deployment.publish(input)).data;
+      follow(request.returnId);
+      return request;
+    },
     outcome: (returnId, wait) =>
-      deployment.waitForOutcome(returnId, { onTeamRecord: wait?.onTeamRecord && ((team) => wait.onTeamRecord?.(team)) }),
+      deployment.waitForOutcome(returnId, {
+        onTeamRecord: wait?.onTeamRecord && ((team) => wait.onTeamRecord?.(team)),
+      }),
     submit: async (request, wait) => model.outcome((await model.accept(request)).returnId, wait),
     effects: () => readEffects(deployment),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
+    onTeamRecord(listener) {
+      recordListeners.add(listener);
+      return () => recordListeners.delete(listener);
+    },
     processes,
-    stopTeam: async (role) => void (processes ? await processes.process(teamOf(role)).stop() : await deployment.stopTeam(teamOf(role))),
+    stopTeam: async (role) =>
+      void (processes ? await processes.process(teamOf(role)).stop() : await deployment.stopTeam(teamOf(role))),
     startTeam: (role) => (processes ? processes.process(teamOf(role)).start() : deployment.startTeam(teamOf(role))),
     killTeam: (role) => killTeamProcess(processes, teamOf(role)),
     async settle({ timeoutMs = 120_000 } = {}) {

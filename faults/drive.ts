@@ -4,15 +4,16 @@
 // can be compared exactly, whatever faults the scenario injects meanwhile.
 import { submitInDependencyOrder } from '../compare/submission-order';
 import { InvalidRefundRequestError, type RefundRequest, type Team, TEAMS } from '../domain';
-import type { FaultChecker } from './checker';
+import type { EffectsChecker } from '../model/effects-check';
+import { type AnswerTracker, answersOf } from './answers';
 import { describeError } from './scenario';
-import type { ModelUnderTest } from './models';
+import type { FaultModel } from './open';
 
 // The teams whose decisions a later return depends on: Sales (an order refunded once) and Inventory (stock).
 export const DEPENDENCY_TEAMS: readonly Team[] = ['sales', 'inventory'];
 
 export interface DriveOptions {
-  readonly checker: FaultChecker;
+  readonly checker: EffectsChecker;
   readonly concurrency: number;
   // How long one return may take to be accepted, over every attempt, while a server is down.
   readonly acceptDeadlineMs?: number;
@@ -53,105 +54,147 @@ export interface Drive {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function driveReturns(model: ModelUnderTest, requests: readonly RefundRequest[], options: DriveOptions): Drive {
-  const started = performance.now();
-  const accepted: string[] = [];
-  const acceptedSet = new Set<string>();
-  const acceptErrors: AcceptError[] = [];
-  let longestAcceptMs = 0;
-  let completed = 0;
-  const countWaiters: {
-    kind: 'completed' | 'accepted';
-    count: number;
-    resolve: () => void;
-    reject: (error: Error) => void;
-  }[] = [];
-  let ended = false;
-  const progressOf = (kind: 'completed' | 'accepted') => (kind === 'completed' ? completed : accepted.length);
+type Milestone = 'completed' | 'accepted';
 
-  const wakeCountWaiters = () => {
-    for (const waiter of [...countWaiters]) {
-      if (progressOf(waiter.kind) >= waiter.count) {
-        countWaiters.splice(countWaiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    }
-  };
-  const whenProgress = (kind: 'completed' | 'accepted', count: number): Promise<void> => {
-    if (progressOf(kind) >= count) return Promise.resolve();
-    if (ended)
-      return Promise.reject(new Error(`the drive ended with ${progressOf(kind)} returns ${kind}, before ${count}`));
-    return new Promise((resolve, reject) => countWaiters.push({ kind, count, resolve, reject }));
-  };
-  const stopListening = model.answers.onAnswer((returnId) => {
-    if (acceptedSet.has(returnId) && model.answers.isComplete(returnId)) {
-      completed++;
-      wakeCountWaiters();
-    }
-  });
+// How far the drive has come: returns accepted (each once) and complete, and promises for any count of either.
+class Progress {
+  readonly accepted: string[] = [];
+  private readonly acceptedSet = new Set<string>();
+  completed = 0;
+  private ended = false;
+  private readonly waiters: { kind: Milestone; count: number; resolve: () => void; reject: (error: Error) => void }[] =
+    [];
 
-  const acceptOnce = options.accept ?? ((request: RefundRequest) => model.accept(request));
-  const acceptDeadlineMs = options.acceptDeadlineMs ?? 120_000;
+  isAccepted(returnId: string): boolean {
+    return this.acceptedSet.has(returnId);
+  }
 
-  async function accept(request: RefundRequest): Promise<void> {
-    const firstTry = performance.now();
-    for (let backoffMs = 250; ; backoffMs = Math.min(backoffMs * 2, 2_000)) {
-      const attempt = performance.now();
-      try {
-        await acceptOnce(request);
-        longestAcceptMs = Math.max(longestAcceptMs, performance.now() - attempt);
-        break;
-      } catch (error) {
-        const tookMs = performance.now() - attempt;
-        longestAcceptMs = Math.max(longestAcceptMs, tookMs);
-        // A request the model refuses is refused for good; only infrastructure errors are worth a retry.
-        if (error instanceof InvalidRefundRequestError) throw error;
-        acceptErrors.push({ returnId: request.returnId, message: describeError(error), tookMs });
-        if (performance.now() - firstTry > acceptDeadlineMs) {
-          throw new Error(
-            `${request.returnId} could not be handed to ${model.name} within ${acceptDeadlineMs} ms: ` +
-              (error as Error).message,
-            { cause: error },
-          );
-        }
-        await delay(backoffMs);
-      }
-    }
-    options.checker.accepted(request);
-    if (!acceptedSet.has(request.returnId)) {
-      acceptedSet.add(request.returnId);
-      accepted.push(request.returnId);
-      // Answered before this line ran (possible on a resubmission): counted here, since the listener skipped it.
-      if (model.answers.isComplete(request.returnId)) completed++;
-      wakeCountWaiters();
+  // A return complete already (possible on a resubmission) is counted complete here.
+  accept(returnId: string, complete: boolean): void {
+    if (this.acceptedSet.has(returnId)) return;
+    this.acceptedSet.add(returnId);
+    this.accepted.push(returnId);
+    if (complete) this.completed++;
+    this.wake();
+  }
+
+  complete(): void {
+    this.completed++;
+    this.wake();
+  }
+
+  when(kind: Milestone, count: number): Promise<void> {
+    if (this.of(kind) >= count) return Promise.resolve();
+    if (this.ended)
+      return Promise.reject(new Error(`the drive ended with ${this.of(kind)} returns ${kind}, before ${count}`));
+    return new Promise((resolve, reject) => this.waiters.push({ kind, count, resolve, reject }));
+  }
+
+  end(total: number): void {
+    this.ended = true;
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.reject(new Error(`the drive ended with ${this.of(waiter.kind)} of ${total} returns ${waiter.kind}`));
     }
   }
 
-  async function answered(returnId: string, teams: readonly Team[]): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
+  private of(kind: Milestone): number {
+    return kind === 'completed' ? this.completed : this.accepted.length;
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) {
+      if (this.of(waiter.kind) < waiter.count) continue;
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+}
+
+interface Attempts {
+  readonly errors: AcceptError[];
+  longestMs: number;
+}
+
+// Hands one return to the model, trying again with a growing backoff until the deadline; every attempt is timed.
+async function acceptWithRetries(
+  acceptOnce: (request: RefundRequest) => Promise<void>,
+  request: RefundRequest,
+  { deadlineMs, label, attempts }: { deadlineMs: number; label: string; attempts: Attempts },
+): Promise<void> {
+  const firstTry = performance.now();
+  for (let backoffMs = 250; ; backoffMs = Math.min(backoffMs * 2, 2_000)) {
+    const attempt = performance.now();
     try {
-      await Promise.race([
-        model.answers.until(returnId, teams),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const missing = teams.filter((team) => !model.answers.hasAnswered(returnId, team));
-            reject(
-              new Error(`${returnId} was not answered by ${missing.join(', ')} within ${options.answerTimeoutMs} ms`),
-            );
-          }, options.answerTimeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
+      await acceptOnce(request);
+      attempts.longestMs = Math.max(attempts.longestMs, performance.now() - attempt);
+      return;
+    } catch (error) {
+      const tookMs = performance.now() - attempt;
+      attempts.longestMs = Math.max(attempts.longestMs, tookMs);
+      // A request the model refuses is refused for good; only infrastructure errors are worth a retry.
+      if (error instanceof InvalidRefundRequestError) throw error;
+      attempts.errors.push({ returnId: request.returnId, message: describeError(error), tookMs });
+      if (performance.now() - firstTry > deadlineMs) {
+        throw new Error(
+          `${request.returnId} could not be handed to ${label} within ${deadlineMs} ms: ` + (error as Error).message,
+          {
+            cause: error,
+          },
+        );
+      }
+      await delay(backoffMs);
     }
   }
+}
 
+async function answeredWithin(
+  answers: AnswerTracker,
+  returnId: string,
+  teams: readonly Team[],
+  timeoutMs: number,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      answers.until(returnId, teams),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const missing = teams.filter((team) => !answers.hasAnswered(returnId, team));
+          reject(new Error(`${returnId} was not answered by ${missing.join(', ')} within ${timeoutMs} ms`));
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function driveReturns(model: FaultModel, requests: readonly RefundRequest[], options: DriveOptions): Drive {
+  const started = performance.now();
+  const answers = answersOf(model);
+  const progress = new Progress();
+  const attempts: Attempts = { errors: [], longestMs: 0 };
+  const stopListening = answers.onAnswer((returnId) => {
+    if (progress.isAccepted(returnId) && answers.isComplete(returnId)) progress.complete();
+  });
+  const acceptOnce = options.accept ?? (async (request: RefundRequest) => void (await model.accept(request)));
+  const accept = async (request: RefundRequest) => {
+    await acceptWithRetries(acceptOnce, request, {
+      deadlineMs: options.acceptDeadlineMs ?? 120_000,
+      label: model.label,
+      attempts,
+    });
+    options.checker.accepted(request);
+    progress.accept(request.returnId, answers.isComplete(request.returnId));
+  };
+  const answered = (returnId: string, teams: readonly Team[]) =>
+    answeredWithin(answers, returnId, teams, options.answerTimeoutMs);
   const reporter =
     options.report &&
     setInterval(() => {
       const seconds = ((performance.now() - started) / 1000).toFixed(0);
       options.report?.(
-        `${model.name}: ${completed}/${requests.length} complete, ${accepted.length} accepted (${seconds}s)`,
+        `${model.label}: ${progress.completed}/${requests.length} complete, ${progress.accepted.length} accepted (${seconds}s)`,
       );
     }, options.reportEveryMs ?? 5_000);
 
@@ -170,28 +213,28 @@ export function driveReturns(model: ModelUnderTest, requests: readonly RefundReq
     } catch (error) {
       failure = (error as Error).message;
     } finally {
-      ended = true;
       stopListening();
       if (reporter) clearInterval(reporter);
-      for (const waiter of countWaiters.splice(0)) {
-        waiter.reject(
-          new Error(`the drive ended with ${progressOf(waiter.kind)} of ${requests.length} returns ${waiter.kind}`),
-        );
-      }
+      progress.end(requests.length);
     }
-    return { durationMs: performance.now() - started, acceptErrors, longestAcceptMs, failure };
+    return {
+      durationMs: performance.now() - started,
+      acceptErrors: attempts.errors,
+      longestAcceptMs: attempts.longestMs,
+      failure,
+    };
   })();
 
   return {
-    accepted: () => accepted,
-    completed: () => completed,
-    whenCompleted: (count) => whenProgress('completed', count),
-    whenAccepted: (count) => whenProgress('accepted', count),
+    accepted: () => progress.accepted,
+    completed: () => progress.completed,
+    whenCompleted: (count) => progress.when('completed', count),
+    whenAccepted: (count) => progress.when('accepted', count),
     done,
   };
 }
 
 // Every return accepted so far that the team has not answered yet: what a fault of that team holds up.
-export function inFlightFor(model: ModelUnderTest, drive: Drive, team: Team): string[] {
-  return drive.accepted().filter((returnId) => !model.answers.hasAnswered(returnId, team));
+export function inFlightFor(model: FaultModel, drive: Drive, team: Team): string[] {
+  return drive.accepted().filter((returnId) => !answersOf(model).hasAnswered(returnId, team));
 }

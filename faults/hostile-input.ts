@@ -6,18 +6,11 @@
 // the matrix runs its cases through its drivers and checks what came back (hostile/*-part.ts).
 import { rmSync } from 'node:fs';
 import type { Config } from '../config';
-import { type Team, TEAMS } from '../domain';
 import { connectEventLog } from '../event-sourced/event-log';
 import { topicSpecs } from '../event-sourced/topics';
-import {
-  type CheckFigures,
-  type CheckResult,
-  FaultChecker,
-  type ModelName,
-  readEventSourcedEffects,
-  readTraditionalEffects,
-  type StoredEffects,
-} from './checker';
+import { type CheckFigures, type CheckResult, EffectsChecker } from '../model/effects-check';
+import type { ModelName, StoredEffects } from '../model/port';
+import { mergeEffects, readTopicEffects, readTraditionalScopeEffects } from './effects';
 import { clientPart } from './hostile/client-part';
 import type { MatrixRow, Part, ValidAfter } from './hostile/rows';
 import { startScriptPart } from './hostile/start-script-part';
@@ -45,9 +38,9 @@ export async function runHostileInput(
   log: (line: string) => void = () => undefined,
 ): Promise<HostileReport> {
   const startedAt = performance.now();
-  const checkers: Record<ModelName, FaultChecker> = {
-    traditional: new FaultChecker(),
-    'event-sourced': new FaultChecker(),
+  const checkers: Record<ModelName, EffectsChecker> = {
+    traditional: new EffectsChecker(),
+    'event-sourced': new EffectsChecker(),
   };
   // Every scope the matrix used, to read what the teams stored there and to remove it after.
   const scopes: Record<ModelName, Config[]> = { traditional: [], 'event-sourced': [] };
@@ -79,14 +72,14 @@ export async function runHostileInput(
 // What the teams stored, in every scope the matrix used, checked against what each model was handed; then the
 // scopes are removed.
 async function checkEffects(
-  checkers: Readonly<Record<ModelName, FaultChecker>>,
+  checkers: Readonly<Record<ModelName, EffectsChecker>>,
   scopes: Readonly<Record<ModelName, readonly Config[]>>,
   topicsEffects: StoredEffects | null,
 ): Promise<Record<ModelName, CheckResult>> {
   const traditional = checkers.traditional.check(
     mergeEffects(
       'traditional',
-      scopes.traditional.map((config) => readTraditionalEffects(config)),
+      scopes.traditional.map((config) => readTraditionalScopeEffects(config)),
     ),
   );
   const eventSourcedEffects = [topicsEffects].filter((effects) => effects !== null);
@@ -94,7 +87,7 @@ async function checkEffects(
     // The event-sourced start script's scope: its topics hold the script's returns.
     const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.faults` });
     try {
-      eventSourcedEffects.push(await readEventSourcedEffects(eventLog, config.scope));
+      eventSourcedEffects.push(await readTopicEffects(eventLog, config.scope));
       await eventLog.deleteTopics(topicSpecs(config).map(({ topic }) => topic));
     } finally {
       await eventLog.close();
@@ -104,22 +97,6 @@ async function checkEffects(
   for (const config of [...scopes.traditional, ...scopes['event-sourced']])
     rmSync(config.dataDir, { recursive: true, force: true });
   return { traditional, 'event-sourced': eventSourced };
-}
-
-function mergeEffects(model: ModelName, all: readonly StoredEffects[]): StoredEffects {
-  const decisions = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, unknown[]>()])) as Record<
-    Team,
-    Map<string, unknown[]>
-  >;
-  let copies = 0;
-  for (const effects of all) {
-    copies += effects.copies;
-    for (const team of TEAMS) {
-      for (const [returnId, list] of effects.decisions[team])
-        decisions[team].set(returnId, [...(decisions[team].get(returnId) ?? []), ...list]);
-    }
-  }
-  return { model, decisions, copies };
 }
 
 // Effects lost, duplicated or left by rejected input; valid returns not completed as expected; rows not handled.

@@ -2,10 +2,12 @@
 // a while; and, for each, how long the model took to recover from it.
 import { type RefundRequest, type Team, TEAMS } from '../domain';
 import { generateReturns, seededRandom } from '../samples/generate-returns';
-import type { FaultChecker } from './checker';
-import { describeExit, type TeamProcess } from './children';
+import type { ModelName, ModelRole } from '../model/port';
+import type { EffectsChecker } from '../model/effects-check';
+import { describeExit, type Supervisor } from '../model/supervisor';
+import { answersOf, finished } from './answers';
 import { type Drive, inFlightFor } from './drive';
-import type { ModelUnderTest, ProcessRole } from './models';
+import { crashRun, type FaultModel, processOf } from './open';
 import { delay, describeError } from './scenario';
 
 export interface Recovery {
@@ -16,7 +18,7 @@ export interface Recovery {
 
 // Time from `since` until every one of the returns has been answered by every one of the teams.
 export function recoveryOf(
-  model: ModelUnderTest,
+  model: FaultModel,
   returnIds: readonly string[],
   teams: readonly Team[],
   since: number,
@@ -24,7 +26,7 @@ export function recoveryOf(
 ): Recovery {
   let timer: NodeJS.Timeout | undefined;
   const done = Promise.race([
-    Promise.all(returnIds.map((returnId) => model.answers.until(returnId, teams))).then(
+    Promise.all(returnIds.map((returnId) => answersOf(model).until(returnId, teams))).then(
       () => performance.now() - since,
     ),
     new Promise<null>((resolve) => {
@@ -35,7 +37,7 @@ export function recoveryOf(
 }
 
 export interface Kill {
-  readonly role: ProcessRole;
+  readonly role: ModelRole;
   // Returns complete when the kill was decided on, of the run's total.
   readonly atCompleted: number;
   // Returns accepted and not yet answered by the victim: the work it held when it died.
@@ -58,24 +60,24 @@ const HELD_KEPT = 50;
 export interface RandomKillsOptions {
   readonly kills: number;
   readonly total: number;
-  readonly roles: readonly ProcessRole[];
+  readonly roles: readonly ModelRole[];
   readonly seed: number;
   readonly recoveryTimeoutMs: number;
   // Gathered just before the SIGKILL, given the returns the victim holds; it may wait a moment for a better one.
-  readonly evidence?: (role: ProcessRole, held: readonly string[]) => Promise<Record<string, number>>;
+  readonly evidence?: (role: ModelRole, held: readonly string[]) => Promise<Record<string, number>>;
   readonly progress?: (line: string) => void;
 }
 
 // SIGKILLs one of the roles at each of `kills` random moments spread over the first part of the run, and starts it
 // again at once, as a supervisor would; the run goes on while a victim restarts.
 export async function killAtRandomMoments(
-  model: ModelUnderTest,
+  model: FaultModel,
   drive: Drive,
   options: RandomKillsOptions,
 ): Promise<Kill[]> {
   const random = seededRandom(options.seed);
   const kills: Kill[] = [];
-  const restarts = new Map<ProcessRole, Promise<void>>();
+  const restarts = new Map<ModelRole, Promise<void>>();
   const recoveries: Promise<void>[] = [];
   for (let index = 0; index < options.kills; index++) {
     // Counted in returns accepted: they keep coming while a team that nothing waits on is down, so every kill
@@ -95,7 +97,7 @@ export async function killAtRandomMoments(
     const child = processOf(model, role);
     const holding = () =>
       role === 'user-support'
-        ? drive.accepted().filter((id) => !model.answers.isComplete(id))
+        ? drive.accepted().filter((id) => !answersOf(model).isComplete(id))
         : inFlightFor(model, drive, role);
     const evidence = (await options.evidence?.(role, holding())) ?? {};
     const held = holding();
@@ -115,7 +117,7 @@ export async function killAtRandomMoments(
     };
     kills.push(kill);
     options.progress?.(
-      `${model.name}: SIGKILLed ${role} with ${held.length} return(s) in flight (${completedAtKill}/${options.total} complete)`,
+      `${model.label}: SIGKILLed ${role} with ${held.length} return(s) in flight (${completedAtKill}/${options.total} complete)`,
     );
     restarts.set(
       role,
@@ -146,20 +148,20 @@ export async function killAtRandomMoments(
 // Milliseconds from `since` until the role has settled the returns: a team answered them; User Support, which
 // holds whole returns, saw their workflows finish. Null if that did not happen in time.
 function settled(
-  model: ModelUnderTest,
+  model: FaultModel,
   returnIds: readonly string[],
-  role: ProcessRole,
+  role: ModelRole,
   since: number,
   timeoutMs: number,
 ): Promise<number | null> {
   if (role !== 'user-support') return recoveryOf(model, returnIds, [role], since, timeoutMs).done;
-  return withTimeout(Promise.all(returnIds.map((returnId) => model.finished(returnId))), timeoutMs).then((done) =>
+  return withTimeout(Promise.all(returnIds.map((returnId) => finished(model, returnId))), timeoutMs).then((done) =>
     done ? performance.now() - since : null,
   );
 }
 
 export interface CrashPoint {
-  readonly role: ProcessRole;
+  readonly role: ModelRole;
   readonly returnId: string;
   reached: boolean;
   // From the process dying at the crash point until the returns it held were answered by its successor.
@@ -167,19 +169,35 @@ export interface CrashPoint {
   exit: string | null;
 }
 
-// Arms a crash point on a process: it runs its crashing entry (faults/edge/) across restarts until it has died at
-// the crash point once, then the supervisor starts it as before.
+// Where each team's process dies once: at one return each, spread over the run.
+export function crashPlans(requests: readonly RefundRequest[]): { readonly role: Team; readonly returnId: string }[] {
+  return TEAMS.map((team, index) => ({
+    role: team,
+    returnId: requests[Math.floor(requests.length * (0.2 + 0.15 * index))].returnId,
+  }));
+}
+
+// The scenario's model and drive, once they exist: a crash point is armed before either does.
+export interface CrashTarget {
+  readonly name: ModelName;
+  readonly model: () => FaultModel | undefined;
+  readonly drive: () => Drive | undefined;
+}
+
+// Arms a crash point on a process before the model's processes start (asProcesses.beforeStart): it runs its
+// crashing entry (faults/edge/) across restarts, a failed first start included, until it has died at the crash
+// point once; then the supervisor starts it as before.
 export function armCrashPoint(
-  model: ModelUnderTest,
-  drive: () => Drive | undefined,
-  role: ProcessRole,
-  returnId: string,
+  processes: Supervisor,
+  target: CrashTarget,
+  { role, returnId }: { readonly role: ModelRole; readonly returnId: string },
   recoveryTimeoutMs: number,
+  negativeControl: boolean,
 ): { point: CrashPoint; recovered: Promise<void> } {
-  const child = processOf(model, role);
+  const child = processes.process(role);
   const point: CrashPoint = { role, returnId, reached: false, recoveryMs: null, exit: null };
   const marker = `crash point: ${returnId} `;
-  const crashing = child.crashingAt(returnId);
+  const crashing = crashRun(target.name, role, returnId, negativeControl);
   child.nextStartAs(crashing);
   let markRecovered: () => void = () => undefined;
   const recovered = new Promise<void>((resolve) => (markRecovered = resolve));
@@ -190,16 +208,19 @@ export function armCrashPoint(
       child.nextStartAs(crashing);
       return;
     }
+    // Reached only once its return was handed over, so the model is open by then.
+    const model = target.model();
+    if (!model) return;
     point.reached = true;
     point.exit = describeExit(exit);
-    const current = drive();
+    const current = target.drive();
     const teams = role === 'user-support' ? TEAMS : [role];
     const held = current
-      ? current.accepted().filter((id) => teams.some((team) => !model.answers.hasAnswered(id, team)))
+      ? current.accepted().filter((id) => teams.some((team) => !answersOf(model).hasAnswered(id, team)))
       : [returnId];
     // Recovered once the returns the process held are answered and the crashed return is finished for its caller.
-    const finished = withTimeout(model.finished(returnId), recoveryTimeoutMs);
-    void Promise.all([recoveryOf(model, held, teams, exit.atMs, recoveryTimeoutMs).done, finished]).then(
+    const returned = withTimeout(finished(model, returnId), recoveryTimeoutMs);
+    void Promise.all([recoveryOf(model, held, teams, exit.atMs, recoveryTimeoutMs).done, returned]).then(
       ([ms, done]) => {
         point.recoveryMs = ms === null || !done ? null : performance.now() - exit.atMs;
         markRecovered();
@@ -223,16 +244,13 @@ function withTimeout(promise: Promise<unknown>, timeoutMs: number): Promise<bool
   ]).finally(() => clearTimeout(timer));
 }
 
-export function processOf(model: ModelUnderTest, role: ProcessRole): TeamProcess {
-  const child = model.processes.get(role);
-  if (!child) throw new Error(`${model.name} runs no ${role} process`);
-  return child;
-}
-
 // Unexpected exits of every process of the model: crashes the supervisor had to restart.
-export function unexpectedExits(model: ModelUnderTest): Record<string, number> {
+export function unexpectedExits(model: FaultModel): Record<string, number> {
   return Object.fromEntries(
-    [...model.processes].map(([role, child]) => [role, child.exits.filter((exit) => !exit.expected).length]),
+    [...(model.processes?.processes ?? [])].map(([role, child]) => [
+      role,
+      child.exits.filter((exit) => !exit.expected).length,
+    ]),
   );
 }
 
@@ -276,8 +294,8 @@ const PROBE_CALL_BOUND_MS = 120_000;
 // Hands a fresh, independent return to the model every intervalMs while `during` runs (a server restart): what a
 // caller sees while the server is away. A probe that failed is handed over again afterwards, as a caller would.
 export async function probeWhile(
-  model: ModelUnderTest,
-  checker: FaultChecker,
+  model: FaultModel,
+  checker: EffectsChecker,
   during: Promise<unknown>,
   { intervalMs = 250, answerTimeoutMs }: { intervalMs?: number; answerTimeoutMs: number },
 ): Promise<ProbeFigures> {
@@ -340,7 +358,7 @@ export async function probeWhile(
     }
   }
   // Every probe is accepted by now, at once or on a later try: each must complete.
-  const done = await Promise.all(sent.map((probe) => withTimeout(model.finished(probe.returnId), answerTimeoutMs)));
+  const done = await Promise.all(sent.map((probe) => withTimeout(finished(model, probe.returnId), answerTimeoutMs)));
   return {
     attempts: sent.length,
     acceptedAtOnce,
@@ -361,7 +379,7 @@ export function describeProbes(probes: ProbeFigures | undefined): string {
 
 // Milliseconds from `since` until every one of the returns is finished for its caller, or null if not in time.
 export async function finishedWithin(
-  model: ModelUnderTest,
+  model: FaultModel,
   returnIds: readonly string[],
   since: number,
   timeoutMs: number,
@@ -369,7 +387,7 @@ export async function finishedWithin(
   const all = (async () => {
     // In slices: a few thousand result calls at once would be a load test of their own.
     for (let index = 0; index < returnIds.length; index += 50) {
-      await Promise.all(returnIds.slice(index, index + 50).map((returnId) => model.finished(returnId)));
+      await Promise.all(returnIds.slice(index, index + 50).map((returnId) => finished(model, returnId)));
     }
   })();
   return (await withTimeout(all, timeoutMs)) ? performance.now() - since : null;

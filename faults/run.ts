@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
-import { killAllChildren } from './children';
+import { killAllChildren } from '../model/supervisor';
 import { renderTable, type SuiteRun, writeReport } from './report';
-import { FULL_SIZES, QUICK_SIZES, type ScenarioContext, type ScenarioResult } from './scenario';
+import { FULL_SIZES, QUICK_SIZES, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario';
 import { compareAcrossModels, finalVerdict, runScenario, SCENARIOS } from './suite';
 
 const USAGE = `Usage: npm run faults -- [--quick] [--out DIR] [--only ID,ID…]
@@ -34,7 +34,14 @@ setting, 130/143 stopped by Ctrl-C or SIGTERM (every team process is stopped wit
 
 const DEFAULT_OUT = path.join(__dirname, 'results', 'latest');
 
-async function main(entry: EntryPoint): Promise<number> {
+interface SuiteOptions {
+  readonly quick: boolean;
+  readonly out?: string;
+  readonly scenarios: readonly Scenario[];
+}
+
+// The command line, or the exit code of a usage error or a help request.
+function parseOptions(): SuiteOptions | number {
   let values;
   try {
     ({ values } = parseArgs({
@@ -64,9 +71,45 @@ async function main(entry: EntryPoint): Promise<number> {
     return 2;
   }
   const scenarios = only ? SCENARIOS.filter((scenario) => only.includes(scenario.id)) : SCENARIOS;
+  return { quick: values.quick, out: values.out, scenarios };
+}
+
+// Every scenario in turn, each with its progress and its verdict said as it ends.
+async function runScenarios(
+  scenarios: readonly Scenario[],
+  shared: Omit<ScenarioContext, 'seed' | 'progress'>,
+  say: (line: string) => void,
+): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const [index, scenario] of scenarios.entries()) {
+    say(`(${index + 1}/${scenarios.length}) ${scenario.id}: ${scenario.title}`);
+    shared.debug(`--- ${scenario.id}`);
+    const context: ScenarioContext = { ...shared, seed: 20_260 + index, progress: (line) => say(`  ${line}`) };
+    const result = await runScenario(scenario, context);
+    results.push(result);
+    if (result.skipped) {
+      say(`  skipped: ${result.skipped}`);
+      continue;
+    }
+    const { figures } = result;
+    say(
+      `  ${result.passed ? 'passed' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(0)} s: lost ${figures.lost}, ` +
+        `duplicated ${figures.duplicated}, rejected with effect ${figures.rejectedWithEffect}, ` +
+        `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
+    );
+    for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);
+    for (const note of result.notes) say(`    note: ${note}`);
+  }
+  return results;
+}
+
+async function main(entry: EntryPoint): Promise<number> {
+  const options = parseOptions();
+  if (typeof options === 'number') return options;
+  const { scenarios } = options;
   const config = loadConfig();
-  const sizes = values.quick ? QUICK_SIZES : FULL_SIZES;
-  const outDir = path.resolve(values.out ?? DEFAULT_OUT);
+  const sizes = options.quick ? QUICK_SIZES : FULL_SIZES;
+  const outDir = path.resolve(options.out ?? DEFAULT_OUT);
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const logFile = path.join(os.tmpdir(), `faults-${startedAt.replace(/[:.]/g, '-')}.log`);
@@ -79,44 +122,23 @@ async function main(entry: EntryPoint): Promise<number> {
   const debug = (line: string) => debugLog.write(`${new Date().toISOString()} ${line}\n`);
 
   say(
-    `${scenarios.length} scenarios, ${values.quick ? 'quick' : 'full'} sizes; child processes and servers log to ${logFile}`,
+    `${scenarios.length} scenarios, ${options.quick ? 'quick' : 'full'} sizes; child processes and servers log to ${logFile}`,
   );
-  const stack = await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => say(`[stack] ${line}`), stopWhenDone: true });
+  const stack = await ensureCommandStack(
+    config,
+    { kafka: true, temporal: true },
+    { entry, log: (line) => say(`[stack] ${line}`), stopWhenDone: true },
+  );
   // Ctrl-C: every team process goes with the suite, before the servers it started (registered later, run first).
   entry.onStop((signal) => {
     process.stderr.write(`\n${signal}: stopping every team process\n`);
     killAllChildren();
   });
   try {
-    const results: ScenarioResult[] = [];
-    for (const [index, scenario] of scenarios.entries()) {
-      say(`(${index + 1}/${scenarios.length}) ${scenario.id}: ${scenario.title}`);
-      debug(`--- ${scenario.id}`);
-      const context: ScenarioContext = {
-        base: config,
-        sizes,
-        seed: 20_260 + index,
-        progress: (line) => say(`  ${line}`),
-        debug,
-      };
-      const result = await runScenario(scenario, context);
-      results.push(result);
-      if (result.skipped) {
-        say(`  skipped: ${result.skipped}`);
-        continue;
-      }
-      const { figures } = result;
-      say(
-        `  ${result.passed ? 'passed' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(0)} s: lost ${figures.lost}, ` +
-          `duplicated ${figures.duplicated}, rejected with effect ${figures.rejectedWithEffect}, ` +
-          `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
-      );
-      for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);
-      for (const note of result.notes) say(`    note: ${note}`);
-    }
+    const results = await runScenarios(scenarios, { base: config, sizes, debug }, say);
 
     const run: SuiteRun = {
-      mode: values.quick ? 'quick' : 'full',
+      mode: options.quick ? 'quick' : 'full',
       sizes,
       startedAt,
       durationMs: performance.now() - started,

@@ -4,9 +4,10 @@
 import type { Config } from '../config';
 import type { RefundRequest, ReturnOutcome } from '../domain';
 import { generateReturns } from '../samples/generate-returns';
-import type { CheckFigures, CheckResult, ModelName } from './checker';
+import type { CheckFigures, CheckResult } from '../model/effects-check';
+import type { ModelName } from '../model/port';
 import type { DriveResult } from './drive';
-import type { ModelUnderTest } from './models';
+import { closeFaultModel, type FaultModel } from './open';
 
 export interface Sizes {
   // Returns per scenario.
@@ -178,7 +179,7 @@ export function skippedResult(scenario: Scenario, reason: string): ScenarioResul
 }
 
 // Runs a scenario body with its model, and always closes the model, whatever happens in between.
-export async function withModel<M extends ModelUnderTest, R>(
+export async function withModel<M extends FaultModel, R>(
   start: () => Promise<M>,
   body: (model: M) => Promise<R>,
 ): Promise<R> {
@@ -186,7 +187,7 @@ export async function withModel<M extends ModelUnderTest, R>(
   try {
     return await body(model);
   } finally {
-    await model.close();
+    await closeFaultModel(model);
   }
 }
 

@@ -1,25 +1,18 @@
 // The fault suite: every scenario in the order it runs, and the one comparison that needs them all, the outcomes
 // of each scenario against those of the other model on the same returns.
-import { compareOutcomes, type OutcomeComparison } from './checker';
+import { compareOutcomes, type OutcomeComparison } from '../model/effects-check';
 import { RestartRefusedError, assertRestartable } from './servers';
 import { eventSourcedDuplicates, traditionalDuplicates } from './scenarios/duplicates';
 import {
-  eventSourcedBrokerRestart,
   eventSourcedCrashPoint,
-  eventSourcedKills,
   eventSourcedNegativeControl,
-  eventSourcedOutage,
-} from './scenarios/event-sourced';
-import { hostileInput } from './scenarios/hostile';
-import {
   traditionalCrashPoint,
-  traditionalKills,
   traditionalNegativeControl,
-  traditionalOutageParallel,
-  traditionalOutageSequential,
-  traditionalTemporalRestart,
-  traditionalUserSupportKills,
-} from './scenarios/traditional';
+} from './scenarios/crash-point';
+import { hostileInput } from './scenarios/hostile';
+import { eventSourcedKills, traditionalKills, traditionalUserSupportKills } from './scenarios/kills';
+import { eventSourcedOutage, traditionalOutageParallel, traditionalOutageSequential } from './scenarios/outage';
+import { eventSourcedBrokerRestart, traditionalTemporalRestart } from './scenarios/server-restart';
 import { type Scenario, type ScenarioContext, type ScenarioResult, skippedResult } from './scenario';
 
 export const SCENARIOS: readonly Scenario[] = [

@@ -71,6 +71,10 @@ export interface Model {
   // Every team's decisions, read back from where the teams store them, duplicates included.
   effects(): Promise<StoredEffects>;
   returnsKnown(returnIds: Iterable<string>): Promise<ReturnsKnown>;
+  // A live feed of which team recorded which return handed to the model from now on, each pair once, as soon as
+  // it is stored: read from the team databases, or from the team topics by the live projection. Returns a
+  // function that ends the feed.
+  onTeamRecord(listener: (returnId: string, team: Team) => void): () => void;
   // A team taken out of service finishes what it holds; its work waits (on its task queue, or its topic).
   stopTeam(role: ModelRole): Promise<void>;
   startTeam(role: ModelRole): Promise<void>;

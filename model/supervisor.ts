@@ -372,6 +372,8 @@ export interface AsProcesses extends Omit<SupervisorOptions, 'name' | 'env'> {
   readonly env?: NodeJS.ProcessEnv;
   // The processes to run instead of the model's own specs, e.g. an edge entry that wraps a team's store.
   readonly specs?: (specs: readonly ProcessSpec[]) => readonly SupervisedSpec[];
+  // Called once the processes exist and before any starts, e.g. to have one's first start run another entry.
+  readonly beforeStart?: (supervisor: Supervisor) => void;
 }
 
 // A model's processes under one supervisor, each given the whole configuration (configEnv), started and supervised.
@@ -386,6 +388,7 @@ export async function startModelProcesses(
     name,
     env: { ...configEnv(config), ...options.env },
   });
+  options.beforeStart?.(supervisor);
   await supervisor.startAll();
   return supervisor;
 }

@@ -1,12 +1,17 @@
 // The traditional model behind the one door (model/port.ts): User Support's workflow worker, the four teams'
 // activity workers and a client, with every team's decisions read back from its own database.
 import type { Config } from '../config';
-import { assertValidRefundRequest, type Team, TEAMS } from '../domain';
-import type { Model, ProcessSpec, ReturnsKnown, StoredDecision, StoredEffects } from '../model/port';
+import { assertValidRefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
+import type { Model, OutcomeWait, ProcessSpec, ReturnsKnown, StoredDecision, StoredEffects } from '../model/port';
 import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model/supervisor';
 import { waitFor } from '../model/wait-for';
 import type { ReturnVariant, ReturnWorkflow } from './client';
-import { startTraditionalDeployment, type TraditionalDeployment, type TraditionalDeploymentOptions } from './deployment';
+import { RecordTail } from './record-tail';
+import {
+  startTraditionalDeployment,
+  type TraditionalDeployment,
+  type TraditionalDeploymentOptions,
+} from './deployment';
 import { scopeRunsQuery } from './scope-runs';
 import { WORKER_TEAMS } from './teams';
 
@@ -27,16 +32,42 @@ export interface TraditionalModelOptions extends TraditionalDeploymentOptions {
 // How many workflow describes at a time: a scope whose stores disagree may have thousands of returns to look up.
 const DESCRIBES_AT_ONCE = 20;
 
-export async function openTraditionalModel(config: Config, options: TraditionalModelOptions = {}): Promise<TraditionalModel> {
+export async function openTraditionalModel(
+  config: Config,
+  options: TraditionalModelOptions = {},
+): Promise<TraditionalModel> {
   const variant = options.variant ?? 'parallel';
   const { asProcesses } = options;
   const deployment = await startTraditionalDeployment(config, asProcesses ? { ...options, teams: [] } : options);
   const processes = asProcesses
-    ? await startModelProcesses('traditional', config, traditionalProcessSpecs(), asProcesses).catch(async (error: unknown) => {
-        await deployment.close();
-        throw error;
-      })
+    ? await startModelProcesses('traditional', config, traditionalProcessSpecs(), asProcesses).catch(
+        async (error: unknown) => {
+          await deployment.close();
+          throw error;
+        },
+      )
     : null;
+  const tail = new RecordTail(config);
+  // The workflow's result says the return is done; the team databases say, meanwhile, who has recorded it.
+  const awaitOutcome = async (returnId: string, result: () => Promise<ReturnOutcome>, wait?: OutcomeWait) => {
+    const onTeamRecord = wait?.onTeamRecord;
+    if (!onTeamRecord) return result();
+    const reported = new Set<Team>();
+    const report = (team: Team) => {
+      if (reported.has(team)) return;
+      reported.add(team);
+      onTeamRecord(team);
+    };
+    const stop = tail.listen((recorded, team) => recorded === returnId && report(team));
+    try {
+      const outcome = await result();
+      // Every team recorded before its activity completed: any the tail has not read yet has its record all the same.
+      for (const team of TEAMS) report(team);
+      return outcome;
+    } finally {
+      stop();
+    }
+  };
   const model: TraditionalModel = {
     name: 'traditional',
     label: `traditional (${variant})`,
@@ -48,17 +79,18 @@ export async function openTraditionalModel(config: Config, options: TraditionalM
       await deployment.start(request, variant);
       return request;
     },
-    async outcome(returnId, wait) {
-      const outcome = await deployment.client.workflow.getHandle<ReturnWorkflow>(deployment.workflowId(returnId)).result();
-      // The orchestrator reports the return whole: every team's record is known at once, when the workflow ends.
-      if (wait?.onTeamRecord) for (const team of TEAMS) wait.onTeamRecord(team);
-      return outcome;
-    },
+    outcome: (returnId, wait) =>
+      awaitOutcome(
+        returnId,
+        () => deployment.client.workflow.getHandle<ReturnWorkflow>(deployment.workflowId(returnId)).result(),
+        wait,
+      ),
     async submit(input, wait) {
-      const outcome = await deployment.submit(input, variant);
-      if (wait?.onTeamRecord) for (const team of TEAMS) wait.onTeamRecord(team);
-      return outcome;
+      if (!wait?.onTeamRecord) return deployment.submit(input, variant);
+      const request = assertValidRefundRequest(input);
+      return awaitOutcome(request.returnId, () => deployment.submit(request, variant), wait);
     },
+    onTeamRecord: (listener) => tail.listen(listener),
     effects: async () => readEffects(deployment),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
     processes,
@@ -75,6 +107,7 @@ export async function openTraditionalModel(config: Config, options: TraditionalM
     },
     processSpecs: () => traditionalProcessSpecs(),
     async close() {
+      tail.close();
       await processes?.close();
       await deployment.close();
     },
@@ -108,7 +141,11 @@ async function returnsKnown(deployment: TraditionalDeployment, returnIds: Iterab
   const statuses: (readonly [string, string | null])[] = [];
   while (pending.length > 0) {
     const batch = pending.splice(0, DESCRIBES_AT_ONCE);
-    statuses.push(...(await Promise.all(batch.map(async (returnId) => [returnId, await deployment.workflowStatus(returnId)] as const))));
+    statuses.push(
+      ...(await Promise.all(
+        batch.map(async (returnId) => [returnId, await deployment.workflowStatus(returnId)] as const),
+      )),
+    );
   }
   const withStatus = (wanted: (status: string | null) => boolean) =>
     new Set(statuses.filter(([, status]) => wanted(status)).map(([returnId]) => returnId));

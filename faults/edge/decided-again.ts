@@ -1,6 +1,7 @@
 // What the negative control decided a second time (traditional-worker.ts --decide-again), kept in a file of the
 // fault suite's own beside the team's database: the team's table has UNIQUE(return_id) and would refuse the
-// second record, and the team's store knows nothing of this file. The fault checker counts what is here.
+// second record, and the team's store knows nothing of this file. faults/effects.ts adds what is here to the
+// team's effects.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeDirectory } from '../../cli/make-directory';

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../../config';
 import { ConflictingReturnError, connectClient } from '../../traditional/client';
-import type { FaultChecker } from '../checker';
-import { faultScope } from '../models';
+import type { EffectsChecker } from '../../model/effects-check';
+import { faultScope } from '../open';
 import { type WorkflowClientDriver, workflowClientDriver } from './drivers/workflow-client';
 import { CLIENT_ENTRY } from './entry-points';
 import { CONTENT_CASES, hostileBase, validReturns, withOtherBookValue } from './request-cases';
@@ -15,7 +15,7 @@ import { type MatrixRow, type Part, refusalRow, row } from './rows';
 
 export async function clientPart(
   base: Config,
-  checker: FaultChecker,
+  checker: EffectsChecker,
   onScope: (config: Config) => void,
 ): Promise<Part> {
   const config: Config = {

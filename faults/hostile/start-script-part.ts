@@ -6,8 +6,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../../config';
 import { outcomeOnItsOwn, type RefundRequest } from '../../domain';
-import type { FaultChecker } from '../checker';
-import { faultScope } from '../models';
+import type { EffectsChecker } from '../../model/effects-check';
+import { faultScope } from '../open';
 import { seconds } from '../scenario';
 import { isClearError, outcomesPrinted, rejectionOf, runStartScript, type ScriptRun } from './drivers/start-script';
 import { type StartScript, startScriptEntry } from './entry-points';
@@ -18,7 +18,7 @@ import { type MatrixRow, type Part, row, shorten, type ValidAfter } from './rows
 export async function startScriptPart(
   script: StartScript,
   base: Config,
-  checker: FaultChecker,
+  checker: EffectsChecker,
   onScope: (config: Config) => void,
 ): Promise<Part> {
   const entryPoint = startScriptEntry(script);
@@ -49,7 +49,7 @@ async function oneFileOfRequests(
   script: StartScript,
   config: Config,
   dir: string,
-  checker: FaultChecker,
+  checker: EffectsChecker,
 ): Promise<{ valid: RefundRequest[]; run: ScriptRun; refused: MatrixRow[] }> {
   const entryPoint = startScriptEntry(script);
   const prefix = script === 'traditional' ? 'ST' : 'SE';

@@ -6,9 +6,12 @@ import type { Config } from '../../config';
 import { type RefundRequest, TEAMS } from '../../domain';
 import { readReturnStatus } from '../../event-sourced/projections/return-status.projection';
 import { type Topics, topicsOf } from '../../event-sourced/topics';
-import { waitFor } from '../../model/wait-for';
-import { type FaultChecker, readEventSourcedEffects, type StoredEffects } from '../checker';
-import { type EventSourcedUnderTest, startEventSourcedModel } from '../models';
+import type { EventSourcedModel } from '../../event-sourced/model';
+import type { EffectsChecker } from '../../model/effects-check';
+import type { StoredEffects } from '../../model/port';
+import { finished } from '../answers';
+import { readTopicEffects } from '../effects';
+import { closeFaultModel, openFaultModel } from '../open';
 import { publisherDriver } from './drivers/publisher';
 import { waitForLetters, writeRecord, writeRefused } from './drivers/topic';
 import {
@@ -30,13 +33,13 @@ export interface TopicsPart extends Part {
 
 export async function topicsPart(
   base: Config,
-  checker: FaultChecker,
+  checker: EffectsChecker,
   log: (line: string) => void,
 ): Promise<TopicsPart> {
   const rows: MatrixRow[] = [];
   const validAfter: ValidAfter[] = [];
   const problems: string[] = [];
-  const model = await startEventSourcedModel({ base, label: 'hostile-topics', log });
+  const model = (await openFaultModel('event-sourced', { base, label: 'hostile-topics', log })) as EventSourcedModel;
   const { deployment } = model;
   const topics = topicsOf(model.config.scope);
   // Raw values written onto the topics here: never a decision of a team.
@@ -59,11 +62,7 @@ export async function topicsPart(
       problems.push(`valid returns after a rebuild over poison: ${error.message}`),
     );
     // Every team has taken the altered copy of the first return (and decided nothing on it) before anything is read.
-    await waitFor(
-      'every team to take every request',
-      async () => (await Promise.all(TEAMS.map((team) => model.lag(team)))).every((lag) => lag === 0),
-      { timeoutMs: 60_000, intervalMs: 200 },
-    ).catch(() => undefined);
+    await model.settle({ timeoutMs: 60_000 }).catch(() => undefined);
     const letters = await waitForLetters(deployment.readDeadLetters.bind(deployment), (found) =>
       lettersFound(found, expected, conflictsOf(found, topics, first.returnId)),
     );
@@ -77,20 +76,18 @@ export async function topicsPart(
       validAfterOf('request and team topics, after poison', valid, outcomeOf, Math.max(0, ...finishedIn)),
       validAfterOf('after every team rebuilt over poison', later, outcomeOf, Math.max(0, ...laterIn)),
     );
-    const effects = await readEventSourcedEffects(deployment.eventLog, model.config.scope, {
-      injectedValues: injected,
-    });
+    const effects = await readTopicEffects(deployment.eventLog, model.config.scope, injected);
     return { rows, validAfter, problems, effects };
   } catch (error) {
     problems.push(`event-sourced topics: ${(error as Error).stack ?? (error as Error).message}`);
     return { rows, validAfter, problems, effects: null };
   } finally {
-    await model.close();
+    await closeFaultModel(model);
   }
 }
 
 // The publisher: validation at the edge, before anything is published.
-async function publisherRows(model: EventSourcedUnderTest, checker: FaultChecker): Promise<MatrixRow[]> {
+async function publisherRows(model: EventSourcedModel, checker: EffectsChecker): Promise<MatrixRow[]> {
   const publisher = publisherDriver(model.deployment.eventLog, model.config.scope);
   const rows: MatrixRow[] = [];
   for (const hostileCase of CONTENT_CASES) {
@@ -108,7 +105,7 @@ async function publisherRows(model: EventSourcedUnderTest, checker: FaultChecker
 
 // Raw records on every topic, the request topic first, each keyed like one of the valid returns sent after them.
 async function writeRawCases(
-  model: EventSourcedUnderTest,
+  model: EventSourcedModel,
   topics: Topics,
   keyOf: (index: number) => string,
   injected: Set<string>,
@@ -141,7 +138,7 @@ async function writeRawCases(
 }
 
 // Too big for the broker: the producer must fail, at once and clearly.
-async function oversizedRows(model: EventSourcedUnderTest, topics: Topics, key: string): Promise<MatrixRow[]> {
+async function oversizedRows(model: EventSourcedModel, topics: Topics, key: string): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = [];
   const targets = [
     [REQUEST_TOPIC_ENTRY, topics.requests],
@@ -167,8 +164,8 @@ async function oversizedRows(model: EventSourcedUnderTest, topics: Topics, key: 
 
 // Sends the returns at once and waits for each; gives how long each took to finish, from when they were sent.
 async function sendValid(
-  model: EventSourcedUnderTest,
-  checker: FaultChecker,
+  model: EventSourcedModel,
+  checker: EffectsChecker,
   requests: readonly RefundRequest[],
   when: string,
   onFailure: (error: Error) => void,
@@ -179,7 +176,7 @@ async function sendValid(
     requests.map(async (request) => {
       await model.accept(request);
       checker.accepted(request);
-      await withDeadline(model.finished(request.returnId), 60_000, `${request.returnId} ${when}`);
+      await withDeadline(finished(model, request.returnId), 60_000, `${request.returnId} ${when}`);
       finishedIn.push(performance.now() - sentAt);
     }),
   ).catch((error: unknown) => onFailure(error as Error));
@@ -188,8 +185,8 @@ async function sendValid(
 
 // The same return again with other contents, and a forged copy of a team's event under its eventId.
 async function sendSecondVersions(
-  model: EventSourcedUnderTest,
-  checker: FaultChecker,
+  model: EventSourcedModel,
+  checker: EffectsChecker,
   first: RefundRequest,
   second: RefundRequest,
   injected: Set<string>,
@@ -207,9 +204,9 @@ async function sendSecondVersions(
 }
 
 // Every team restarted: it rebuilds its state from its own topic, poison and forgery included.
-async function rebuildEveryTeam(model: EventSourcedUnderTest): Promise<void> {
+async function rebuildEveryTeam(model: EventSourcedModel): Promise<void> {
   await Promise.all(
-    [...model.processes.values()].map(async (child) => {
+    [...(model.processes?.processes.values() ?? [])].map(async (child) => {
       await child.stop();
       await child.start();
     }),

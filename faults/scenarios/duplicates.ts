@@ -1,19 +1,31 @@
 // The same returns submitted again and again: three times at once while they run (both workflow variants at once
 // in the traditional model), then all of them once more after they finished. Each team must decide each once.
-import { TEAMS } from '../../domain';
-import { startReturn } from '../../traditional/client';
-import { FaultChecker, type ModelName } from '../checker';
+import { EffectsChecker } from '../../model/effects-check';
+import type { ModelName } from '../../model/port';
+import type { TraditionalModel } from '../../traditional/model';
 import { driveReturns } from '../drive';
-import {
-  type EventSourcedUnderTest,
-  startEventSourcedModel,
-  startTraditionalModel,
-  type TraditionalUnderTest,
-} from '../models';
+import { faultEffects } from '../effects';
 import { delay, faultReturns, judge, type Scenario, withModel } from '../scenario';
+import { lagsOf, openScenarioModel, runningWorkflows, variantOf, workflowRuns } from './per-model';
 
 const ANSWER_TIMEOUT_MS = 120_000;
 const AT_ONCE = 3;
+
+// One workflow run per return however often it was submitted, and none of them still running.
+async function oneRunEach(
+  model: TraditionalModel,
+  returns: number,
+  timeoutMs: number,
+): Promise<{ runs: number; problem?: string }> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const [runs, open] = await Promise.all([workflowRuns(model), runningWorkflows(model)]);
+    if (runs === returns && open === 0) return { runs };
+    if (performance.now() > deadline)
+      return { runs, problem: `${runs} workflow runs (${open} still open) for ${returns} returns` };
+    await delay(500);
+  }
+}
 
 function duplicatesScenario(modelName: ModelName): Scenario {
   return {
@@ -23,21 +35,17 @@ function duplicatesScenario(modelName: ModelName): Scenario {
     async run(context) {
       const startedAt = performance.now();
       const requests = faultReturns(context.sizes.fewerReturns);
-      const start = (): Promise<EventSourcedUnderTest | TraditionalUnderTest> =>
-        modelName === 'event-sourced'
-          ? startEventSourcedModel({ base: context.base, label: 'es-duplicates', log: context.debug })
-          : startTraditionalModel({
-              base: context.base,
-              label: 'trad-duplicates',
-              variant: 'parallel',
-              log: context.debug,
-            });
+      const start = openScenarioModel(
+        context,
+        modelName,
+        modelName === 'event-sourced' ? 'es-duplicates' : 'trad-duplicates',
+      );
       return withModel(start, async (model) => {
-        const checker = new FaultChecker();
+        const checker = new EffectsChecker();
         // The first copy is the drive's own; the others race it, each a submission of its own.
         const submitCopy = (request: (typeof requests)[number], copy: number): Promise<unknown> =>
-          model.model === 'traditional'
-            ? startReturn(model.client, model.config.scope, request, copy % 2 === 0 ? 'parallel' : 'sequential')
+          model.name === 'traditional'
+            ? model.deployment.start(request, copy % 2 === 0 ? 'parallel' : 'sequential')
             : model.accept(request);
         const drive = driveReturns(model, requests, {
           checker,
@@ -53,7 +61,7 @@ function duplicatesScenario(modelName: ModelName): Scenario {
           },
         });
         const driven = await drive.done;
-        context.progress(`${model.name}: submitting all ${requests.length} finished returns once more`);
+        context.progress(`${model.label}: submitting all ${requests.length} finished returns once more`);
         for (let index = 0; index < requests.length; index += context.sizes.concurrency) {
           await Promise.all(
             requests.slice(index, index + context.sizes.concurrency).map(async (request) => {
@@ -65,39 +73,24 @@ function duplicatesScenario(modelName: ModelName): Scenario {
         const ownProblems: string[] = [];
         const settled: Record<string, unknown> = {};
         // Whatever the late copies cause has happened before the effects are read.
-        const deadline = performance.now() + 60_000;
-        if (model.model === 'event-sourced') {
-          let lags: number[] = [];
-          for (;;) {
-            lags = await Promise.all(TEAMS.map((team) => model.lag(team)));
-            if (lags.every((lag) => lag === 0)) break;
-            if (performance.now() > deadline) {
-              ownProblems.push(`the teams never caught up with the copies: lag ${lags.join(', ')}`);
-              break;
-            }
-            await delay(200);
-          }
+        if (model.name === 'event-sourced') {
+          await model.settle({ timeoutMs: 60_000 }).catch(async () => {
+            ownProblems.push(
+              `the teams never caught up with the copies: lag ${Object.values(await lagsOf(model)).join(', ')}`,
+            );
+          });
         } else {
-          let runs = 0;
-          let open = 0;
-          for (;;) {
-            [runs, open] = await Promise.all([model.workflowRuns(), model.openWorkflows()]);
-            if (runs === requests.length && open === 0) break;
-            if (performance.now() > deadline) {
-              ownProblems.push(`${runs} workflow runs (${open} still open) for ${requests.length} returns`);
-              break;
-            }
-            await delay(500);
-          }
+          const { runs, problem } = await oneRunEach(model, requests.length, 60_000);
+          if (problem) ownProblems.push(problem);
           settled.workflowRuns = runs;
         }
-        const check = checker.check(await model.effects());
+        const check = checker.check(await faultEffects(model));
         return judge(
           {
             id: this.id,
             title: this.title,
             model: this.model,
-            ...(model.model === 'traditional' ? { variant: 'parallel' as const } : {}),
+            ...variantOf(model),
             returns: requests.length,
             faults: `${checker.submitted} submissions of ${requests.length} returns`,
             recovery: 'n/a',

@@ -1,5 +1,5 @@
 // The hostile-input matrix as one scenario of the suite: its figures are both models' checker figures together.
-import type { CheckFigures } from '../checker';
+import type { CheckFigures } from '../../model/effects-check';
 import { type HostileReport, runHostileInput } from '../hostile-input';
 import type { Scenario } from '../scenario';
 

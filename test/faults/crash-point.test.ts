@@ -3,11 +3,15 @@
 // idempotency on, the redelivery or retry finds the effect; with it off (the negative control) the same crashes
 // leave duplicates, which proves the crashes land in the window that matters.
 import assert from 'node:assert/strict';
-import { compareOutcomes } from '../../faults/checker';
 import type { CrashPoint } from '../../faults/inject';
 import type { ScenarioResult } from '../../faults/scenario';
-import { eventSourcedCrashPoint, eventSourcedNegativeControl } from '../../faults/scenarios/event-sourced';
-import { traditionalCrashPoint, traditionalNegativeControl } from '../../faults/scenarios/traditional';
+import {
+  eventSourcedCrashPoint,
+  eventSourcedNegativeControl,
+  traditionalCrashPoint,
+  traditionalNegativeControl,
+} from '../../faults/scenarios/crash-point';
+import { compareOutcomes } from '../../model/effects-check';
 import { assertClean, testContext } from './support/fault-context';
 
 function assertEveryCrashPointReached(result: ScenarioResult): void {

@@ -1,9 +1,9 @@
 // The same returns submitted three times at once, then all again after they finished, with every team a process
 // of its own: each team decides each return once, and the traditional model runs one workflow per return.
 import assert from 'node:assert/strict';
-import { compareOutcomes } from '../../faults/checker';
 import type { ScenarioResult } from '../../faults/scenario';
 import { eventSourcedDuplicates, traditionalDuplicates } from '../../faults/scenarios/duplicates';
+import { compareOutcomes } from '../../model/effects-check';
 import { assertClean, testContext } from './support/fault-context';
 
 describe('Faults: duplicate submissions', () => {

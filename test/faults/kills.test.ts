@@ -1,10 +1,9 @@
 // Team processes SIGKILLed at random moments while returns flow, in each model: nothing lost, nothing decided
 // twice, every return completed once the victim is back, and both models come to the same outcomes.
 import assert from 'node:assert/strict';
-import { compareOutcomes } from '../../faults/checker';
 import type { ScenarioResult } from '../../faults/scenario';
-import { eventSourcedKills } from '../../faults/scenarios/event-sourced';
-import { traditionalKills } from '../../faults/scenarios/traditional';
+import { eventSourcedKills, traditionalKills } from '../../faults/scenarios/kills';
+import { compareOutcomes } from '../../model/effects-check';
 import { assertClean, testContext } from './support/fault-context';
 
 describe('Faults: team processes SIGKILLed at random moments', () => {

@@ -11,7 +11,7 @@ import { generateReturns } from '../../samples/generate-returns';
 import { ensureStack } from '../../stack/ensure';
 import { killServer, type OwnStack, prepareOwnStack } from '../stack/own-stack';
 import { uniqueScope } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../model/wait-for';
 
 interface Said {
   readonly line: string;

@@ -9,19 +9,13 @@ import { firstDifference } from '../../compare/first-difference';
 import { submitInDependencyOrder } from '../../compare/submission-order';
 import type { Config } from '../../config';
 import type { RefundRequest } from '../../domain';
-import {
-  type CheckResult,
-  compareOutcomes,
-  FaultChecker,
-  readEventSourcedEffects,
-  readTraditionalEffects,
-} from '../../faults/checker';
+import { type CheckResult, compareOutcomes, EffectsChecker } from '../../model/effects-check';
 import { generateReturns } from '../../samples/generate-returns';
 import { ensureStack, type ServerName } from '../../stack/ensure';
 import { bundleReturnWorkflows } from '../../traditional/worker';
 import { killServer, type OwnStack, prepareOwnStack } from '../stack/own-stack';
 import { uniqueScope } from '../support/test-config';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../model/wait-for';
 
 const RETURNS = 100;
 const KILLED_AFTER = 30;
@@ -89,14 +83,21 @@ async function killMidRunAndRerun(
       { concurrency: 4 },
     );
 
-  const first: BothModels = await finishWithin('both models to start', startBothModels(config, { workflowBundle, log: keep }));
+  const first: BothModels = await finishWithin(
+    'both models to start',
+    startBothModels(config, { workflowBundle, log: keep }),
+  );
   const completed = new Set<string>();
   // The first run never finishes: its server dies under it. Its failures are expected and ignored.
   const firstRun = submitAll(first, (returnId) => completed.add(returnId)).catch(() => undefined);
-  await waitFor(`${KILLED_AFTER} of ${RETURNS} returns to complete in both models`, () => completed.size >= KILLED_AFTER, {
-    timeoutMs: PHASE_MS,
-    intervalMs: 20,
-  });
+  await waitFor(
+    `${KILLED_AFTER} of ${RETURNS} returns to complete in both models`,
+    () => completed.size >= KILLED_AFTER,
+    {
+      timeoutMs: PHASE_MS,
+      intervalMs: 20,
+    },
+  );
   const completedBeforeKill = completed.size;
   firstRunStopped = true;
   const killedPid = await killServer(stack.dir, server);
@@ -109,19 +110,22 @@ async function killMidRunAndRerun(
   await finishWithin('every submission of the first run to settle', Promise.all(firstRunSubmissions));
   await finishWithin('the first run to close', first.close());
 
-  const second = await finishWithin('both models to start again', startBothModels(config, { workflowBundle, log: keep }));
+  const second = await finishWithin(
+    'both models to start again',
+    startBothModels(config, { workflowBundle, log: keep }),
+  );
   try {
     const rerun = await finishWithin(`the rerun of ${RETURNS} returns to finish in both models`, submitAll(second));
     const rerunDifferences = [...rerun]
       .filter(([, { traditional, eventSourced }]) => firstDifference(traditional, eventSourced) !== null)
       .map(([returnId]) => returnId);
-    const checker = new FaultChecker();
+    const checker = new EffectsChecker();
     for (const request of requests) checker.accepted(request);
     return {
       killedPid,
       completedBeforeKill,
-      traditional: checker.check(readTraditionalEffects(config)),
-      eventSourced: checker.check(await readEventSourcedEffects(second.eventSourced.deployment.eventLog, config.scope)),
+      traditional: checker.check(await second.traditional.effects()),
+      eventSourced: checker.check(await second.eventSourced.effects()),
       rerunDifferences,
       said,
     };
@@ -164,7 +168,10 @@ describe('when a server is killed -9 part-way through 100 returns and the same r
       });
 
       it('should have killed it part-way through', () => {
-        assert.ok(recovery.completedBeforeKill >= KILLED_AFTER && recovery.completedBeforeKill < RETURNS, recovery.said());
+        assert.ok(
+          recovery.completedBeforeKill >= KILLED_AFTER && recovery.completedBeforeKill < RETURNS,
+          recovery.said(),
+        );
       });
 
       it('should lose nothing and decide nothing twice in the traditional model', () => {
@@ -176,7 +183,12 @@ describe('when a server is killed -9 part-way through 100 returns and the same r
       });
 
       it('should give every return the same outcome in both models', () => {
-        const stored = compareOutcomes(recovery.traditional.outcomes, recovery.eventSourced.outcomes, 'traditional', 'event-sourced');
+        const stored = compareOutcomes(
+          recovery.traditional.outcomes,
+          recovery.eventSourced.outcomes,
+          'traditional',
+          'event-sourced',
+        );
         assert.equal(stored.compared, RETURNS);
         assert.deepEqual(stored.differences, []);
         assert.deepEqual(recovery.rerunDifferences, []);

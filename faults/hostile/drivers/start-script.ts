@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { type Config, configEnv } from '../../../config';
 import type { ReturnOutcome } from '../../../domain';
-import { CHILD_NODE_ENV, PROJECT_ROOT, trackChild } from '../../children';
+import { CHILD_NODE_ENV, PROJECT_ROOT, trackChild } from '../../../model/supervisor';
 import type { StartScript } from '../entry-points';
 
 export interface ScriptRun {

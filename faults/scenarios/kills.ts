@@ -1,0 +1,144 @@
+// Processes SIGKILLed at random moments while returns flow, in either model: the event-sourced team subscribers,
+// the traditional team workers mid-activity, and User Support's workflow worker mid-run. The victim is started
+// again at once; nothing may be lost or decided twice, and every return must complete.
+import { type Team, TEAMS } from '../../domain';
+import { EffectsChecker } from '../../model/effects-check';
+import type { ModelName, ModelRole } from '../../model/port';
+import { driveReturns } from '../drive';
+import { faultEffects } from '../effects';
+import { describeKillRecovery, describeKills, type Kill, killAtRandomMoments, unexpectedExits } from '../inject';
+import type { FaultModel } from '../open';
+import { faultReturns, judge, type Scenario, type ScenarioContext, seconds, type Sizes, withModel } from '../scenario';
+import {
+  ANSWER_TIMEOUT_MS,
+  killEvidence,
+  openScenarioModel,
+  retriedActivities,
+  type Settled,
+  settleModel,
+  variantOf,
+} from './per-model';
+
+// What the kills came to, in the model's own terms: the evidence that they landed while the victim held work.
+interface KillFigures {
+  readonly faults: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly notes: readonly string[];
+  readonly problems: readonly string[];
+}
+
+interface KillsPlan {
+  readonly id: string;
+  readonly title: string;
+  readonly model: ModelName;
+  readonly label: string;
+  readonly roles: readonly ModelRole[];
+  readonly kills: (sizes: Sizes) => number;
+  // Whether each kill waits for a moment its victim holds work.
+  readonly withEvidence: boolean;
+  figures(model: FaultModel, kills: readonly Kill[], settled: Settled, context: ScenarioContext): Promise<KillFigures>;
+}
+
+function killsScenario(plan: KillsPlan): Scenario {
+  return {
+    id: plan.id,
+    title: plan.title,
+    model: plan.model,
+    async run(context) {
+      const startedAt = performance.now();
+      const requests = faultReturns(context.sizes.returns);
+      const timeoutMs = ANSWER_TIMEOUT_MS[plan.model];
+      return withModel(openScenarioModel(context, plan.model, plan.label), async (model) => {
+        const checker = new EffectsChecker();
+        const drive = driveReturns(model, requests, {
+          checker,
+          concurrency: context.sizes.concurrency,
+          answerTimeoutMs: timeoutMs,
+          report: context.progress,
+        });
+        const kills = await killAtRandomMoments(model, drive, {
+          kills: plan.kills(context.sizes),
+          total: requests.length,
+          roles: plan.roles,
+          seed: context.seed,
+          recoveryTimeoutMs: timeoutMs,
+          ...(plan.withEvidence ? { evidence: (role, held) => killEvidence(model, role as Team, held) } : {}),
+          progress: context.progress,
+        });
+        const driven = await drive.done;
+        const settled = await settleModel(model, 60_000);
+        const check = checker.check(await faultEffects(model));
+        const figures = await plan.figures(model, kills, settled, context);
+        return judge(
+          {
+            id: this.id,
+            title: this.title,
+            model: this.model,
+            ...variantOf(model),
+            returns: requests.length,
+            faults: figures.faults,
+            recovery: describeKillRecovery(kills),
+            details: { kills, unexpectedExits: unexpectedExits(model), ...figures.details },
+            ownProblems: [...settled.problems, ...figures.problems],
+            notes: figures.notes,
+          },
+          check,
+          driven,
+          startedAt,
+        );
+      });
+    },
+  };
+}
+
+export const eventSourcedKills = killsScenario({
+  id: 'es-kill-subscribers',
+  title: 'team subscribers SIGKILLed at random moments',
+  model: 'event-sourced',
+  label: 'es-kills',
+  roles: TEAMS,
+  kills: (sizes) => sizes.kills,
+  withEvidence: true,
+  async figures(_model, kills, settled, context) {
+    const uncommitted = kills.reduce((sum, kill) => sum + (kill.evidence.uncommittedAtKill ?? 0), 0);
+    return {
+      faults: `${kills.length} SIGKILLs (${describeKills(kills)}); ${uncommitted} requests uncommitted at the kills`,
+      details: { lagsSettledSeconds: settled.settledMs === null ? null : seconds(settled.settledMs) },
+      notes: uncommitted === 0 ? ['no kill found the victim with a request uncommitted: none hit it mid-batch'] : [],
+      problems:
+        kills.length < context.sizes.kills ? [`only ${kills.length} of ${context.sizes.kills} kills happened`] : [],
+    };
+  },
+});
+
+// The traditional model's kills: evidence they landed mid-activity is that Temporal had handed activities to the
+// victim, and retried them.
+function traditionalKillsPlan(role: 'teams' | 'user-support'): KillsPlan {
+  const teams = role === 'teams';
+  return {
+    id: teams ? 'trad-kill-team-workers' : 'trad-kill-user-support',
+    title: teams ? 'team workers SIGKILLed mid-activity' : "User Support's workflow worker SIGKILLed mid-run",
+    model: 'traditional',
+    label: teams ? 'trad-kills' : 'trad-us-kills',
+    roles: teams ? TEAMS : ['user-support'],
+    kills: (sizes) => (teams ? sizes.kills : Math.max(1, sizes.kills - 1)),
+    withEvidence: teams,
+    async figures(model, kills) {
+      const notes = kills.every((kill) => kill.inFlight === 0) ? ['no kill found a return in flight'] : [];
+      const faults = `${kills.length} SIGKILLs (${describeKills(kills)})`;
+      if (!teams || model.name !== 'traditional') return { faults, details: {}, notes, problems: [] };
+      const inHand = kills.reduce((sum, kill) => sum + (kill.evidence.activitiesStartedAtKill ?? 0), 0);
+      const retried = await retriedActivities(model, kills);
+      if (retried === 0) notes.push('no activity of a killed worker was retried: no kill hit an activity in flight');
+      return {
+        faults: `${faults}; ${inHand} activities in the victims' hands, ${retried} returns with an activity retried`,
+        details: { heldReturnsWithRetriedActivity: retried },
+        notes,
+        problems: [],
+      };
+    },
+  };
+}
+
+export const traditionalKills = killsScenario(traditionalKillsPlan('teams'));
+export const traditionalUserSupportKills = killsScenario(traditionalKillsPlan('user-support'));
