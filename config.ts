@@ -57,7 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     kafkaBrokers: brokerList(env),
     kafkaPartitions: wholeNumber(env, 'KAFKA_PARTITIONS', 1, 1000),
-    kafkaFetch: { minBytes: wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000), maxWaitMs: wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000) },
+    kafkaFetch: {
+      minBytes: wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000),
+      maxWaitMs: wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000),
+    },
     temporalAddress: address(env, 'TEMPORAL_ADDRESS', env.TEMPORAL_ADDRESS ?? DEFAULTS.TEMPORAL_ADDRESS),
     temporalNamespace: namespace(env.TEMPORAL_NAMESPACE ?? DEFAULTS.TEMPORAL_NAMESPACE),
     stackDir: folder(env, 'STACK_DIR'),
@@ -88,7 +91,13 @@ export interface OutputSettings {
 export function loadOutputSettings(env: NodeJS.ProcessEnv = process.env): OutputSettings {
   const force = env.FORCE_COLOR;
   const colour =
-    force !== undefined ? (force === '0' || force === 'false' ? 'never' : 'always') : env.NO_COLOR ? 'never' : 'terminal';
+    force !== undefined
+      ? force === '0' || force === 'false'
+        ? 'never'
+        : 'always'
+      : env.NO_COLOR
+        ? 'never'
+        : 'terminal';
   return { debug: env.RETURNS_DEBUG === '1' || env.RETURNS_DEBUG === 'true', colour };
 }
 
@@ -99,7 +108,9 @@ function brokerList(env: NodeJS.ProcessEnv): string[] {
     .map((broker) => broker.trim())
     .filter((broker) => broker.length > 0);
   if (brokers.length === 0) {
-    throw new SettingError(`KAFKA_BROKERS must be a comma-separated list of host:port, got "${text}". Unset it for the local broker at ${DEFAULTS.KAFKA_BROKERS}.`);
+    throw new SettingError(
+      `KAFKA_BROKERS must be a comma-separated list of host:port, got "${text}". Unset it for the local broker at ${DEFAULTS.KAFKA_BROKERS}.`,
+    );
   }
   for (const broker of brokers) address(env, 'KAFKA_BROKERS', broker);
   return brokers;
@@ -117,7 +128,9 @@ function address(env: NodeJS.ProcessEnv, name: 'KAFKA_BROKERS' | 'TEMPORAL_ADDRE
   }
   const port = Number(match[2]);
   if (port < 1 || port > 65_535) {
-    throw new SettingError(`${name} names port ${port} in "${whole}"; a port is 1 to 65535. For example ${name}=${DEFAULTS[name]}, the default.`);
+    throw new SettingError(
+      `${name} names port ${port} in "${whole}"; a port is 1 to 65535. For example ${name}=${DEFAULTS[name]}, the default.`,
+    );
   }
   return value;
 }
@@ -135,7 +148,10 @@ function namespace(value: string): string {
 // An empty value would resolve to the current folder and scatter files there.
 function folder(env: NodeJS.ProcessEnv, name: 'STACK_DIR' | 'DATA_DIR'): string {
   const value = env[name] ?? DEFAULTS[name];
-  if (value.trim() === '') throw new SettingError(`${name} is set but empty. Set it to a folder you can write to, or unset it for ${DEFAULTS[name]}.`);
+  if (value.trim() === '')
+    throw new SettingError(
+      `${name} is set but empty. Set it to a folder you can write to, or unset it for ${DEFAULTS[name]}.`,
+    );
   return path.resolve(value);
 }
 
@@ -146,7 +162,9 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: numb
   // Digits only: Number() would also take "1e2", "0x10" and " 3 ".
   const value = /^\d{1,12}$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= min && value <= max)) {
-    throw new SettingError(`${name} must be a whole number from ${min} to ${max}, got "${text}". Unset it for the default ${DEFAULTS[name]}.`);
+    throw new SettingError(
+      `${name} must be a whole number from ${min} to ${max}, got "${text}". Unset it for the default ${DEFAULTS[name]}.`,
+    );
   }
   return value;
 }

@@ -53,7 +53,10 @@ export class CpuMeter {
     this.startedAt = performance.now();
     this.machineBase = readMachineTicks();
     const current = this.processes();
-    const taken = snapshot(current.map(({ pid }) => pid), SNAPSHOT_OPTIONS);
+    const taken = snapshot(
+      current.map(({ pid }) => pid),
+      SNAPSHOT_OPTIONS,
+    );
     for (const { role, pid } of current) {
       const stat = taken.processes.get(pid);
       if (stat?.alive) this.base.set(pid, { userMs: stat.userMs, systemMs: stat.systemMs });
@@ -64,7 +67,10 @@ export class CpuMeter {
   // Adds what each process did since the last sample. Call it just before killing a process.
   sample(): void {
     const current = this.processes();
-    const taken = snapshot(current.map(({ pid }) => pid), SNAPSHOT_OPTIONS);
+    const taken = snapshot(
+      current.map(({ pid }) => pid),
+      SNAPSHOT_OPTIONS,
+    );
     for (const { role, pid } of current) {
       const stat = taken.processes.get(pid);
       const totals = this.roleTotals(role);
@@ -112,7 +118,8 @@ export class CpuMeter {
       roles,
       totalCpuMs,
       machineBusyCores,
-      otherProcessesCores: machineBusyCores === null || elapsedMs <= 0 ? null : Math.max(0, machineBusyCores - totalCpuMs / elapsedMs),
+      otherProcessesCores:
+        machineBusyCores === null || elapsedMs <= 0 ? null : Math.max(0, machineBusyCores - totalCpuMs / elapsedMs),
     };
   }
 

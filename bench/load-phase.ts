@@ -79,10 +79,16 @@ export async function runLoadPhase(
   const t0 = performance.now();
   const sample = () => {
     const perTeam = subject.outstandingPerTeam();
-    timeline.push({ tMs: Math.round(performance.now() - t0), backlog: subject.outstanding(), ...(perTeam ? { perTeam } : {}) });
+    timeline.push({
+      tMs: Math.round(performance.now() - t0),
+      backlog: subject.outstanding(),
+      ...(perTeam ? { perTeam } : {}),
+    });
   };
   const sampler = spec.sampleBacklogEveryMs ? setInterval(sample, spec.sampleBacklogEveryMs) : undefined;
-  const actions = scheduleActions(spec.actions ?? [], t0, meter, (error) => settings.log(`${subject.name}: ${error.message}`));
+  const actions = scheduleActions(spec.actions ?? [], t0, meter, (error) =>
+    settings.log(`${subject.name}: ${error.message}`),
+  );
   const onTeam = spec.onTeam;
   const report = await runOpenLoop({
     ratePerSecond: rate,
@@ -104,7 +110,8 @@ export async function runLoadPhase(
   await actions.finished();
   // Whatever the phase (or an earlier one) left open must finish before the next phase starts.
   const idle = await subject.waitUntilIdle(settings.drainTimeoutMs);
-  if (!idle) settings.log(`${subject.name} ${spec.name}: ${subject.outstanding()} returns still open after the drain timeout`);
+  if (!idle)
+    settings.log(`${subject.name} ${spec.name}: ${subject.outstanding()} returns still open after the drain timeout`);
   if (sampler) {
     sample();
     clearInterval(sampler);
@@ -115,7 +122,12 @@ export async function runLoadPhase(
 }
 
 // Each action runs at its moment after t0; finished() waits for the last to be due, then for all to end.
-function scheduleActions(actions: readonly ScheduledAction[], t0: number, meter: CpuMeter, onError: (error: Error) => void) {
+function scheduleActions(
+  actions: readonly ScheduledAction[],
+  t0: number,
+  meter: CpuMeter,
+  onError: (error: Error) => void,
+) {
   const started: Promise<void>[] = [];
   const timers = actions.map((action) =>
     setTimeout(() => {

@@ -90,7 +90,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
   const number = (name: string, text: string | undefined, fallback: number, min: number) => {
     if (text === undefined) return fallback;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < min) throw new UsageError(`--${name} must be a number of at least ${min}, got "${text}"`);
+    if (!Number.isFinite(value) || value < min)
+      throw new UsageError(`--${name} must be a number of at least ${min}, got "${text}"`);
     return value;
   };
   let families: readonly Family[] = FAMILIES;
@@ -133,13 +134,20 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | 'help
         },
     bisections: quick ? 0 : 2,
     latencyShares: [0.25, 0.5, 0.8],
-    outage: outageMs > 0 ? { preMs: quick ? 1_000 : 5_000, outageMs, postMs: quick ? 4_000 : Math.max(30_000, outageMs * 1.5) } : null,
+    outage:
+      outageMs > 0
+        ? { preMs: quick ? 1_000 : 5_000, outageMs, postMs: quick ? 4_000 : Math.max(30_000, outageMs * 1.5) }
+        : null,
     drainTimeoutMs: quick ? 30_000 : 180_000,
     seed: number('seed', values.seed, DEFAULT_SEED, 0),
     // npm runs scripts in the package folder; a relative --out means relative to where the user typed it.
-    out: values.out === undefined ? path.join(__dirname, 'results', 'latest') : path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
+    out:
+      values.out === undefined
+        ? path.join(__dirname, 'results', 'latest')
+        : path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
     json: values.json === true,
     keepData: values['keep-data'] === true,
-    cpuProfileDir: values['cpu-prof'] === undefined ? null : path.resolve(process.env.INIT_CWD ?? process.cwd(), values['cpu-prof']),
+    cpuProfileDir:
+      values['cpu-prof'] === undefined ? null : path.resolve(process.env.INIT_CWD ?? process.cwd(), values['cpu-prof']),
   };
 }

@@ -25,10 +25,20 @@ interface OutageMarks {
   error?: string;
 }
 
-export async function runOutage(subject: Subject, indexes: IndexAllocator, plan: OutagePlan, settings: PhaseSettings): Promise<OutageResult> {
+export async function runOutage(
+  subject: Subject,
+  indexes: IndexAllocator,
+  plan: OutagePlan,
+  settings: PhaseSettings,
+): Promise<OutageResult> {
   const { team, rate, preMs, outageMs, postMs } = plan;
   const intervalMs = 1000 / rate;
-  const marks: OutageMarks = { killedAtMs: Number.NaN, restartedAtMs: Number.NaN, readyAtMs: Number.NaN, rebuiltFromEvents: null };
+  const marks: OutageMarks = {
+    killedAtMs: Number.NaN,
+    restartedAtMs: Number.NaN,
+    readyAtMs: Number.NaN,
+    rebuiltFromEvents: null,
+  };
   // Each team's answers as the driver sees them (choreography): [intended ms since t0, latency ms].
   const answers: Record<Team, number[]> = { sales: [], inventory: [], manufacturing: [], accounting: [] };
   const outcome = await runLoadPhase(
@@ -40,7 +50,12 @@ export async function runOutage(subject: Subject, indexes: IndexAllocator, plan:
       rate,
       durationMs: preMs + outageMs + postMs,
       sampleBacklogEveryMs: BACKLOG_SAMPLE_MS,
-      ...(subject.seesTeams ? { onTeam: (localIndex: number, answering: Team, latencyMs: number) => answers[answering].push(localIndex * intervalMs, latencyMs) } : {}),
+      ...(subject.seesTeams
+        ? {
+            onTeam: (localIndex: number, answering: Team, latencyMs: number) =>
+              answers[answering].push(localIndex * intervalMs, latencyMs),
+          }
+        : {}),
       actions: [
         { atMs: preMs, run: (sinceStart) => killTeam(subject, team, marks, sinceStart) },
         { atMs: preMs + outageMs, run: (sinceStart) => restartTeam(subject, team, marks, sinceStart) },
@@ -51,7 +66,11 @@ export async function runOutage(subject: Subject, indexes: IndexAllocator, plan:
   const { phase, timeline, sendEndMs } = outcome;
   const backlog = backlogFigures(timeline, marks);
   // The returns intended while the team was down.
-  const intended = { first: Math.ceil(marks.killedAtMs / intervalMs), end: Math.ceil(marks.restartedAtMs / intervalMs), intervalMs };
+  const intended = {
+    first: Math.ceil(marks.killedAtMs / intervalMs),
+    end: Math.ceil(marks.restartedAtMs / intervalMs),
+    intervalMs,
+  };
   return {
     team,
     signal: 'SIGKILL',
@@ -71,7 +90,11 @@ export async function runOutage(subject: Subject, indexes: IndexAllocator, plan:
     recoveryMs: backlog.recovered ? backlog.recovered.tMs - marks.restartedAtMs : null,
     recoveredWhileLoaded: backlog.recovered !== undefined && backlog.recovered.tMs <= sendEndMs,
     timeline,
-    teamLatency: await teamLatencyDuringOutage(subject, marks, answers, { ...intended, base: outcome.base, t0: outcome.t0 }),
+    teamLatency: await teamLatencyDuringOutage(subject, marks, answers, {
+      ...intended,
+      base: outcome.base,
+      t0: outcome.t0,
+    }),
     behaviour: behaviourOf(subject, team),
     ...(marks.error ? { error: marks.error } : {}),
   };
@@ -136,7 +159,10 @@ async function teamLatencyDuringOutage(
   { first, end, intervalMs, base, t0 }: IntendedDuringOutage,
 ): Promise<TeamLatencyDuringOutage | null> {
   if (!Number.isFinite(first) || !Number.isFinite(end) || end <= first) return null;
-  const histograms = Object.fromEntries(TEAMS.map((each) => [each, new LatencyHistogram()])) as Record<Team, LatencyHistogram>;
+  const histograms = Object.fromEntries(TEAMS.map((each) => [each, new LatencyHistogram()])) as Record<
+    Team,
+    LatencyHistogram
+  >;
   let source: string | null = null;
   if (subject.seesTeams) {
     source = "the driver's tail of each team's topic: from the intended send to the team's event being seen";
@@ -147,9 +173,11 @@ async function teamLatencyDuringOutage(
       }
     }
   } else if (subject.teamCompletions) {
-    source = "each team's own record (its recordedAt, by the team's clock): from the intended send to the team recording its part";
+    source =
+      "each team's own record (its recordedAt, by the team's clock): from the intended send to the team recording its part";
     const returnIdOf = new Map<string, number>();
-    for (let localIndex = first; localIndex < end; localIndex += 1) returnIdOf.set(subject.returnId(base + localIndex), localIndex);
+    for (let localIndex = first; localIndex < end; localIndex += 1)
+      returnIdOf.set(subject.returnId(base + localIndex), localIndex);
     const wallT0 = performance.timeOrigin + t0;
     for (const completion of await subject.teamCompletions([...returnIdOf.keys()])) {
       const localIndex = returnIdOf.get(completion.returnId);
@@ -161,7 +189,10 @@ async function teamLatencyDuringOutage(
   return {
     source,
     returns: end - first,
-    perTeam: Object.fromEntries(TEAMS.map((each) => [each, histograms[each].summary()])) as Record<Team, ReturnType<LatencyHistogram['summary']>>,
+    perTeam: Object.fromEntries(TEAMS.map((each) => [each, histograms[each].summary()])) as Record<
+      Team,
+      ReturnType<LatencyHistogram['summary']>
+    >,
   };
 }
 

@@ -1,7 +1,13 @@
 // The step ramp to the highest sustainable rate, and the latency phases at shares of that rate. Each step is one
 // load phase (bench/load-phase.ts), judged by bench/lib/step-ramp.ts.
 import { formatRate, type IndexAllocator, type PhaseSettings, roundRate, runLoadPhase } from './load-phase';
-import { DEFAULT_STEP_CRITERIA, findMaxSustainableRate, geometricRates, judgeStep, type StepOutcome } from './lib/step-ramp';
+import {
+  DEFAULT_STEP_CRITERIA,
+  findMaxSustainableRate,
+  geometricRates,
+  judgeStep,
+  type StepOutcome,
+} from './lib/step-ramp';
 import type { RampPlan } from './options';
 import type { LatencyAtShare, PhaseKind, PhaseResult, RampResult, RampStep } from './results';
 import type { Subject } from './subjects/subject';
@@ -20,13 +26,16 @@ async function rampStep(
   const spec = { name: `${kind} ${formatRate(rate)}/s`, kind, rate, durationMs };
   let outcome = await runLoadPhase(subject, indexes, spec, settings);
   if (!outcome.phase.generatorKeptUp && settings.retryWhenGeneratorLags) {
-    settings.log(`${subject.name} ${formatRate(rate)}/s: the generator fell behind (${outcome.phase.invalidReasons.join('; ')}); running the step again`);
+    settings.log(
+      `${subject.name} ${formatRate(rate)}/s: the generator fell behind (${outcome.phase.invalidReasons.join('; ')}); running the step again`,
+    );
     outcome = await runLoadPhase(subject, indexes, spec, settings, 2);
   }
   const { phase } = outcome;
   const offeredTheRate = phase.dropped === 0 && phase.achievedRatePerSecond >= rate * MIN_ACHIEVED_SHARE;
   // A system that did not finish even what the generator managed to send was beyond its limit either way.
-  const fellBehindOnWhatItGot = phase.completedWithinGrace + phase.failedWithinGrace < phase.dispatched * MIN_ACHIEVED_SHARE;
+  const fellBehindOnWhatItGot =
+    phase.completedWithinGrace + phase.failedWithinGrace < phase.dispatched * MIN_ACHIEVED_SHARE;
   return {
     offered: phase.offered,
     completed: phase.completedWithinGrace,
@@ -35,7 +44,9 @@ async function rampStep(
     valid: offeredTheRate || fellBehindOnWhatItGot,
     invalidReasons: offeredTheRate
       ? []
-      : [`the generator sent ${Math.round(phase.achievedRatePerSecond)}/s of ${formatRate(rate)}/s${phase.dropped > 0 ? ` and dropped ${phase.dropped}` : ''}`],
+      : [
+          `the generator sent ${Math.round(phase.achievedRatePerSecond)}/s of ${formatRate(rate)}/s${phase.dropped > 0 ? ` and dropped ${phase.dropped}` : ''}`,
+        ],
     detail: phase,
   };
 }
@@ -71,7 +82,15 @@ export async function runRamp(
   settings: PhaseSettings,
 ): Promise<RampResult> {
   const run: StepRunner = async (rate, kind) =>
-    toStep(judgeStep(rate, durationMs, await rampStep(subject, indexes, rate, durationMs, kind, settings), criteria, kind === 'rate' ? 'ramp' : kind));
+    toStep(
+      judgeStep(
+        rate,
+        durationMs,
+        await rampStep(subject, indexes, rate, durationMs, kind, settings),
+        criteria,
+        kind === 'rate' ? 'ramp' : kind,
+      ),
+    );
   if (explicitRates) return measureListedRates(explicitRates, run);
   const rates = plan.rates ?? geometricRates(plan.startRate, plan.factor, plan.maxSteps);
   const result = await findMaxSustainableRate<PhaseResult>({
@@ -83,10 +102,16 @@ export async function runRamp(
   });
   const steps = result.steps.map((step) => {
     const converted = toStep(step);
-    return step.kind === 'bisection' ? { ...converted, phase: { ...converted.phase, kind: 'bisection' as const } } : converted;
+    return step.kind === 'bisection'
+      ? { ...converted, phase: { ...converted.phase, kind: 'bisection' as const } }
+      : converted;
   });
   let { maxSustainableRate, firstUnsustainableRate, stoppedBecause } = result;
-  if (result.steps.some((step) => step.kind === 'bisection') && maxSustainableRate !== null && firstUnsustainableRate !== null) {
+  if (
+    result.steps.some((step) => step.kind === 'bisection') &&
+    maxSustainableRate !== null &&
+    firstUnsustainableRate !== null
+  ) {
     stoppedBecause += `; bisecting, ${formatRate(maxSustainableRate)}/s held and ${formatRate(firstUnsustainableRate)}/s did not`;
   }
   // The first rate was already too much (a slow or busy machine): go down the same series until a rate holds,

@@ -36,7 +36,10 @@ export interface PhaseResult {
   readonly peakInFlight: number;
   // From the end of the send phase until the phase's last return completed (when it did).
   readonly drain: { readonly drained: boolean; readonly drainMs: number };
-  readonly cpu: PhaseCpu & { readonly msPerReturn: Readonly<Record<string, number>>; readonly totalMsPerReturn: number };
+  readonly cpu: PhaseCpu & {
+    readonly msPerReturn: Readonly<Record<string, number>>;
+    readonly totalMsPerReturn: number;
+  };
   // Attempts at this rate: a step whose generator fell behind is run once more.
   readonly attempts: number;
 }
@@ -125,7 +128,12 @@ export interface SubjectResult {
   readonly latency: readonly LatencyAtShare[];
   readonly outage: OutageResult | null;
   readonly verification: Verification | null;
-  readonly childEvents: readonly { readonly role: string; readonly pid: number; readonly what: string; readonly detail: string }[];
+  readonly childEvents: readonly {
+    readonly role: string;
+    readonly pid: number;
+    readonly what: string;
+    readonly detail: string;
+  }[];
   readonly fractionOfCeiling: number | null;
   readonly error?: string;
 }
@@ -161,7 +169,12 @@ export interface BenchResults {
   readonly command: string;
   readonly mode: 'quick' | 'full';
   readonly seed: number;
-  readonly workload: { readonly poolSize: number; readonly models: readonly string[]; readonly repeatedOrderShare: number; readonly note: string };
+  readonly workload: {
+    readonly poolSize: number;
+    readonly models: readonly string[];
+    readonly repeatedOrderShare: number;
+    readonly note: string;
+  };
   readonly machine: MachineInfo;
   readonly config: {
     readonly kafkaBrokers: readonly string[];

@@ -62,7 +62,9 @@ async function main(entry: EntryPoint): Promise<number> {
   const startedMs = performance.now();
   const config: Config = { ...loadConfig(), scope: runScope() };
   const logDir = path.join(config.dataDir, 'bench-logs', config.scope);
-  say(`run ${config.scope}: ${options.quick ? 'quick' : 'full'} mode, ${options.families.join(' and ')}; child logs in ${path.relative(process.cwd(), logDir) || logDir}`);
+  say(
+    `run ${config.scope}: ${options.quick ? 'quick' : 'full'} mode, ${options.families.join(' and ')}; child logs in ${path.relative(process.cwd(), logDir) || logDir}`,
+  );
 
   const stack = await ensureCommandStack(
     config,
@@ -73,12 +75,23 @@ async function main(entry: EntryPoint): Promise<number> {
   // Registered after the stack's own stop, so it runs first: team processes go before the servers they use.
   stopTeamProcesses(entry);
   const servers = findServerProcesses(config);
-  for (const server of servers) say(`${server.role}: ${server.pid === null ? 'pid unknown, its CPU is reported as n/a' : `pid ${server.pid} (${server.source})`}`);
+  for (const server of servers)
+    say(
+      `${server.role}: ${server.pid === null ? 'pid unknown, its CPU is reported as n/a' : `pid ${server.pid} (${server.source})`}`,
+    );
   const machine = await describeMachine(config, servers, options);
 
   const workload = createWorkload(options.seed);
   const childNodeOptions = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const context: BenchContext = { config, workload, servers, logDir, tuning: DEFAULT_BENCH_TUNING, childNodeOptions, log: say };
+  const context: BenchContext = {
+    config,
+    workload,
+    servers,
+    logDir,
+    tuning: DEFAULT_BENCH_TUNING,
+    childNodeOptions,
+    log: say,
+  };
   const { subjects, complete } = await measureFamilies(context, options);
   if (!options.keepData) rmSync(path.join(config.dataDir, config.scope), { recursive: true, force: true });
 
@@ -97,8 +110,7 @@ async function main(entry: EntryPoint): Promise<number> {
       poolSize: workload.poolSize,
       models: workload.models,
       repeatedOrderShare: 0,
-      note:
-        'Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first.',
+      note: 'Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first.',
     },
     machine,
     config: {
@@ -139,9 +151,17 @@ function optionsOrExitCode(): BenchOptions | number {
 }
 
 // Each family's ceiling (when asked for), then its model: each group started, its subjects measured, and closed.
-async function measureFamilies(context: BenchContext, options: BenchOptions): Promise<{ subjects: SubjectResult[]; complete: boolean }> {
+async function measureFamilies(
+  context: BenchContext,
+  options: BenchOptions,
+): Promise<{ subjects: SubjectResult[]; complete: boolean }> {
   const progress = createProgress();
-  const settings: PhaseSettings = { progress, retryWhenGeneratorLags: !options.quick, drainTimeoutMs: options.drainTimeoutMs, log: say };
+  const settings: PhaseSettings = {
+    progress,
+    retryWhenGeneratorLags: !options.quick,
+    drainTimeoutMs: options.drainTimeoutMs,
+    log: say,
+  };
   const subjects: SubjectResult[] = [];
   let complete = true;
   const measure = async (start: () => Promise<SubjectGroup>, family: Family, asCeiling: boolean) => {
@@ -212,7 +232,9 @@ async function measureSubject(
     label: subject.label,
     completionSignal: subject.completionSignal,
     ceilingName: CEILING_OF[subject.name] ?? null,
-    processes: subject.runningChildren().map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
+    processes: subject
+      .runningChildren()
+      .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
   };
   let result: SubjectResult = {
     ...base,
@@ -227,8 +249,13 @@ async function measureSubject(
   };
   try {
     say(`${subject.label}: warming up`);
-    const warmUpRate = options.rates ? Math.min(...options.rates) : plan.rates?.[0] ?? plan.startRate;
-    const warmUp = await runLoadPhase(subject, indexes, { name: 'warm-up', kind: 'warm-up', rate: warmUpRate, durationMs: options.warmUpMs }, settings);
+    const warmUpRate = options.rates ? Math.min(...options.rates) : (plan.rates?.[0] ?? plan.startRate);
+    const warmUp = await runLoadPhase(
+      subject,
+      indexes,
+      { name: 'warm-up', kind: 'warm-up', rate: warmUpRate, durationMs: options.warmUpMs },
+      settings,
+    );
     result = { ...result, warmUp: warmUp.phase };
     const ramp = await runRamp(subject, indexes, plan, options.rates, options.durationMs, options.bisections, settings);
     result = { ...result, ramp };
@@ -244,13 +271,26 @@ async function measureSubject(
         ...result,
         loadBasis: {
           rate: max,
-          source: ramp.maxSustainableRate !== null ? 'max sustainable rate' : 'lowest rate tried (no rate was sustainable)',
+          source:
+            ramp.maxSustainableRate !== null ? 'max sustainable rate' : 'lowest rate tried (no rate was sustainable)',
         },
       };
-      const latency = await runLatencyPhases(subject, indexes, max, options.latencyShares, options.durationMs, settings);
+      const latency = await runLatencyPhases(
+        subject,
+        indexes,
+        max,
+        options.latencyShares,
+        options.durationMs,
+        settings,
+      );
       result = { ...result, latency };
       if (options.outage) {
-        const outage = await runOutage(subject, indexes, { team: 'inventory', rate: roundRate(max * 0.5), ...options.outage }, settings);
+        const outage = await runOutage(
+          subject,
+          indexes,
+          { team: 'inventory', rate: roundRate(max * 0.5), ...options.outage },
+          settings,
+        );
         result = { ...result, outage };
         say(
           `${subject.label}: outage of inventory: max backlog ${outage.maxBacklog}, recovery ${outage.recoveryMs === null ? 'not reached' : `${(outage.recoveryMs / 1000).toFixed(1)} s`}`,
@@ -265,17 +305,26 @@ async function measureSubject(
   try {
     result = { ...result, verification: await subject.verify() };
   } catch (error) {
-    result = { ...result, error: `${result.error ? `${result.error}; ` : ''}verification failed: ${(error as Error).message}` };
+    result = {
+      ...result,
+      error: `${result.error ? `${result.error}; ` : ''}verification failed: ${(error as Error).message}`,
+    };
   }
   result = {
     ...result,
-    processes: subject.runningChildren().map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
+    processes: subject
+      .runningChildren()
+      .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
     childEvents: subject.childEvents().map(({ role, pid, what, detail }) => ({ role, pid, what, detail })),
   };
   return result;
 }
 
-async function describeMachine(config: Config, servers: MachineInfo['servers'], options: BenchOptions): Promise<MachineInfo> {
+async function describeMachine(
+  config: Config,
+  servers: MachineInfo['servers'],
+  options: BenchOptions,
+): Promise<MachineInfo> {
   let serverVersion = 'unknown';
   if (options.families.includes('orchestration')) {
     try {
@@ -303,7 +352,13 @@ async function describeMachine(config: Config, servers: MachineInfo['servers'], 
       kafkaServer?.source === 'stack pid file'
         ? { version: kafkaVersion(), source: 'the local stack (stack/kafka/pom.xml)' }
         : { version: 'unknown', source: 'a broker the local stack did not start' },
-    temporal: { serverVersion, cli: temporalServer?.source === 'stack pid file' ? `temporal CLI ${TEMPORAL_CLI_VERSION} (the local stack)` : 'unknown' },
+    temporal: {
+      serverVersion,
+      cli:
+        temporalServer?.source === 'stack pid file'
+          ? `temporal CLI ${TEMPORAL_CLI_VERSION} (the local stack)`
+          : 'unknown',
+    },
     servers: servers.map(({ role, pid, source }) => ({ role, pid, source })),
     loadAverageAtStart: os.loadavg().map((value) => Math.round(value * 100) / 100),
   };
@@ -320,7 +375,10 @@ function tuningDescription(): Record<string, unknown> {
 }
 
 function summaryOf(results: BenchResults, written: { dir: string; files: readonly string[] }): string {
-  const lines = ['', `Benchmark ${results.config.scope} (${results.mode}), ${(results.durationMs / 1000).toFixed(0)} s`];
+  const lines = [
+    '',
+    `Benchmark ${results.config.scope} (${results.mode}), ${(results.durationMs / 1000).toFixed(0)} s`,
+  ];
   for (const subject of results.subjects) {
     const ramp = subject.ramp;
     const max = ramp?.maxSustainableRate;
@@ -329,7 +387,9 @@ function summaryOf(results: BenchResults, written: { dir: string; files: readonl
       `  ${subject.label.padEnd(62)} max ${max === null || max === undefined ? 'n/a' : `${ramp?.maxIsLowerBound ? '≥' : ''}${max}/s`}` +
         (at50 ? `, p99 at 50% ${at50.p99.toFixed(1)} ms` : '') +
         (subject.fractionOfCeiling !== null ? `, ${(subject.fractionOfCeiling * 100).toFixed(0)}% of ceiling` : '') +
-        (subject.verification ? `, lost ${subject.verification.lost}, duplicated ${subject.verification.duplicatedEffects}` : '') +
+        (subject.verification
+          ? `, lost ${subject.verification.lost}, duplicated ${subject.verification.duplicatedEffects}`
+          : '') +
         (subject.error ? `  FAILED: ${subject.error}` : ''),
     );
   }

@@ -16,7 +16,11 @@ export interface ServerProcess {
 
 export function findServerProcesses(config: Config): ServerProcess[] {
   return [
-    find('kafka-server', recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS, config.kafkaBrokers[0]), splitAddress(config.kafkaBrokers[0])),
+    find(
+      'kafka-server',
+      recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS, config.kafkaBrokers[0]),
+      splitAddress(config.kafkaBrokers[0]),
+    ),
     find(
       'temporal-server',
       recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER, config.temporalAddress),
@@ -28,7 +32,8 @@ export function findServerProcesses(config: Config): ServerProcess[] {
 function find(role: ServerName, recorded: number | null, address: { host: string; port: number }): ServerProcess {
   // The recorded server counts only if it is the one on the configured port (another stack may run elsewhere).
   const listening = listeningPid(address.port);
-  if (recorded !== null && (listening === null || listening === recorded)) return { role, pid: recorded, source: 'stack pid file' };
+  if (recorded !== null && (listening === null || listening === recorded))
+    return { role, pid: recorded, source: 'stack pid file' };
   if (listening !== null) return { role, pid: listening, source: 'listening port' };
   return { role, pid: null, source: 'unknown' };
 }

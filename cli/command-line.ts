@@ -4,7 +4,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ActionableError } from './actionable-error';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed<O extends Options, P extends boolean> = ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: P }>>;
+type Parsed<O extends Options, P extends boolean> = ReturnType<
+  typeof parseArgs<{ options: O; strict: true; allowPositionals: P }>
+>;
 
 export interface CommandLine<O extends Options, P extends boolean> {
   // The command prints its usage on stdout and exits 0.

@@ -11,7 +11,11 @@ export interface CommandStackOptions {
   readonly stopWhenDone: boolean;
 }
 
-export async function ensureCommandStack(config: Config, needs: StackNeeds, { entry, log, stopWhenDone }: CommandStackOptions): Promise<StackHandle> {
+export async function ensureCommandStack(
+  config: Config,
+  needs: StackNeeds,
+  { entry, log, stopWhenDone }: CommandStackOptions,
+): Promise<StackHandle> {
   const stack = await ensureStack(config, needs, log);
   if (!stopWhenDone || stack.started.length === 0) return stack;
   let stopping: Promise<void> | undefined;

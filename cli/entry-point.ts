@@ -93,7 +93,10 @@ export function runEntryPoint(main: (entry: EntryPoint) => Promise<number>, opti
 }
 
 // True when every stop finished without an error.
-async function runStops(stops: readonly ((signal: NodeJS.Signals) => Promise<void> | void)[], signal: NodeJS.Signals): Promise<boolean> {
+async function runStops(
+  stops: readonly ((signal: NodeJS.Signals) => Promise<void> | void)[],
+  signal: NodeJS.Signals,
+): Promise<boolean> {
   let clean = true;
   for (const stop of [...stops].reverse()) {
     try {
@@ -169,7 +172,11 @@ function describePlatformFailure(error: Error): string | null {
     );
   }
   const grpcCode = (error as { code?: unknown }).code;
-  if (error.name === 'ServiceError' || error.name === 'TransportError' || (typeof grpcCode === 'number' && grpcCode === 14)) {
+  if (
+    error.name === 'ServiceError' ||
+    error.name === 'TransportError' ||
+    (typeof grpcCode === 'number' && grpcCode === 14)
+  ) {
     return (
       `Temporal did not answer as expected: ${error.message}. Check that the server runs (npm run stack:status) and ` +
       'that TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE name it; a rerun in the same RETURNS_SCOPE resumes where this one stopped.'

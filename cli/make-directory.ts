@@ -36,5 +36,8 @@ function kindOf(file: string): 'directory' | 'other' | 'missing' {
 }
 
 function cannotCreate(dir: string, setting: string, reason: string): ActionableError {
-  return new ActionableError(`Cannot create the folder ${dir} (${setting}): ${reason}. Set ${setting} to a folder you can write to.`, 2);
+  return new ActionableError(
+    `Cannot create the folder ${dir} (${setting}): ${reason}. Set ${setting} to a folder you can write to.`,
+    2,
+  );
 }

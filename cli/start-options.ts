@@ -30,9 +30,14 @@ export const START_EXIT_CODES = `Exit codes:
   130, 143 stopped by Ctrl-C (SIGINT) or SIGTERM: it says what was submitted, and a rerun in the same
            RETURNS_SCOPE goes on where it stopped`;
 
-export const PROGRESS_HELP = 'A run longer than a few seconds reports its progress on stderr: requests done of the total, rate, time left.';
+export const PROGRESS_HELP =
+  'A run longer than a few seconds reports its progress on stderr: requests done of the total, rate, time left.';
 
-export function parseStartOptions(argv: readonly string[], usage: string, command: StartCommand = { json: true }): StartOptions {
+export function parseStartOptions(
+  argv: readonly string[],
+  usage: string,
+  command: StartCommand = { json: true },
+): StartOptions {
   const { help, values } = parseCommandLine(
     argv,
     {
@@ -44,13 +49,21 @@ export function parseStartOptions(argv: readonly string[], usage: string, comman
     },
     usage,
   );
-  const { variant, concurrency: concurrencyText, json, audit } = values as typeof values & { json?: boolean; audit?: string };
+  const {
+    variant,
+    concurrency: concurrencyText,
+    json,
+    audit,
+  } = values as typeof values & { json?: boolean; audit?: string };
   if (variant !== 'sequential' && variant !== 'parallel') {
     throw new UsageError(`--variant must be sequential or parallel, got "${variant}"`, usage);
   }
   const concurrency = /^\d{1,3}$/.test(concurrencyText) ? Number(concurrencyText) : Number.NaN;
   if (!(concurrency >= 1 && concurrency <= MAX_CONCURRENCY)) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${concurrencyText}"`, usage);
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${concurrencyText}"`,
+      usage,
+    );
   }
   return { requests: values.requests, json: json ?? false, variant, concurrency, audit, help };
 }

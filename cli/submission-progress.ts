@@ -72,7 +72,9 @@ export class SubmissionProgress {
     if (!saidProgress) return;
     const { completed, rejected } = this.counts();
     const elapsedMs = this.clock() - this.startedAt;
-    this.log(`progress: ${completed + rejected} requests done in ${formatDuration(elapsedMs)} (${formatRate(completed, elapsedMs)})`);
+    this.log(
+      `progress: ${completed + rejected} requests done in ${formatDuration(elapsedMs)} (${formatRate(completed, elapsedMs)})`,
+    );
   }
 
   describe(now = this.clock()): string {
@@ -82,7 +84,9 @@ export class SubmissionProgress {
     const share = total ? ` (${Math.floor((100 * done) / total)}%)` : '';
     const inFlight = submitted - completed > 0 ? `, ${submitted - completed} in flight` : '';
     const left =
-      total && completed > 0 && done < total ? `, about ${formatDuration(((total - done) * elapsedMs) / done)} left` : '';
+      total && completed > 0 && done < total
+        ? `, about ${formatDuration(((total - done) * elapsedMs) / done)} left`
+        : '';
     return `${done}${total ? ` of ${total}` : ''} requests done${share}${inFlight}, ${formatRate(completed, elapsedMs)}${left}`;
   }
 }

@@ -55,35 +55,45 @@ export function formatAuditTrail(trail: ReturnAuditTrail): string[] {
   lines.push('');
   lines.push(`  Temporal workflow history (${trail.temporal.workflowId}): the orchestrator's record of its calls`);
   if (trail.temporal.events.length === 0) {
-    lines.push(`    (Temporal has no workflow ${trail.temporal.workflowId}: the traditional model has not run this return in this scope)`);
+    lines.push(
+      `    (Temporal has no workflow ${trail.temporal.workflowId}: the traditional model has not run this return in this scope)`,
+    );
   }
   const start = trail.temporal.events[0] ? Date.parse(trail.temporal.events[0].time) : 0;
   for (const event of trail.temporal.events) {
     const offset = `+${String(Date.parse(event.time) - start).padStart(5)} ms`;
     const detail = [
-      event.activity ? `${event.activity}` : event.workflowType ?? '',
+      event.activity ? `${event.activity}` : (event.workflowType ?? ''),
       event.team ? `(${event.team})` : '',
       event.attempt && event.attempt > 1 ? `attempt ${event.attempt}` : '',
       event.failure ? `after failure: ${event.failure}` : '',
     ]
       .filter((part) => part.length > 0)
       .join(' ');
-    lines.push(`    ${event.time}  ${offset}  ${`#${event.eventId}`.padStart(4)}  ${event.type.padEnd(36)} ${detail}`.trimEnd());
+    lines.push(
+      `    ${event.time}  ${offset}  ${`#${event.eventId}`.padStart(4)}  ${event.type.padEnd(36)} ${detail}`.trimEnd(),
+    );
   }
   if (trail.temporal.events.some((event, index, events) => index > 0 && event.eventId < events[index - 1].eventId)) {
     lines.push(
-      '    Listed in the order things happened. #n is the place in the history, where Temporal writes an activity\'s',
+      "    Listed in the order things happened. #n is the place in the history, where Temporal writes an activity's",
       '    start only once the activity ends, and what arrives during a workflow task after that task.',
     );
   }
   lines.push('');
   lines.push("  Kafka team topics: each team's own events, the source of its state");
   if (trail.kafka.missingTopics.length === teamEventTopics(topicsOf(trail.scope)).length) {
-    lines.push(`    (Kafka has no team topics of scope ${trail.scope}: the event-sourced model has not run in this scope)`);
+    lines.push(
+      `    (Kafka has no team topics of scope ${trail.scope}: the event-sourced model has not run in this scope)`,
+    );
   } else if (trail.kafka.missingTopics.length > 0) {
-    lines.push(`    (Kafka lacks the team topics ${trail.kafka.missingTopics.join(', ')}; nothing was read. \`npm run reset\` clears the scope)`);
+    lines.push(
+      `    (Kafka lacks the team topics ${trail.kafka.missingTopics.join(', ')}; nothing was read. \`npm run reset\` clears the scope)`,
+    );
   } else if (trail.kafka.events.length === 0) {
-    lines.push(`    (the team topics of scope ${trail.scope} hold no event of ${trail.returnId}: the event-sourced model has not run this return)`);
+    lines.push(
+      `    (the team topics of scope ${trail.scope} hold no event of ${trail.returnId}: the event-sourced model has not run this return)`,
+    );
   }
   for (const entry of trail.kafka.events) {
     lines.push(

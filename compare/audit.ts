@@ -21,7 +21,9 @@ TEMPORAL_NAMESPACE, STACK_DIR (see the README).
 Exit code: 0 when either source has the return, 1 when neither has, 2 on a usage error.`;
 
 async function main(argv: readonly string[], entry: EntryPoint): Promise<number> {
-  const { help, values, positionals } = parseCommandLine(argv, { json: { type: 'boolean', default: false } }, USAGE, { positionals: true });
+  const { help, values, positionals } = parseCommandLine(argv, { json: { type: 'boolean', default: false } }, USAGE, {
+    positionals: true,
+  });
   if (help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -30,7 +32,11 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
   if (!returnId || positionals.length > 1) throw new UsageError('Give exactly one returnId.', USAGE);
   const config = loadConfig();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
+  await ensureCommandStack(
+    config,
+    { kafka: true, temporal: true },
+    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
+  );
   const client = await connectClient(config);
   try {
     const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.audit` });

@@ -42,7 +42,9 @@ export function firstDecisions(effects: StoredEffects): TeamRecordSets {
   return Object.fromEntries(
     TEAMS.map((team) => [
       team,
-      new Map<string, unknown>([...effects.decisions[team]].map(([returnId, decisions]) => [returnId, decisions[0].record])),
+      new Map<string, unknown>(
+        [...effects.decisions[team]].map(([returnId, decisions]) => [returnId, decisions[0].record]),
+      ),
     ]),
   ) as TeamRecordSets;
 }
@@ -57,7 +59,10 @@ export async function startBothModels(config: Config, options: StartBothOptions 
   ]);
 
   async function teamRecords(): Promise<Record<ModelName, TeamRecordSets>> {
-    const [traditionalEffects, eventSourcedEffects] = await Promise.all([traditional.effects(), eventSourced.effects()]);
+    const [traditionalEffects, eventSourcedEffects] = await Promise.all([
+      traditional.effects(),
+      eventSourced.effects(),
+    ]);
     return { traditional: firstDecisions(traditionalEffects), 'event-sourced': firstDecisions(eventSourcedEffects) };
   }
 
@@ -71,7 +76,10 @@ export async function startBothModels(config: Config, options: StartBothOptions 
     traditional,
     eventSourced,
     async submitToBoth(request) {
-      const [traditionalOutcome, eventSourcedOutcome] = await Promise.all([traditional.submit(request), eventSourced.submit(request)]);
+      const [traditionalOutcome, eventSourcedOutcome] = await Promise.all([
+        traditional.submit(request),
+        eventSourced.submit(request),
+      ]);
       return { traditional: traditionalOutcome, eventSourced: eventSourcedOutcome };
     },
     teamRecords,
@@ -159,14 +167,19 @@ export function classifyTeamRecords(
 }
 
 const STALE_STORE_DESCRIPTION: Readonly<Record<StaleStore, (config: Pick<Config, 'dataDir' | 'scope'>) => string>> = {
-  'team-databases': ({ dataDir }) => `the traditional team databases (DATA_DIR ${dataDir}) lack records that Temporal's finished runs name`,
-  'kafka-topics': ({ scope }) => `the Kafka topics of ${scope} hold records of returns the traditional model (Temporal) never ran`,
+  'team-databases': ({ dataDir }) =>
+    `the traditional team databases (DATA_DIR ${dataDir}) lack records that Temporal's finished runs name`,
+  'kafka-topics': ({ scope }) =>
+    `the Kafka topics of ${scope} hold records of returns the traditional model (Temporal) never ran`,
   'traditional-stores': ({ dataDir }) =>
     `the traditional team databases (DATA_DIR ${dataDir}) hold records of returns never requested on Kafka`,
 };
 
 // What npm start prints instead of "NOT identical" when the mismatches are stale state: where, how much, and the fix.
-export function describeStaleRecords(config: Pick<Config, 'dataDir' | 'scope'>, stale: readonly StaleRecord[]): string[] {
+export function describeStaleRecords(
+  config: Pick<Config, 'dataDir' | 'scope'>,
+  stale: readonly StaleRecord[],
+): string[] {
   const lines: string[] = [];
   for (const store of Object.keys(STALE_STORE_DESCRIPTION) as StaleStore[]) {
     const ofStore = stale.filter((record) => record.store === store);

@@ -64,7 +64,10 @@ export async function surveyScope(config: ScopeConfig, stores: ScopeStores): Pro
 
 export function isEmpty(state: ScopeState): boolean {
   return (
-    state.topics.length === 0 && state.consumerGroups.length === 0 && state.workflowRuns.length === 0 && state.teamDatabases.length === 0
+    state.topics.length === 0 &&
+    state.consumerGroups.length === 0 &&
+    state.workflowRuns.length === 0 &&
+    state.teamDatabases.length === 0
   );
 }
 
@@ -102,12 +105,18 @@ export async function clearScope(config: ScopeConfig, stores: ScopeStores, found
   await untilGone('Kafka to forget the consumer groups', () => eventLog.consumerGroups(groupPrefix(config.scope)), log);
   // Visibility may list a run whose deletion is done, or not list one still being deleted: both must say gone. A run
   // that visibility shows only now (it lags behind) is deleted too.
-  await untilGone('Temporal to delete the workflow runs', async () => {
-    const listed = await listScopeRuns(client, config.scope);
-    await deleteRuns(listed);
-    const described = await Promise.all(found.workflowRuns.map(async (run) => ((await runStatus(client, run.workflowId, run.runId)) ? [run] : [])));
-    return [...new Set([...listed, ...described.flat()].map(({ runId }) => runId))];
-  }, log);
+  await untilGone(
+    'Temporal to delete the workflow runs',
+    async () => {
+      const listed = await listScopeRuns(client, config.scope);
+      await deleteRuns(listed);
+      const described = await Promise.all(
+        found.workflowRuns.map(async (run) => ((await runStatus(client, run.workflowId, run.runId)) ? [run] : [])),
+      );
+      return [...new Set([...listed, ...described.flat()].map(({ runId }) => runId))];
+    },
+    log,
+  );
   await untilGone('the team databases to be deleted', async () => scopeDatabaseFiles(config), log);
 }
 
@@ -124,7 +133,9 @@ async function untilGone(what: string, left: () => Promise<readonly unknown[]>, 
       );
     }
     if (!said) {
-      log(`waiting for ${what} (${remaining.length} left; deletion finishes in the background, up to ${GONE_WITHIN_MS / 1000}s)`);
+      log(
+        `waiting for ${what} (${remaining.length} left; deletion finishes in the background, up to ${GONE_WITHIN_MS / 1000}s)`,
+      );
       said = true;
     }
     await delay(250);
@@ -133,14 +144,25 @@ async function untilGone(what: string, left: () => Promise<readonly unknown[]>, 
 
 export function describeScopeState(config: ScopeConfig, state: ScopeState): string[] {
   const running = state.workflowRuns.filter(({ status }) => status === 'RUNNING').length;
-  const listed = (names: readonly string[]) => (names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', '));
+  const listed = (names: readonly string[]) =>
+    names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
   const rows: [string, number, string][] = [
     ['Kafka topics', state.topics.length, listed(state.topics)],
     ['Kafka consumer groups', state.consumerGroups.length, listed(state.consumerGroups)],
-    ['Temporal workflow runs', state.workflowRuns.length, state.workflowRuns.length > 0 ? `${running} of them running` : ''],
-    ['team databases', state.teamDatabases.length, state.teamDatabases.length > 0 ? `in ${config.dataDir}/${config.scope}` : ''],
+    [
+      'Temporal workflow runs',
+      state.workflowRuns.length,
+      state.workflowRuns.length > 0 ? `${running} of them running` : '',
+    ],
+    [
+      'team databases',
+      state.teamDatabases.length,
+      state.teamDatabases.length > 0 ? `in ${config.dataDir}/${config.scope}` : '',
+    ],
   ];
-  return rows.map(([label, count, detail]) => `  ${label.padEnd(23)} ${String(count).padStart(4)}  ${detail}`.trimEnd());
+  return rows.map(([label, count, detail]) =>
+    `  ${label.padEnd(23)} ${String(count).padStart(4)}  ${detail}`.trimEnd(),
+  );
 }
 
 // Asked only in a terminal: there a person may have a RETURNS_SCOPE they did not mean. Tests, CI and scripts have
@@ -172,7 +194,11 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
   const config = loadConfig();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
+  await ensureCommandStack(
+    config,
+    { kafka: true, temporal: true },
+    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
+  );
   const client = await connectClient(config);
   try {
     // A client id outside the scope's prefix, so nothing of the reset's own is among what it clears.

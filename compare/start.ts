@@ -60,7 +60,11 @@ async function main(entry: EntryPoint): Promise<number> {
   say('  event-sourced  User Support publishes one RefundRequested; each team reacts on its own and logs its events');
   say();
   const started = Date.now();
-  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: (line) => note(`[stack] ${line}`), stopWhenDone: false });
+  await ensureCommandStack(
+    config,
+    { kafka: true, temporal: true },
+    { entry, log: (line) => note(`[stack] ${line}`), stopWhenDone: false },
+  );
   note('starting both models: bundling the workflow code, starting five Temporal workers and four Kafka subscribers…');
   const models = await startBothModels(config, { variant: options.variant });
   entry.onStop(() => models.close());
@@ -68,7 +72,12 @@ async function main(entry: EntryPoint): Promise<number> {
   note(`both models ready in ${((Date.now() - started) / 1000).toFixed(1)}s (scope "${config.scope}")`);
   say();
   try {
-    const run = { identical: 0, compared: 0, first: undefined as string | undefined, last: undefined as string | undefined };
+    const run = {
+      identical: 0,
+      compared: 0,
+      first: undefined as string | undefined,
+      last: undefined as string | undefined,
+    };
     await submission.run(
       (request) => submitToBoth(models, request),
       (request, timed) => {
@@ -83,16 +92,23 @@ async function main(entry: EntryPoint): Promise<number> {
     const auditReturnId = options.audit ?? run.first;
     if (auditReturnId) {
       say();
-      const trail = await readAuditTrail(config, { client: models.traditional.deployment.client, eventLog: models.eventSourced.deployment.eventLog }, auditReturnId);
+      const trail = await readAuditTrail(
+        config,
+        { client: models.traditional.deployment.client, eventLog: models.eventSourced.deployment.eventLog },
+        auditReturnId,
+      );
       for (const line of formatAuditTrail(trail)) say(line);
     }
     say();
     say('Next:');
     say(`  npm run audit -- <returnId>   the audit trail of any return above (e.g. ${run.last ?? 'R-1001'})`);
     say('  npm run analytics             usage statistics from the team topics, by a subscriber nobody told US about');
-    say(`  Temporal UI                   ${temporalUiUrl(config.temporalAddress)}/namespaces/${config.temporalNamespace}/workflows`);
+    say(
+      `  Temporal UI                   ${temporalUiUrl(config.temporalAddress)}/namespaces/${config.temporalNamespace}/workflows`,
+    );
     say('  npm run stack:down            stop the local servers (they keep running for the next command)');
-    if (submission.rejectedCount > 0) note(`${submission.rejectedCount} request(s) rejected and not submitted (see above).`);
+    if (submission.rejectedCount > 0)
+      note(`${submission.rejectedCount} request(s) rejected and not submitted (see above).`);
     return agree && submission.rejectedCount === 0 ? 0 : 1;
   } finally {
     if (!entry.stopping) await models.close();
@@ -120,7 +136,9 @@ async function submitToBoth(models: BothModels, request: RefundRequest): Promise
 function printComparison(paint: Paint, request: RefundRequest, { traditional, eventSourced }: TimedOutcomes): boolean {
   const left = describeTeamRecords(traditional.outcome);
   const right = describeTeamRecords(eventSourced.outcome);
-  say(`${request.returnId}  order ${request.order.orderId} · ${request.model.modelId} · site ${request.location.siteId}`);
+  say(
+    `${request.returnId}  order ${request.order.orderId} · ${request.model.modelId} · site ${request.location.siteId}`,
+  );
   say(`  ${'team'.padEnd(14)} ${'traditional (Temporal)'.padEnd(COLUMN)} ${'event-sourced (Kafka)'.padEnd(COLUMN)}`);
   for (const team of TEAMS) {
     const same = left[team] === right[team] ? paint.good('same') : paint.bad('DIFFERENT');
@@ -128,23 +146,36 @@ function printComparison(paint: Paint, request: RefundRequest, { traditional, ev
   }
   say(`  ${'done in'.padEnd(14)} ${`${traditional.ms} ms`.padEnd(COLUMN)} ${`${eventSourced.ms} ms`.padEnd(COLUMN)}`);
   const difference = firstDifference(traditional.outcome, eventSourced.outcome);
-  if (difference) say(`  ${paint.bad(describeDifference('outcomes differ', difference, 'traditional', 'event-sourced'))}`);
+  if (difference)
+    say(`  ${paint.bad(describeDifference('outcomes differ', difference, 'traditional', 'event-sourced'))}`);
   say();
   return difference === null;
 }
 
 // Every team record of the scope, compared between the models; true when they agree. Records that only earlier
 // runs left behind are named as stale state, with how to clear it, never as a difference between the models.
-async function printVerdict(config: Config, paint: Paint, models: BothModels, identical: number, compared: number): Promise<boolean> {
+async function printVerdict(
+  config: Config,
+  paint: Paint,
+  models: BothModels,
+  identical: number,
+  compared: number,
+): Promise<boolean> {
   const { differences, stale } = await models.compareRecords();
   const agree = identical === compared && differences.length === 0;
   say(
     agree
-      ? paint.good(`Identical in both models: ${identical} of ${compared} outcomes, and every team record (same ids, same values).`)
-      : paint.bad(`NOT identical: ${compared - identical} of ${compared} outcomes and ${differences.length} team records differ.`),
+      ? paint.good(
+          `Identical in both models: ${identical} of ${compared} outcomes, and every team record (same ids, same values).`,
+        )
+      : paint.bad(
+          `NOT identical: ${compared - identical} of ${compared} outcomes and ${differences.length} team records differ.`,
+        ),
   );
   for (const mismatch of differences.slice(0, 10)) {
-    say(`  ${describeDifference(`${mismatch.team} record of ${mismatch.returnId}`, mismatch.difference, 'traditional', 'event-sourced')}`);
+    say(
+      `  ${describeDifference(`${mismatch.team} record of ${mismatch.returnId}`, mismatch.difference, 'traditional', 'event-sourced')}`,
+    );
   }
   for (const line of describeStaleRecords(config, stale)) say(paint.bad(line));
   return agree && stale.length === 0;

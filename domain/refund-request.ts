@@ -157,21 +157,20 @@ export const addressSchema = z.strictObject({
 });
 
 export const refundRequestSchema = z.strictObject({
-    returnId: identifier,
-    requestedAt: timestamp,
-    order: z.strictObject({ orderId: identifier, purchasedAt: timestamp, amountPaid: moneySchema }),
-    model: z.strictObject({
-      modelId: identifier.refine(isKnownModel, 'is not a model in the catalogue'),
-    }),
-    shipment: z.strictObject({ shipTo: addressSchema }),
-    defectiveItem: z.strictObject({ serialNumber: identifier, reportedDefect: multiLineText(1000) }),
-    location: z.strictObject({ siteId: identifier }),
-    cost: z.strictObject({ bookValue: moneySchema }),
+  returnId: identifier,
+  requestedAt: timestamp,
+  order: z.strictObject({ orderId: identifier, purchasedAt: timestamp, amountPaid: moneySchema }),
+  model: z.strictObject({
+    modelId: identifier.refine(isKnownModel, 'is not a model in the catalogue'),
+  }),
+  shipment: z.strictObject({ shipTo: addressSchema }),
+  defectiveItem: z.strictObject({ serialNumber: identifier, reportedDefect: multiLineText(1000) }),
+  location: z.strictObject({ siteId: identifier }),
+  cost: z.strictObject({ bookValue: moneySchema }),
 });
 
 export type RequestValidation =
-  | { readonly ok: true; readonly request: RefundRequest }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  { readonly ok: true; readonly request: RefundRequest } | { readonly ok: false; readonly problems: readonly string[] };
 
 // Lists every problem, each as "path: what is wrong", so a caller can fix them all at once.
 export function validateRefundRequest(input: unknown): RequestValidation {

@@ -26,7 +26,10 @@ Exit code: 0 with the statistics, 1 when the scope has no topics (nothing is cre
 class ScopeNotFoundError extends ActionableError {}
 
 // Resolves when every topic of the scope exists; says which are missing otherwise, and creates none.
-async function assertScopeTopicsExist(eventLog: EventLog, config: Pick<Config, 'scope' | 'kafkaPartitions' | 'kafkaBrokers'>): Promise<void> {
+async function assertScopeTopicsExist(
+  eventLog: EventLog,
+  config: Pick<Config, 'scope' | 'kafkaPartitions' | 'kafkaBrokers'>,
+): Promise<void> {
   const wanted = topicSpecs(config).map(({ topic }) => topic);
   const existing = new Set(await eventLog.existingTopics(wanted));
   const missing = wanted.filter((topic) => !existing.has(topic));
@@ -99,7 +102,11 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
   }
   const config = loadConfig();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureCommandStack(config, { kafka: true, temporal: false }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
+  await ensureCommandStack(
+    config,
+    { kafka: true, temporal: false },
+    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
+  );
   const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.analytics`, log });
   try {
     await assertScopeTopicsExist(eventLog, config);

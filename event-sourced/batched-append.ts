@@ -29,7 +29,10 @@ export function batchedAppend(log: EventLog, topic: string, maxRecords = DEFAULT
 
   async function appendBatch(batch: readonly Due[]): Promise<void> {
     try {
-      await log.append(topic, batch.map(({ record }) => record));
+      await log.append(
+        topic,
+        batch.map(({ record }) => record),
+      );
     } catch (error) {
       for (const { reject } of batch) reject(error as Error);
       return;

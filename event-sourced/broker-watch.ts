@@ -57,7 +57,8 @@ export function watchBroker(options: BrokerWatchOptions): BrokerWatch {
       downSince = null;
     } else if (++unanswered === PROBES_TO_DOWN) {
       downSince = Date.now() - everyMs * (PROBES_TO_DOWN - 1);
-      const limit = options.giveUpAfterMs === null ? '' : ` (waiting up to ${Math.round(options.giveUpAfterMs / 1000)} s)`;
+      const limit =
+        options.giveUpAfterMs === null ? '' : ` (waiting up to ${Math.round(options.giveUpAfterMs / 1000)} s)`;
       options.say(`${where} does not answer; the returns in flight continue when it is back${limit}`);
     } else if (downSince !== null && options.giveUpAfterMs !== null && Date.now() - downSince > options.giveUpAfterMs) {
       options.onGiveUp(new KafkaGoneError(options.brokers, Date.now() - downSince));

@@ -354,7 +354,12 @@ export interface Refusal {
 }
 
 // firstContentId and laterContentId: requestContentId of the request the team decided on, and of this one.
-export function conflictingDuplicate(returnId: string, team: Team, firstContentId: string, laterContentId: string): Refusal {
+export function conflictingDuplicate(
+  returnId: string,
+  team: Team,
+  firstContentId: string,
+  laterContentId: string,
+): Refusal {
   return {
     reason: 'conflicting-duplicate',
     detail:

@@ -185,7 +185,10 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
         // Distinct lines are few; the bound only keeps a long run from collecting old ones.
         if (shown.size > 200) for (const [key, { at }] of shown) if (now - at >= 60_000) shown.delete(key);
         shown.set(line, { at: now, since: 0 });
-        const repeats = last && last.since > 0 ? ` [${last.since} more times in the last ${Math.round((now - last.at) / 1000)} s]` : '';
+        const repeats =
+          last && last.since > 0
+            ? ` [${last.since} more times in the last ${Math.round((now - last.at) / 1000)} s]`
+            : '';
         options.log?.(`${line}${repeats}`);
       };
     },
@@ -266,7 +269,9 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
   }
 
   async function consumerGroups(prefix: string): Promise<string[]> {
-    const { groups } = await retryingTransient('listing consumer groups', Date.now() + 30_000, () => admin.listGroups());
+    const { groups } = await retryingTransient('listing consumer groups', Date.now() + 30_000, () =>
+      admin.listGroups(),
+    );
     return groups.map(({ groupId }) => groupId).filter((groupId) => groupId.startsWith(prefix));
   }
 
@@ -447,7 +452,20 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     await admin.disconnect();
   }
 
-  return { ensureTopics, existingTopics, deleteTopics, consumerGroups, deleteConsumerGroups, append, appendDeadLetter, readToEnd, subscribe, tail, lag, close };
+  return {
+    ensureTopics,
+    existingTopics,
+    deleteTopics,
+    consumerGroups,
+    deleteConsumerGroups,
+    append,
+    appendDeadLetter,
+    readToEnd,
+    subscribe,
+    tail,
+    lag,
+    close,
+  };
 }
 
 // A topic's first moments and a loaded machine: generous, since nothing is wrong but time.
@@ -462,9 +480,12 @@ async function retryingTransient<T>(what: string, deadline: number, attempt: () 
     } catch (error) {
       if (!isTransient(error)) throw error;
       if (Date.now() + delayMs > deadline) {
-        throw new Error(`Kafka kept answering "${(error as Error).message}" while ${what}; gave up after its deadline`, {
-          cause: error,
-        });
+        throw new Error(
+          `Kafka kept answering "${(error as Error).message}" while ${what}; gave up after its deadline`,
+          {
+            cause: error,
+          },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }

@@ -67,7 +67,9 @@ export async function runTeamProcess(entry: EntryPoint, team: Team, options: Tea
     await runner.stop();
   });
   const requests = topicsOf(config.scope).requests;
-  say(`ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${requests} as ${teamGroupId(config.scope, team)}`);
+  say(
+    `ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${requests} as ${teamGroupId(config.scope, team)}`,
+  );
   process.stdout.write(`${team} ready\n`);
   return ended;
 }
@@ -75,7 +77,11 @@ export async function runTeamProcess(entry: EntryPoint, team: Team, options: Tea
 if (require.main === module) {
   runEntryPoint(
     (entry) => {
-      const { values } = parseArgs({ args: process.argv.slice(2), options: { team: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({
+        args: process.argv.slice(2),
+        options: { team: { type: 'string' } },
+        strict: true,
+      });
       return runTeamProcess(entry, teamNamed(values.team, USAGE));
     },
     { exitCodeAfterCleanStop: 0 },

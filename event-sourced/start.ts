@@ -54,7 +54,11 @@ async function main(entry: EntryPoint): Promise<number> {
   }
 
   // Servers are left running for the next command; `npm run stack:down` stops them.
-  await ensureCommandStack(config, { kafka: true, temporal: false }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
+  await ensureCommandStack(
+    config,
+    { kafka: true, temporal: false },
+    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
+  );
   const deployment = await startEventSourcedDeployment(config, { log });
   // Anything published and not yet answered is answered on the next start: the teams' groups resume from their
   // last commit.
@@ -77,7 +81,8 @@ async function main(entry: EntryPoint): Promise<number> {
   } finally {
     if (!entry.stopping) await deployment.close();
   }
-  if (submission.rejectedCount > 0) log(`${submission.rejectedCount} request(s) rejected and not published (see above).`);
+  if (submission.rejectedCount > 0)
+    log(`${submission.rejectedCount} request(s) rejected and not published (see above).`);
   return submission.rejectedCount > 0 ? 1 : 0;
 }
 
@@ -97,7 +102,9 @@ async function publishAndAwait(
   }, WAITING_NOTICE_MS);
   try {
     return await deployment.waitForOutcome(request.returnId, {
-      onTeamRecord: printLive ? (team, records) => printLive(`  ${team.padEnd(TEAM_WIDTH)}  ${describeTeamRecords(records)[team]}`) : undefined,
+      onTeamRecord: printLive
+        ? (team, records) => printLive(`  ${team.padEnd(TEAM_WIDTH)}  ${describeTeamRecords(records)[team]}`)
+        : undefined,
     });
   } finally {
     clearInterval(reminder);

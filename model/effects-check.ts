@@ -2,7 +2,15 @@
 // (accepted or rejected), reads what each team of a model actually stored (Model.effects), and counts what went
 // wrong: effects lost, effects duplicated, effects of rejected requests, returns never completed.
 import { describeDifference, firstDifference } from '../compare/first-difference';
-import { assembleOutcome, RECORD_OF_TEAM, type RefundRequest, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import {
+  assembleOutcome,
+  RECORD_OF_TEAM,
+  type RefundRequest,
+  type ReturnOutcome,
+  type Team,
+  TEAMS,
+  type TeamRecords,
+} from '../domain';
 import type { StoredEffects } from './port';
 
 export interface CheckFigures {
@@ -31,11 +39,16 @@ export interface CheckResult {
 
 const PROBLEMS_KEPT = 20;
 
-const sumOverTeams = (perTeam: Readonly<Record<Team, number>>): number => TEAMS.reduce((sum, team) => sum + perTeam[team], 0);
+const sumOverTeams = (perTeam: Readonly<Record<Team, number>>): number =>
+  TEAMS.reduce((sum, team) => sum + perTeam[team], 0);
 
 export class EffectsChecker {
   private readonly acceptedRequests = new Map<string, RefundRequest>();
-  private readonly rejectedInputs: { readonly label: string; readonly returnId: string | null; readonly reason: string }[] = [];
+  private readonly rejectedInputs: {
+    readonly label: string;
+    readonly returnId: string | null;
+    readonly reason: string;
+  }[] = [];
   private submissions = 0;
 
   // A request the model took: published, or its workflow started. The same return may be submitted many times.
@@ -145,7 +158,8 @@ export function compareOutcomes(
     const difference = firstDifference(outcome, other);
     if (!difference) continue;
     differingReturnIds.push(returnId);
-    if (differences.length < PROBLEMS_KEPT) differences.push(describeDifference(returnId, difference, leftName, rightName));
+    if (differences.length < PROBLEMS_KEPT)
+      differences.push(describeDifference(returnId, difference, leftName, rightName));
   }
   return { compared, differingReturnIds, differences };
 }

@@ -154,11 +154,15 @@ export class SupervisedProcess {
     const { script, args } = this.nextStart ?? this.spec;
     this.nextStart = undefined;
     // Node itself rather than npx: a signal goes straight to the process.
-    const child = spawn(process.execPath, [...(this.options.nodeOptions ?? []), '-r', 'ts-node/register', script, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...this.options.env, ...CHILD_NODE_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeOptions ?? []), '-r', 'ts-node/register', script, ...args],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...this.options.env, ...CHILD_NODE_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     trackChild(child);
     this.child = child;
     this.expectExit = false;
@@ -269,7 +273,12 @@ export class SupervisedProcess {
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new Error(`${this.name} was not ready within ${timeoutMs / 1000} s (waiting for a line matching ${this.spec.ready}):\n${this.output()}`)),
+            () =>
+              reject(
+                new Error(
+                  `${this.name} was not ready within ${timeoutMs / 1000} s (waiting for a line matching ${this.spec.ready}):\n${this.output()}`,
+                ),
+              ),
             timeoutMs,
           );
         }),
@@ -286,7 +295,9 @@ export class SupervisedProcess {
     if (!this.options.logDir) return undefined;
     if (!this.logFile) {
       makeDirectory(this.options.logDir, 'the log folder');
-      this.logFile = createWriteStream(path.join(this.options.logDir, `${this.options.name}.${this.spec.role}.log`), { flags: 'a' });
+      this.logFile = createWriteStream(path.join(this.options.logDir, `${this.options.name}.${this.spec.role}.log`), {
+        flags: 'a',
+      });
     }
     return this.logFile;
   }
@@ -356,7 +367,9 @@ export class Supervisor {
 
   pids(): Map<ModelRole, number> {
     return new Map(
-      [...this.processes].filter(([, child]) => child.pid !== undefined).map(([role, child]) => [role, child.pid as number]),
+      [...this.processes]
+        .filter(([, child]) => child.pid !== undefined)
+        .map(([role, child]) => [role, child.pid as number]),
     );
   }
 

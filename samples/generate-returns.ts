@@ -71,7 +71,13 @@ export function generateReturns(options: GenerateOptions): RefundRequest[] {
       order,
       model: { modelId: earlier ? earlier.model.modelId : pick(models) },
       shipment: {
-        shipTo: { recipient: `Customer ${index}`, street: `${index} Main Street`, city: 'Springfield', postalCode: '12345', country: 'US' },
+        shipTo: {
+          recipient: `Customer ${index}`,
+          street: `${index} Main Street`,
+          city: 'Springfield',
+          postalCode: '12345',
+          country: 'US',
+        },
       },
       defectiveItem: { serialNumber: `SN-${prefix}-${index}`, reportedDefect: pick(DEFECTS) },
       location: { siteId: site },

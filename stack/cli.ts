@@ -39,7 +39,9 @@ async function up(config: Config, entry: EntryPoint): Promise<number> {
 }
 
 async function down(config: Config): Promise<number> {
-  const running = (['kafka', 'temporal'] as const).filter((name: ServerName) => serverOfStack(config.stackDir, name) !== null);
+  const running = (['kafka', 'temporal'] as const).filter(
+    (name: ServerName) => serverOfStack(config.stackDir, name) !== null,
+  );
   if (running.length === 0) {
     log('no server started by this stack is running; nothing to stop (servers started elsewhere are left alone)');
     return 0;
@@ -54,7 +56,9 @@ async function status(config: Config): Promise<number> {
     kafkaAnswers(config.kafkaBrokers),
     temporalAnswers(config.temporalAddress, config.temporalNamespace),
   ]);
-  say(`Kafka     ${config.kafkaBrokers.join(',')}  ${kafkaUp ? 'healthy' : 'not answering'}  (${ownershipOf(config, 'kafka')})`);
+  say(
+    `Kafka     ${config.kafkaBrokers.join(',')}  ${kafkaUp ? 'healthy' : 'not answering'}  (${ownershipOf(config, 'kafka')})`,
+  );
   say(
     `Temporal  ${config.temporalAddress}  namespace ${config.temporalNamespace}  ${temporalUp ? 'healthy' : 'not answering'}  (${ownershipOf(config, 'temporal')})`,
   );
@@ -66,11 +70,16 @@ async function status(config: Config): Promise<number> {
 async function main(entry: EntryPoint): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   // `npm run stack:up -- --help` arrives as "up --help".
-  if (command === undefined || ['-h', '--help', 'help'].includes(command) || rest.some((arg) => arg === '-h' || arg === '--help')) {
+  if (
+    command === undefined ||
+    ['-h', '--help', 'help'].includes(command) ||
+    rest.some((arg) => arg === '-h' || arg === '--help')
+  ) {
     say(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (rest.length > 0) throw new ActionableError(`stack:${command} takes no arguments, got ${rest.join(' ')}\n\n${USAGE}`, 2);
+  if (rest.length > 0)
+    throw new ActionableError(`stack:${command} takes no arguments, got ${rest.join(' ')}\n\n${USAGE}`, 2);
   const config = loadConfig();
   if (command === 'up') return up(config, entry);
   if (command === 'down') return down(config);

@@ -86,7 +86,11 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
   try {
     for (const side of wanted) {
       if (await side.answers()) {
-        log(side.name === 'kafka' ? `Kafka answers at ${config.kafkaBrokers.join(',')}` : `Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`);
+        log(
+          side.name === 'kafka'
+            ? `Kafka answers at ${config.kafkaBrokers.join(',')}`
+            : `Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`,
+        );
         continue;
       }
       if (side.name === 'temporal') await refuseMissingNamespace(config);
@@ -152,7 +156,9 @@ function requireLocal(config: Config, side: Side): void {
 // The folder's own server on this very address, not answering yet (still starting, or busy): wait for it rather
 // than start a second one on its data.
 async function waitForOwnServer(config: Config, side: Side, own: RecordedServer, log: Log): Promise<void> {
-  log(`${side.server.name} started from this folder (pid ${own.pid}) runs on ${side.address} but does not answer yet; waiting for it`);
+  log(
+    `${side.server.name} started from this folder (pid ${own.pid}) runs on ${side.address} but does not answer yet; waiting for it`,
+  );
   try {
     const tookMs = await waitUntilHealthy({
       awaited: side.awaited,
@@ -184,7 +190,8 @@ export function ownershipOf(config: Config, name: ServerName): string {
   const side = sideOf(config, name);
   const own = serverOfFolder(side.server, side.marker);
   if (own === null) return 'not started by this stack';
-  if (recordedServerPid(side.server, side.marker, side.address) !== null) return `started by this stack, pid ${own.pid}`;
+  if (recordedServerPid(side.server, side.marker, side.address) !== null)
+    return `started by this stack, pid ${own.pid}`;
   return `not started by this stack; the ${side.server.name} this stack started runs on ${own.address ?? 'an unrecorded address'}, pid ${own.pid}`;
 }
 

@@ -1,7 +1,15 @@
 // "Healthy" means what the models need: Kafka answers a metadata request; Temporal accepts a client and the
 // namespace is ready. An open port alone proves nothing. A wait for health says what it waits for, as it waits.
 import { Connection } from '@temporalio/client';
-import { delay, formatSeconds, type Log, portAcceptsConnections, splitAddress, StackError, tailOfFile } from './processes';
+import {
+  delay,
+  formatSeconds,
+  type Log,
+  portAcceptsConnections,
+  splitAddress,
+  StackError,
+  tailOfFile,
+} from './processes';
 
 // Kafka's probe lives in the event log, the one module that speaks kafkajs.
 export { kafkaAnswers } from '../event-sourced/event-log';
@@ -68,7 +76,10 @@ export async function waitUntilHealthy(wait: HealthWait): Promise<number> {
   const { host, port } = splitAddress(wait.address);
   while (!(await wait.answers())) {
     const reason = wait.givenUp?.() ?? null;
-    if (reason !== null) throw new StackError(`${reason} while waiting for ${wait.awaited}. End of ${wait.logFile}:\n${tailOfFile(wait.logFile)}`);
+    if (reason !== null)
+      throw new StackError(
+        `${reason} while waiting for ${wait.awaited}. End of ${wait.logFile}:\n${tailOfFile(wait.logFile)}`,
+      );
     const now = Date.now();
     if (now - started > wait.limitMs) {
       throw new StackError(
@@ -77,8 +88,12 @@ export async function waitUntilHealthy(wait: HealthWait): Promise<number> {
       );
     }
     if (now >= nextProgress) {
-      const portState = (await portAcceptsConnections(host, port)) ? 'its port is open, no answer yet' : `port ${port} not open yet`;
-      wait.log(`still waiting for ${wait.awaited} (${Math.round((now - started) / 1000)} s of ${Math.round(wait.limitMs / 1000)} s; ${portState})`);
+      const portState = (await portAcceptsConnections(host, port))
+        ? 'its port is open, no answer yet'
+        : `port ${port} not open yet`;
+      wait.log(
+        `still waiting for ${wait.awaited} (${Math.round((now - started) / 1000)} s of ${Math.round(wait.limitMs / 1000)} s; ${portState})`,
+      );
       nextProgress = now + every;
     }
     await delay(250);

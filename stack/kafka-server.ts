@@ -67,7 +67,9 @@ function requireJavaAndMaven(): void {
   const version = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const major = /version "(\d+)/.exec(version.stderr ?? '')?.[1];
   if (major !== undefined && Number(major) < 17) {
-    throw new StackError(`Kafka 4 needs Java 17 or later; java -version reports ${major}. Install a JDK 17+ or use docker compose.`);
+    throw new StackError(
+      `Kafka 4 needs Java 17 or later; java -version reports ${major}. Install a JDK 17+ or use docker compose.`,
+    );
   }
 }
 
@@ -93,7 +95,9 @@ function ensureJars(stackDir: string, log: Log): string {
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (result.status !== 0) {
-    throw new StackError(`Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).trim().split('\n').slice(-20).join('\n')}`);
+    throw new StackError(
+      `Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).trim().split('\n').slice(-20).join('\n')}`,
+    );
   }
   writeFileSync(complete, `${new Date().toISOString()}\n`);
   log(`Kafka jars ready in ${formatSeconds(Date.now() - started)}`);
@@ -140,23 +144,33 @@ function formatStorage(libs: string, dir: string, propertiesFile: string, log: L
   const classPath = `${libs}/*`;
   const uuid = spawnSync('java', ['-cp', classPath, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
   const clusterId = uuid.stdout.trim().split('\n').pop() ?? '';
-  if (uuid.status !== 0 || clusterId.length === 0) throw new StackError(`kafka-storage random-uuid failed:\n${uuid.stderr}`);
-  const format = spawnSync('java', ['-cp', classPath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile], {
-    encoding: 'utf8',
-  });
+  if (uuid.status !== 0 || clusterId.length === 0)
+    throw new StackError(`kafka-storage random-uuid failed:\n${uuid.stderr}`);
+  const format = spawnSync(
+    'java',
+    ['-cp', classPath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (format.status !== 0) throw new StackError(`kafka-storage format failed:\n${format.stdout}${format.stderr}`);
 }
 
 export async function startKafka(stackDir: string, brokers: string[], log: Log): Promise<void> {
   if (brokers.length !== 1) {
-    throw new StackError(`The local stack runs one broker, but KAFKA_BROKERS lists ${brokers.length}: ${brokers.join(', ')}`);
+    throw new StackError(
+      `The local stack runs one broker, but KAFKA_BROKERS lists ${brokers.length}: ${brokers.join(', ')}`,
+    );
   }
   const [host, portText] = brokers[0].split(':');
   const port = Number(portText);
   const server = kafkaServer(stackDir);
   // Before anything is written: the folder's broker on another port would be damaged by a second one.
   const running = refuseSecondServer(server, KAFKA_MAIN_CLASS, brokers[0], stackDir);
-  if (running !== null) throw new StackError(`Kafka started from ${stackDir} is running on ${brokers[0]} (pid ${running.pid}): not starting a second one`);
+  if (running !== null)
+    throw new StackError(
+      `Kafka started from ${stackDir} is running on ${brokers[0]} (pid ${running.pid}): not starting a second one`,
+    );
   for (const candidate of [port, port + 1]) {
     if (await portAcceptsConnections(host, candidate)) {
       throw new StackError(
@@ -193,7 +207,8 @@ export async function startKafka(stackDir: string, brokers: string[], log: Log):
     limitMs: KAFKA_HEALTHY_WITHIN_MS,
     answers: () => kafkaAnswers(brokers),
     address: brokers[0],
-    givenUp: () => (recordedServerPid(server, KAFKA_MAIN_CLASS) === null ? `Kafka (pid ${pid}) exited during start-up` : null),
+    givenUp: () =>
+      recordedServerPid(server, KAFKA_MAIN_CLASS) === null ? `Kafka (pid ${pid}) exited during start-up` : null,
     logFile: server.logFile,
     log,
   });

@@ -64,7 +64,10 @@ export function startDetached(
   // Never two servers on one folder's data. Callers refuse before they write anything (refuseSecondServer);
   // this is the last line, so a pid file of a live server is never overwritten.
   const running = serverOfFolder(server, options.commandMarker);
-  if (running) throw new StackError(`${server.name} (pid ${running.pid}) is already running from this folder; not starting another`);
+  if (running)
+    throw new StackError(
+      `${server.name} (pid ${running.pid}) is already running from this folder; not starting another`,
+    );
   makeDirectory(path.dirname(server.logFile), 'STACK_DIR');
   makeDirectory(path.dirname(server.pidFile), 'STACK_DIR');
   const logFd = openSync(server.logFile, 'a');
@@ -115,7 +118,9 @@ export function commandLineOf(pid: number): string {
 
 function argumentsOf(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
   } catch {
     return [];
   }
@@ -149,13 +154,21 @@ export function recordedServerPid(server: DetachedServer, commandMarker: string,
 // Throws when the folder's server runs on another address than the one asked for, before anything is written:
 // a second server would take over the pid file and the settings, then fail on the data directory's lock, and
 // leave the first one running with nothing that can stop it. Returns the folder's server on that very address.
-export function refuseSecondServer(server: DetachedServer, commandMarker: string, address: string, stackDir: string): RecordedServer | null {
+export function refuseSecondServer(
+  server: DetachedServer,
+  commandMarker: string,
+  address: string,
+  stackDir: string,
+): RecordedServer | null {
   const running = serverOfFolder(server, commandMarker);
   if (running === null || running.address === address) return running;
   const where = running.address ?? 'an address it did not record';
   const setting = server.addressSetting;
   const useIt = running.address !== null ? `  Use it: ${setting}=${running.address}\n` : '';
-  const stopIt = running.address !== null ? `STACK_DIR=${stackDir} ${setting}=${running.address} npm run stack:down` : `kill ${running.pid}`;
+  const stopIt =
+    running.address !== null
+      ? `STACK_DIR=${stackDir} ${setting}=${running.address} npm run stack:down`
+      : `kill ${running.pid}`;
   throw new StackError(
     `${server.name} cannot start on ${address} from ${stackDir}: the ${server.name} server started from that folder is ` +
       `running (pid ${running.pid}, on ${where}), and two servers cannot share one folder's data. Nothing was changed.\n` +
@@ -165,7 +178,12 @@ export function refuseSecondServer(server: DetachedServer, commandMarker: string
   );
 }
 
-export async function stopRecordedServer(server: DetachedServer, commandMarker: string, log: Log, graceMs = 20_000): Promise<boolean> {
+export async function stopRecordedServer(
+  server: DetachedServer,
+  commandMarker: string,
+  log: Log,
+  graceMs = 20_000,
+): Promise<boolean> {
   const pid = recordedServerPid(server, commandMarker);
   if (pid === null) {
     rmSync(server.pidFile, { force: true });

@@ -63,7 +63,8 @@ export function builtTemporalBinary(stackDir: string): string {
 
 export async function findOrBuildTemporal(stackDir: string, explicitBinary: string | null, log: Log): Promise<string> {
   if (explicitBinary !== null) {
-    if (!existsSync(explicitBinary)) throw new StackError(`TEMPORAL_BIN points at ${explicitBinary}, which does not exist.`);
+    if (!existsSync(explicitBinary))
+      throw new StackError(`TEMPORAL_BIN points at ${explicitBinary}, which does not exist.`);
     return explicitBinary;
   }
   const onPath = whichCommand('temporal');
@@ -84,7 +85,9 @@ export async function findOrBuildTemporal(stackDir: string, explicitBinary: stri
 async function buildTemporal(stackDir: string, target: string, log: Log): Promise<void> {
   const goRoot = path.join(stackDir, 'go');
   makeDirectory(path.dirname(target), 'STACK_DIR');
-  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy (first run only, about 5 minutes on 2 cores)…`);
+  log(
+    `building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy (first run only, about 5 minutes on 2 cores)…`,
+  );
   const started = Date.now();
   const env = {
     ...process.env,
@@ -98,9 +101,16 @@ async function buildTemporal(stackDir: string, target: string, log: Log): Promis
   };
   const output: string[] = [];
   const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn('go', ['install', `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const progress = setInterval(() => log(`  still building the Temporal CLI (${formatSeconds(Date.now() - started)})…`), 30_000);
-    for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const child = spawn('go', ['install', `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const progress = setInterval(
+      () => log(`  still building the Temporal CLI (${formatSeconds(Date.now() - started)})…`),
+      30_000,
+    );
+    for (const stream of [child.stdout, child.stderr])
+      stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(progress);
@@ -108,7 +118,9 @@ async function buildTemporal(stackDir: string, target: string, log: Log): Promis
     });
   });
   if (exitCode !== 0 || !existsSync(target)) {
-    throw new StackError(`go install ${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION} failed:\n${output.join('').trim().split('\n').slice(-25).join('\n')}`);
+    throw new StackError(
+      `go install ${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION} failed:\n${output.join('').trim().split('\n').slice(-25).join('\n')}`,
+    );
   }
   log(`Temporal CLI built in ${formatSeconds(Date.now() - started)}: ${target}`);
 }
@@ -129,13 +141,22 @@ export async function refuseTakenTemporalPorts(address: string): Promise<void> {
   }
 }
 
-export async function startTemporal(stackDir: string, address: string, namespace: string, binary: string, log: Log): Promise<void> {
+export async function startTemporal(
+  stackDir: string,
+  address: string,
+  namespace: string,
+  binary: string,
+  log: Log,
+): Promise<void> {
   const { host, port } = splitAddress(address);
   const uiPort = port + 1000;
   const server = temporalServer(stackDir);
   // Before anything is written: two dev servers on one SQLite file would corrupt it.
   const running = refuseSecondServer(server, TEMPORAL_COMMAND_MARKER, address, stackDir);
-  if (running !== null) throw new StackError(`Temporal started from ${stackDir} is running on ${address} (pid ${running.pid}): not starting a second one`);
+  if (running !== null)
+    throw new StackError(
+      `Temporal started from ${stackDir} is running on ${address} (pid ${running.pid}): not starting a second one`,
+    );
   await refuseTakenTemporalPorts(address);
   const database = path.join(server.dir, 'temporal.db');
   const firstStart = !existsSync(database);
@@ -174,7 +195,9 @@ export async function startTemporal(stackDir: string, address: string, namespace
     'matching.rps=20000',
   ];
   if (namespace !== 'default') args.push('--namespace', namespace);
-  log(`starting the Temporal dev server on ${address}${firstStart ? ` (first start: it creates its database ${database})` : ''}…`);
+  log(
+    `starting the Temporal dev server on ${address}${firstStart ? ` (first start: it creates its database ${database})` : ''}…`,
+  );
   const pid = startDetached(server, binary, args, { cwd: server.dir, address, commandMarker: TEMPORAL_COMMAND_MARKER });
   const tookMs = await waitUntilHealthy({
     awaited: temporalAwaited(address, namespace),
@@ -182,7 +205,9 @@ export async function startTemporal(stackDir: string, address: string, namespace
     answers: () => temporalAnswers(address, namespace),
     address,
     givenUp: () =>
-      recordedServerPid(server, TEMPORAL_COMMAND_MARKER) === null ? `Temporal (pid ${pid}) exited during start-up` : null,
+      recordedServerPid(server, TEMPORAL_COMMAND_MARKER) === null
+        ? `Temporal (pid ${pid}) exited during start-up`
+        : null,
     logFile: server.logFile,
     log,
   });

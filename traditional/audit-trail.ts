@@ -53,7 +53,10 @@ export async function fetchAuditTrail(client: Client, workflowId: string): Promi
     if (attributes.activityType?.name) {
       const taskQueue = attributes.taskQueue?.name ?? '';
       const queueTeam = taskQueue.slice(taskQueue.lastIndexOf('.') + 1);
-      const activity = { activity: attributes.activityType.name, ...(isWorkerTeam(queueTeam) ? { team: queueTeam } : {}) };
+      const activity = {
+        activity: attributes.activityType.name,
+        ...(isWorkerTeam(queueTeam) ? { team: queueTeam } : {}),
+      };
       scheduled.set(eventId, activity);
       return { ...base, ...activity };
     }
@@ -75,7 +78,9 @@ export async function fetchAuditTrail(client: Client, workflowId: string): Promi
 // arrives while a workflow task runs (an activity's result, say) is written after that task. Read in history order,
 // the times go backwards; a reader of the trail wants them in the order they happened, ties in history order.
 export function inTimeOrder(events: readonly AuditEvent[]): AuditEvent[] {
-  return [...events].sort((left, right) => Date.parse(left.time) - Date.parse(right.time) || left.eventId - right.eventId);
+  return [...events].sort(
+    (left, right) => Date.parse(left.time) - Date.parse(right.time) || left.eventId - right.eventId,
+  );
 }
 
 function toNumber(value: Long | number | null | undefined): number {

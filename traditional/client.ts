@@ -59,7 +59,10 @@ export function returnWorkflowId(scope: string, returnId: string): string {
   return `${scope}.return.${returnId}`;
 }
 
-export function workflowUiLink(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>, workflowId: string): string {
+export function workflowUiLink(
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>,
+  workflowId: string,
+): string {
   const namespace = encodeURIComponent(config.temporalNamespace);
   return `${temporalUiUrl(config.temporalAddress)}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`;
 }
@@ -111,7 +114,12 @@ export async function startReturn(
   return existing;
 }
 
-export async function submitReturn(client: Client, scope: string, input: unknown, variant: ReturnVariant): Promise<ReturnOutcome> {
+export async function submitReturn(
+  client: Client,
+  scope: string,
+  input: unknown,
+  variant: ReturnVariant,
+): Promise<ReturnOutcome> {
   const handle = await startReturn(client, scope, input, variant);
   return handle.result();
 }

@@ -6,7 +6,15 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config';
 import { StaleScopeError } from '../cli/stale-scope-error';
-import { missingTeams, RECORD_OF_TEAM, type RecordOfTeam, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import {
+  missingTeams,
+  RECORD_OF_TEAM,
+  type RecordOfTeam,
+  type ReturnOutcome,
+  type Team,
+  TEAMS,
+  type TeamRecords,
+} from '../domain';
 import { type AuditEvent, fetchAuditTrail } from './audit-trail';
 import {
   connectClient,
@@ -18,7 +26,15 @@ import {
   workflowUiLink,
 } from './client';
 import { runStatus } from './scope-runs';
-import { openTeamStore, readTeamRecords, taskQueueOf, type TeamStores, USER_SUPPORT, WORKER_TEAMS, type WorkerTeam } from './teams';
+import {
+  openTeamStore,
+  readTeamRecords,
+  taskQueueOf,
+  type TeamStores,
+  USER_SUPPORT,
+  WORKER_TEAMS,
+  type WorkerTeam,
+} from './teams';
 import { type StoredRecord, teamDatabaseFile } from './team-store';
 import { bundleReturnWorkflows, connectWorkers, createTeamWorker, createUserSupportWorker } from './worker';
 
@@ -143,7 +159,9 @@ export async function startTraditionalDeployment(
     const records: Partial<Record<keyof TeamRecords, unknown>> = {};
     for (const team of TEAMS) {
       const store = storeOf(team);
-      const record = store ? store.recordOf(returnId) : readRecords(team).find((stored) => stored.record.returnId === returnId)?.record;
+      const record = store
+        ? store.recordOf(returnId)
+        : readRecords(team).find((stored) => stored.record.returnId === returnId)?.record;
       if (record) records[RECORD_OF_TEAM[team]] = record;
     }
     return records as TeamRecords;
@@ -179,7 +197,10 @@ export async function startTraditionalDeployment(
   const deployment: TraditionalDeployment = {
     config,
     client,
-    taskQueues: Object.fromEntries(WORKER_TEAMS.map((team) => [team, taskQueueOf(config.scope, team)])) as Record<WorkerTeam, string>,
+    taskQueues: Object.fromEntries(WORKER_TEAMS.map((team) => [team, taskQueueOf(config.scope, team)])) as Record<
+      WorkerTeam,
+      string
+    >,
     submit: (request, variant = 'parallel') => submit(request, variant),
     start: (request, variant = 'parallel') => startReturn(client, config.scope, request, variant),
     workflowId: (returnId) => returnWorkflowId(config.scope, returnId),

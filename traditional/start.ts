@@ -50,7 +50,11 @@ async function main(entry: EntryPoint): Promise<number> {
   // Signals are this script's to handle (runEntryPoint), not the Temporal runtime's.
   installTemporalRuntime();
   // Servers are left running for the next command; `npm run stack:down` stops them.
-  await ensureCommandStack(config, { kafka: false, temporal: true }, { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false });
+  await ensureCommandStack(
+    config,
+    { kafka: false, temporal: true },
+    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
+  );
   const deployment = await startTraditionalDeployment(config, { log });
   // A return still running when the workers stop is kept by Temporal, and finishes when they next run.
   entry.onStop(() => deployment.close());
@@ -73,7 +77,8 @@ async function main(entry: EntryPoint): Promise<number> {
   } finally {
     if (!entry.stopping) await deployment.close();
   }
-  if (submission.rejectedCount > 0) log(`${submission.rejectedCount} request(s) rejected and not submitted (see above).`);
+  if (submission.rejectedCount > 0)
+    log(`${submission.rejectedCount} request(s) rejected and not submitted (see above).`);
   return submission.rejectedCount > 0 ? 1 : 0;
 }
 

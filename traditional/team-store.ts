@@ -109,7 +109,10 @@ export class TeamStore<R extends TeamRecord, C extends string> {
           record TEXT NOT NULL CHECK (json_valid(record))
         );
         ${table.indexes
-          .map((index) => `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')});`)
+          .map(
+            (index) =>
+              `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')});`,
+          )
           .join('\n')}
       `);
       return new TeamStore(db, table);
@@ -200,6 +203,9 @@ function openDatabase(file: string): Database.Database {
   try {
     return new Database(file);
   } catch (error) {
-    throw new ActionableError(`Cannot open the team database ${file}: ${(error as Error).message}. Set DATA_DIR to a folder you can write to.`, 2);
+    throw new ActionableError(
+      `Cannot open the team database ${file}: ${(error as Error).message}. Set DATA_DIR to a folder you can write to.`,
+      2,
+    );
   }
 }

@@ -53,7 +53,9 @@ export function installTemporalRuntime({
   Runtime.install({
     logger: new DefaultLogger(level, write),
     // The native core prints its own logs to stdout unless forwarded, which would break --json output.
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'INFO' : 'WARN' }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'INFO' ? 'INFO' : 'WARN' }) },
+    },
     shutdownSignals,
   });
 }
@@ -73,7 +75,9 @@ export async function bundleReturnWorkflows(): Promise<WorkflowBundle> {
   return { code };
 }
 
-export async function connectWorkers(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Promise<NativeConnection> {
+export async function connectWorkers(
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>,
+): Promise<NativeConnection> {
   try {
     return await NativeConnection.connect({ address: config.temporalAddress });
   } catch (error) {
@@ -95,7 +99,11 @@ export function createTeamWorker<T extends Team>(
   });
 }
 
-export function createUserSupportWorker(connection: NativeConnection, config: WorkerConfig, workflowBundle: WorkflowBundle): Promise<Worker> {
+export function createUserSupportWorker(
+  connection: NativeConnection,
+  config: WorkerConfig,
+  workflowBundle: WorkflowBundle,
+): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.temporalNamespace,
@@ -126,7 +134,11 @@ export interface WorkerProcessOptions {
 }
 
 // The life of a worker's process, from connecting to Temporal to a clean stop; resolves with its exit code.
-export async function runWorkerProcess(entry: EntryPoint, team: WorkerTeam, options: WorkerProcessOptions = {}): Promise<number> {
+export async function runWorkerProcess(
+  entry: EntryPoint,
+  team: WorkerTeam,
+  options: WorkerProcessOptions = {},
+): Promise<number> {
   const config = loadConfig();
   installTemporalRuntime({ level: 'INFO' });
   const connection = await connectWorkers(config);

@@ -6,7 +6,13 @@ import { type ActivityOptions, ApplicationFailure, proxyActivities } from '@temp
 import { assembleOutcome, type ReturnOutcome, type TeamRecords } from '../domain/outcome';
 import type { RefundRequest } from '../domain/refund-request';
 // Types only: workflows run in a deterministic sandbox, and activities (SQLite, clocks) run in the teams' workers.
-import type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities, TeamTaskQueues } from './teams';
+import type {
+  AccountingActivities,
+  InventoryActivities,
+  ManufacturingActivities,
+  SalesActivities,
+  TeamTaskQueues,
+} from './teams';
 
 export interface ReturnWorkflowInput {
   readonly request: RefundRequest;
@@ -71,6 +77,7 @@ export async function processReturnParallel({ request, taskQueues }: ReturnWorkf
 function outcomeOf(returnId: string, records: TeamRecords): ReturnOutcome {
   const outcome = assembleOutcome(returnId, records);
   // Cannot happen once all four calls returned; failing the run beats retrying a broken invariant forever.
-  if (!outcome) throw ApplicationFailure.nonRetryable(`Return ${returnId} is missing a team's record`, 'IncompleteReturn');
+  if (!outcome)
+    throw ApplicationFailure.nonRetryable(`Return ${returnId} is missing a team's record`, 'IncompleteReturn');
   return outcome;
 }

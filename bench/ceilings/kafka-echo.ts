@@ -11,7 +11,12 @@ import { kafkaCeilingTopics } from './kafka-ceiling-topics';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { team: { type: 'string' }, 'event-bytes': { type: 'string' }, 'min-bytes': { type: 'string' }, 'max-wait-ms': { type: 'string' } },
+    options: {
+      team: { type: 'string' },
+      'event-bytes': { type: 'string' },
+      'min-bytes': { type: 'string' },
+      'max-wait-ms': { type: 'string' },
+    },
   });
   const team = TEAMS.find((candidate) => candidate === values.team);
   if (!team) throw new Error(`--team must be one of ${TEAMS.join(', ')}`);
@@ -19,13 +24,23 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const topics = kafkaCeilingTopics(config.scope);
   // By default the model's consumer settings; a fetch can be made to wait for more bytes to see what batching buys.
-  const tuning = { ...DEFAULT_CONSUMER_TUNING, maxWaitTimeMs: Number(values['max-wait-ms'] ?? DEFAULT_CONSUMER_TUNING.maxWaitTimeMs) };
+  const tuning = {
+    ...DEFAULT_CONSUMER_TUNING,
+    maxWaitTimeMs: Number(values['max-wait-ms'] ?? DEFAULT_CONSUMER_TUNING.maxWaitTimeMs),
+  };
   const minBytes = Number(values['min-bytes'] ?? 1);
   // The same bytes every time: what the event says does not matter here, only its size.
   const event = Buffer.alloc(eventBytes, 'x');
 
-  const kafka = new Kafka({ clientId: `${config.scope}.ceiling.${team}`, brokers: config.kafkaBrokers, logLevel: logLevel.ERROR });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const kafka = new Kafka({
+    clientId: `${config.scope}.ceiling.${team}`,
+    brokers: config.kafkaBrokers,
+    logLevel: logLevel.ERROR,
+  });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   const consumer = kafka.consumer({
     groupId: topics.groupOf(team),
     sessionTimeout: tuning.sessionTimeoutMs,
@@ -50,7 +65,9 @@ async function main(): Promise<void> {
           messages: chunk.map((message) => ({ key: message.key, value: event })),
         });
         const last = chunk[chunk.length - 1];
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+        ]);
         await heartbeat();
       }
     },

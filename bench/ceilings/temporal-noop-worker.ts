@@ -11,7 +11,10 @@ import { CEILING_WORKFLOW_QUEUE_ROLE, temporalCeilingQueueOf } from './temporal-
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { team: { type: 'string' } } });
-  const team = values.team === CEILING_WORKFLOW_QUEUE_ROLE ? CEILING_WORKFLOW_QUEUE_ROLE : TEAMS.find((candidate) => candidate === values.team);
+  const team =
+    values.team === CEILING_WORKFLOW_QUEUE_ROLE
+      ? CEILING_WORKFLOW_QUEUE_ROLE
+      : TEAMS.find((candidate) => candidate === values.team);
   if (!team) throw new Error(`--team must be one of ${[...TEAMS, CEILING_WORKFLOW_QUEUE_ROLE].join(', ')}`);
   const config = loadConfig();
   // A ceiling worker is stopped by its supervisor's signal: Temporal's own handler shuts it down gracefully.
@@ -30,7 +33,12 @@ async function main(): Promise<void> {
               logger: Runtime.instance().logger,
             }),
           })
-        : await Worker.create({ connection, namespace: config.temporalNamespace, taskQueue, activities: createNoopActivities(team) });
+        : await Worker.create({
+            connection,
+            namespace: config.temporalNamespace,
+            taskQueue,
+            activities: createNoopActivities(team),
+          });
     process.stderr.write(`${team} worker serving ${taskQueue}\n`);
     // Temporal's runtime shuts the worker down on SIGINT and SIGTERM; run() then resolves.
     await worker.run();

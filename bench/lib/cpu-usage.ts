@@ -80,7 +80,10 @@ export function parseProcessStat(text: string): ProcessStat {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error(`not a /proc/<pid>/stat line: ${text.slice(0, 80)}`);
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // fields[0] is field 3 (state) of proc(5).
   const field = (number: number) => Number(fields[number - 3]);
   return {
@@ -160,7 +163,13 @@ export function snapshot(pids: readonly number[], options: SnapshotOptions = {})
       userTicks += stat.utime + stat.cutime;
       systemTicks += stat.stime + stat.cstime;
     }
-    processes.set(pid, { pid, name: root.name, alive: true, descendants, ...times(userTicks * msPerTick, systemTicks * msPerTick) });
+    processes.set(pid, {
+      pid,
+      name: root.name,
+      alive: true,
+      descendants,
+      ...times(userTicks * msPerTick, systemTicks * msPerTick),
+    });
   }
   return { takenAtMs: performance.now(), self, processes };
 }

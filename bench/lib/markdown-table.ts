@@ -18,7 +18,9 @@ export function markdownTable(columns: readonly (string | Column)[], rows: reado
   const headers = specs.map((spec) => escapeCell(spec.header));
   const alignments = specs.map((spec, index) => spec.align ?? (isNumericColumn(rows, index) ? 'right' : 'left'));
   // Three characters minimum: a delimiter cell needs room for its colons.
-  const widths = specs.map((_, index) => Math.max(3, headers[index].length, ...text.map((cells) => cells[index].length)));
+  const widths = specs.map((_, index) =>
+    Math.max(3, headers[index].length, ...text.map((cells) => cells[index].length)),
+  );
 
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, index) => pad(cell, widths[index], alignments[index])).join(' | ')} |`;

@@ -86,7 +86,16 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRep
   const lag = new LatencyHistogram();
   const errors = new Map<string, number>();
 
-  const tally: Tally = { dispatched: 0, dropped: 0, completed: 0, failed: 0, completedWithinGrace: 0, failedWithinGrace: 0, inFlight: 0, peakInFlight: 0 };
+  const tally: Tally = {
+    dispatched: 0,
+    dropped: 0,
+    completed: 0,
+    failed: 0,
+    completedWithinGrace: 0,
+    failedWithinGrace: 0,
+    inFlight: 0,
+    peakInFlight: 0,
+  };
   let frozen = false;
   let sendPhaseOver = false;
   const drained = latch();
@@ -175,7 +184,21 @@ interface Measured {
 }
 
 function reportOf(
-  { ratePerSecond, durationMs, offered, graceMs, maxInFlight, lagLimits }: { ratePerSecond: number; durationMs: number; offered: number; graceMs: number; maxInFlight: number; lagLimits: LagLimits },
+  {
+    ratePerSecond,
+    durationMs,
+    offered,
+    graceMs,
+    maxInFlight,
+    lagLimits,
+  }: {
+    ratePerSecond: number;
+    durationMs: number;
+    offered: number;
+    graceMs: number;
+    maxInFlight: number;
+    lagLimits: LagLimits;
+  },
   tally: Readonly<Tally>,
   { latency, lag, errors, sendPhaseMs, atSendEnd, drainMs }: Measured,
 ): OpenLoopReport {

@@ -108,7 +108,10 @@ class StderrProgress implements Progress {
     const known = this.total > 0;
     const ratio = known ? Math.min(1, this.units / this.total) : 0;
     const counts = known ? `${this.units}/${this.total}` : `${this.units}`;
-    const eta = known && this.units > 0 && ratio < 1 ? ` eta ${duration((elapsedMs * (this.total - this.units)) / this.units)}` : '';
+    const eta =
+      known && this.units > 0 && ratio < 1
+        ? ` eta ${duration((elapsedMs * (this.total - this.units)) / this.units)}`
+        : '';
     const facts = `${known ? `${(ratio * 100).toFixed(0).padStart(3)}% ` : ''}${counts} ${duration(elapsedMs)}${eta}`;
     if (!this.interactive) return `[bench] ${this.name}: ${facts}`;
     const barWidth = known ? Math.max(0, Math.min(30, columns - this.name.length - facts.length - 6)) : 0;

@@ -28,7 +28,10 @@ export interface StepCriteria {
   readonly maxP99Ms?: number;
 }
 
-export const DEFAULT_STEP_CRITERIA: StepCriteria = Object.freeze({ minCompletionRatio: 0.95, maxBacklogGrowthRatio: 0.05 });
+export const DEFAULT_STEP_CRITERIA: StepCriteria = Object.freeze({
+  minCompletionRatio: 0.95,
+  maxBacklogGrowthRatio: 0.05,
+});
 
 export interface StepResult<D = undefined> {
   readonly rate: number;
@@ -73,9 +76,16 @@ export interface StepRampResult<D = undefined> {
   readonly steps: readonly StepResult<D>[];
 }
 
-export function geometricRates(startRate: number, factor: number, count: number, maxRate = Number.POSITIVE_INFINITY): number[] {
+export function geometricRates(
+  startRate: number,
+  factor: number,
+  count: number,
+  maxRate = Number.POSITIVE_INFINITY,
+): number[] {
   if (!(startRate > 0) || !(factor > 1) || !(count >= 1)) {
-    throw new RangeError(`geometricRates: need startRate > 0, factor > 1, count >= 1 (got ${startRate}, ${factor}, ${count})`);
+    throw new RangeError(
+      `geometricRates: need startRate > 0, factor > 1, count >= 1 (got ${startRate}, ${factor}, ${count})`,
+    );
   }
   const rates: number[] = [];
   for (let rate = startRate; rates.length < count && rate <= maxRate; rate *= factor) rates.push(roundRate(rate));
@@ -95,7 +105,9 @@ export function judgeStep<D>(
   const measurable = outcome.valid !== false;
   const reasons: string[] = [];
   if (!measurable) {
-    reasons.push(...(outcome.invalidReasons?.length ? outcome.invalidReasons : ['the generator could not offer the rate']));
+    reasons.push(
+      ...(outcome.invalidReasons?.length ? outcome.invalidReasons : ['the generator could not offer the rate']),
+    );
   }
   if (completionRatio < criteria.minCompletionRatio) {
     reasons.push(
@@ -136,7 +148,13 @@ export async function findMaxSustainableRate<D = undefined>(options: StepRampOpt
 
   const steps: StepResult<D>[] = [];
   const run = async (rate: number, kind: StepResult['kind']) => {
-    const step = judgeStep(rate, options.stepDurationMs, await options.runStep(rate, options.stepDurationMs), criteria, kind);
+    const step = judgeStep(
+      rate,
+      options.stepDurationMs,
+      await options.runStep(rate, options.stepDurationMs),
+      criteria,
+      kind,
+    );
     steps.push(step);
     options.onStep?.(step);
     return step;

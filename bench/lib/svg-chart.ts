@@ -34,7 +34,16 @@ export interface GroupedBarChartOptions {
 }
 
 // Okabe–Ito: distinguishable with the common colour-vision deficiencies; yellow last, it is faint on white.
-export const PALETTE: readonly string[] = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'];
+export const PALETTE: readonly string[] = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#D55E00',
+  '#CC79A7',
+  '#56B4E9',
+  '#000000',
+  '#F0E442',
+];
 // Dashes and markers also tell lines apart, for grey-scale prints.
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
 const MARKERS = ['circle', 'square', 'triangle', 'diamond'] as const;
@@ -48,8 +57,11 @@ export function escapeXml(text: string): string {
   return (
     text
       // Characters XML 1.0 does not allow at all, and unpaired surrogates: control characters on purpose.
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+      .replace(
+        // eslint-disable-next-line no-control-regex
+        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+        '',
+      )
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
@@ -80,7 +92,13 @@ export function lineChart(options: LineChartOptions): string {
   const xAxis = options.logX ? logAxis(xs) : linearAxis(xs, false);
   const yAxis = options.logY ? logAxis(ys) : linearAxis(ys, true);
 
-  const frame = new Frame(width, height, options.title, series.map((s) => s.name), yAxis);
+  const frame = new Frame(
+    width,
+    height,
+    options.title,
+    series.map((s) => s.name),
+    yAxis,
+  );
   const x = (value: number) => frame.left + frame.plotWidth * fraction(xAxis, value);
   const y = (value: number) => frame.bottom - frame.plotHeight * fraction(yAxis, value);
 
@@ -112,7 +130,13 @@ export function groupedBarChart(options: GroupedBarChartOptions): string {
   const height = options.height ?? 400;
   const values = options.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
   const yAxis = linearAxis(values, true);
-  const frame = new Frame(width, height, options.title, options.series.map((s) => s.name), yAxis);
+  const frame = new Frame(
+    width,
+    height,
+    options.title,
+    options.series.map((s) => s.name),
+    yAxis,
+  );
   const y = (value: number) => frame.bottom - frame.plotHeight * fraction(yAxis, value);
   const groupWidth = frame.plotWidth / Math.max(1, options.groups.length);
   const barWidth = (groupWidth * 0.8) / Math.max(1, options.series.length);
@@ -198,7 +222,9 @@ class Frame {
     const parts: string[] = [];
     for (const tick of this.yAxis.ticks) {
       const py = round(y(tick));
-      parts.push(`<line x1="${this.left}" y1="${py}" x2="${this.right}" y2="${py}" stroke="${GRID}" stroke-width="1"/>`);
+      parts.push(
+        `<line x1="${this.left}" y1="${py}" x2="${this.right}" y2="${py}" stroke="${GRID}" stroke-width="1"/>`,
+      );
       parts.push(
         `<text x="${this.left - 8}" y="${py}" text-anchor="end" dy="0.35em" font-size="11" fill="${TEXT}">${escapeXml(
           this.yAxis.label(tick),
@@ -287,8 +313,14 @@ function marker(shape: (typeof MARKERS)[number], x: number, y: number, colour: s
       : shape === 'square'
         ? ['rect', `x="${round(x - 3.2)}" y="${round(y - 3.2)}" width="6.4" height="6.4"`]
         : shape === 'triangle'
-          ? ['polygon', `points="${cx},${round(y - 4.2)} ${round(x + 4)},${round(y + 3)} ${round(x - 4)},${round(y + 3)}"`]
-          : ['polygon', `points="${cx},${round(y - 4.5)} ${round(x + 4.5)},${cy} ${cx},${round(y + 4.5)} ${round(x - 4.5)},${cy}"`];
+          ? [
+              'polygon',
+              `points="${cx},${round(y - 4.2)} ${round(x + 4)},${round(y + 3)} ${round(x - 4)},${round(y + 3)}"`,
+            ]
+          : [
+              'polygon',
+              `points="${cx},${round(y - 4.5)} ${round(x + 4.5)},${cy} ${cx},${round(y + 4.5)} ${round(x - 4.5)},${cy}"`,
+            ];
   const content = tip === undefined ? '/>' : `><title>${escapeXml(tip)}</title></${tag}>`;
   return `<${tag} ${geometry} fill="${colour}"${content}`;
 }
@@ -297,7 +329,9 @@ function xTicks(frame: Frame, axis: Axis, x: (value: number) => number): string[
   const parts: string[] = [];
   for (const tick of axis.ticks) {
     const px = round(x(tick));
-    parts.push(`<line x1="${px}" y1="${frame.bottom}" x2="${px}" y2="${frame.bottom + 5}" stroke="${TEXT}" stroke-width="1"/>`);
+    parts.push(
+      `<line x1="${px}" y1="${frame.bottom}" x2="${px}" y2="${frame.bottom + 5}" stroke="${TEXT}" stroke-width="1"/>`,
+    );
     parts.push(
       `<text x="${px}" y="${round(frame.bottom + 18)}" text-anchor="middle" font-size="11" fill="${TEXT}">${escapeXml(axis.label(tick))}</text>`,
     );
@@ -356,7 +390,8 @@ export function logAxis(values: readonly number[]): Axis {
   for (let exponent = low; exponent <= high; exponent += stride) {
     const decade = 10 ** exponent;
     ticks.push(Number(decade.toPrecision(12)));
-    if (decades <= 2 && exponent < high) ticks.push(Number((2 * decade).toPrecision(12)), Number((5 * decade).toPrecision(12)));
+    if (decades <= 2 && exponent < high)
+      ticks.push(Number((2 * decade).toPrecision(12)), Number((5 * decade).toPrecision(12)));
   }
   return { min: 10 ** low, max: 10 ** high, ticks, label: (value) => formatNumber(value), log: true };
 }

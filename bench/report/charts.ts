@@ -44,7 +44,13 @@ export function throughputChart(subjects: readonly SubjectResult[]): string {
         name: subject.label,
         points: (subject.ramp?.steps ?? []).map((step) => [step.rate, step.phase.completedRatePerSecond] as const),
       })),
-      { name: 'offered = completed', points: [[low, low], [high, high]] },
+      {
+        name: 'offered = completed',
+        points: [
+          [low, low],
+          [high, high],
+        ],
+      },
     ],
   });
 }
@@ -61,7 +67,11 @@ export function outageChart(subjects: readonly SubjectResult[]): string {
     height: 460,
     series: withOutage.map((subject) => ({
       name: `${subject.label} at ${subject.outage?.rate}/s`,
-      points: thin((subject.outage?.timeline ?? []).map((sample) => [sample.tMs / 1000, sample.backlog / (subject.outage?.rate ?? 1)] as const)),
+      points: thin(
+        (subject.outage?.timeline ?? []).map(
+          (sample) => [sample.tMs / 1000, sample.backlog / (subject.outage?.rate ?? 1)] as const,
+        ),
+      ),
     })),
   });
 }
@@ -77,11 +87,18 @@ export function outageDetailChart(subject: SubjectResult): string {
     width: 900,
     height: 460,
     series: [
-      { name: 'not yet done by all four teams', points: thin(timeline.map((sample) => [sample.tMs / 1000, sample.backlog] as const)) },
+      {
+        name: 'not yet done by all four teams',
+        points: thin(timeline.map((sample) => [sample.tMs / 1000, sample.backlog] as const)),
+      },
       ...(perTeam
         ? TEAMS.map((team) => ({
             name: `waiting for ${team}`,
-            points: thin(timeline.filter((sample) => sample.perTeam).map((sample) => [sample.tMs / 1000, sample.perTeam?.[team] ?? 0] as const)),
+            points: thin(
+              timeline
+                .filter((sample) => sample.perTeam)
+                .map((sample) => [sample.tMs / 1000, sample.perTeam?.[team] ?? 0] as const),
+            ),
           }))
         : []),
     ],
@@ -104,7 +121,9 @@ function thin(points: readonly (readonly [number, number])[]): (readonly [number
 
 function outageWindow(subject: SubjectResult | undefined): string {
   const outage = subject?.outage;
-  return outage ? ` (${outage.team} killed at ${(outage.killedAtMs / 1000).toFixed(0)} s, restarted at ${(outage.restartedAtMs / 1000).toFixed(0)} s)` : '';
+  return outage
+    ? ` (${outage.team} killed at ${(outage.killedAtMs / 1000).toFixed(0)} s, restarted at ${(outage.restartedAtMs / 1000).toFixed(0)} s)`
+    : '';
 }
 
 const CPU_GROUPS: readonly { readonly name: string; readonly roles: readonly string[] }[] = [
@@ -117,7 +136,9 @@ const CPU_GROUPS: readonly { readonly name: string; readonly roles: readonly str
 
 // CPU milliseconds per return by kind of process, at each subject's representative phase.
 export function cpuChart(subjects: readonly SubjectResult[]): string {
-  const measured = subjects.map((subject) => ({ subject, phase: representativePhase(subject) })).filter((entry) => entry.phase);
+  const measured = subjects
+    .map((subject) => ({ subject, phase: representativePhase(subject) }))
+    .filter((entry) => entry.phase);
   return groupedBarChart({
     title: 'CPU time per return, by process (at 50% of max, or the highest sustainable step)',
     yLabel: 'CPU ms per return',
@@ -156,7 +177,8 @@ export function cpuByRateChart(subjects: readonly SubjectResult[]): string {
 }
 
 export function measuredPhases(subject: SubjectResult): PhaseResult[] {
-  return [...(subject.ramp?.steps.map((step) => step.phase) ?? []), ...subject.latency.map((entry) => entry.phase)].sort(
-    (left, right) => left.rate - right.rate,
-  );
+  return [
+    ...(subject.ramp?.steps.map((step) => step.phase) ?? []),
+    ...subject.latency.map((entry) => entry.phase),
+  ].sort((left, right) => left.rate - right.rate);
 }

@@ -7,8 +7,14 @@ import type { BenchResults } from '../results';
 import { evaluateTargets, writeNotes } from './targets';
 import { writeReport } from './write-report';
 
-const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2] ?? path.join(__dirname, '..', 'results', 'latest'));
+const dir = path.resolve(
+  process.env.INIT_CWD ?? process.cwd(),
+  process.argv[2] ?? path.join(__dirname, '..', 'results', 'latest'),
+);
 const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as BenchResults;
 const targets = evaluateTargets(results.subjects, { quick: results.mode === 'quick' });
-const written = writeReport({ ...results, targets, notes: writeNotes(results.subjects, targets, results.machine) }, dir);
+const written = writeReport(
+  { ...results, targets, notes: writeNotes(results.subjects, targets, results.machine) },
+  dir,
+);
 process.stdout.write(`${written.dir}: ${written.files.join(', ')}\n`);

@@ -39,18 +39,30 @@ export function latencyPhaseAt(subject: SubjectResult, share: number): PhaseResu
   return subject.latency.find((entry) => Math.abs(entry.share - share) < 1e-9)?.phase;
 }
 
-export function evaluateTargets(subjects: readonly SubjectResult[], options: { readonly quick: boolean }): TargetResult[] {
+export function evaluateTargets(
+  subjects: readonly SubjectResult[],
+  options: { readonly quick: boolean },
+): TargetResult[] {
   const results: TargetResult[] = [];
   for (const target of TARGETS) {
     const subject = subjects.find((candidate) => candidate.name === target.subject);
     if (!subject) continue;
-    results.push(maxRateTarget(subject, target, options), p99Target(subject, target), ceilingShareTarget(subject, target, subjects));
+    results.push(
+      maxRateTarget(subject, target, options),
+      p99Target(subject, target),
+      ceilingShareTarget(subject, target, subjects),
+    );
   }
-  for (const subject of subjects.filter((candidate) => candidate.kind === 'implementation')) results.push(...correctnessTargets(subject));
+  for (const subject of subjects.filter((candidate) => candidate.kind === 'implementation'))
+    results.push(...correctnessTargets(subject));
   return results;
 }
 
-function maxRateTarget(subject: SubjectResult, target: RateTargets, options: { readonly quick: boolean }): TargetResult {
+function maxRateTarget(
+  subject: SubjectResult,
+  target: RateTargets,
+  options: { readonly quick: boolean },
+): TargetResult {
   const ramp = subject.ramp;
   const max = ramp?.maxSustainableRate ?? null;
   if (max === null || ramp === null) {
@@ -106,7 +118,12 @@ function p99Target(subject: SubjectResult, target: RateTargets): TargetResult {
     };
   } else {
     const p99 = half.latency.p99;
-    const base = { subject: subject.name, what: 'p99 latency at 50% of max', target: `≤ ${ms(target.p99At50PercentMs)}`, measured: `${ms(p99)} at ${rate(half.rate)}` };
+    const base = {
+      subject: subject.name,
+      what: 'p99 latency at 50% of max',
+      target: `≤ ${ms(target.p99At50PercentMs)}`,
+      measured: `${ms(p99)} at ${rate(half.rate)}`,
+    };
     if (!half.valid) {
       return {
         ...base,
@@ -125,7 +142,11 @@ function p99Target(subject: SubjectResult, target: RateTargets): TargetResult {
   }
 }
 
-function ceilingShareTarget(subject: SubjectResult, target: RateTargets, subjects: readonly SubjectResult[]): TargetResult {
+function ceilingShareTarget(
+  subject: SubjectResult,
+  target: RateTargets,
+  subjects: readonly SubjectResult[],
+): TargetResult {
   const ramp = subject.ramp;
   const max = ramp?.maxSustainableRate ?? null;
   const ceiling = subjects.find((candidate) => candidate.name === subject.ceilingName);
@@ -142,7 +163,12 @@ function ceilingShareTarget(subject: SubjectResult, target: RateTargets, subject
     const fraction = subject.fractionOfCeiling;
     const ceilingMax = ceiling.ramp?.maxSustainableRate ?? 0;
     const measured = `${percent(fraction)} (${rate(max ?? 0)} of ${rate(ceilingMax)})`;
-    const base = { subject: subject.name, what: 'share of its platform ceiling', target: `≥ ${percent(target.fractionOfCeiling)}`, measured };
+    const base = {
+      subject: subject.name,
+      what: 'share of its platform ceiling',
+      target: `≥ ${percent(target.fractionOfCeiling)}`,
+      measured,
+    };
     const reached = fraction >= target.fractionOfCeiling;
     // A maximum that held at every rate measured is a lower bound: the ceiling's makes the share an upper
     // bound, the model's a lower bound; only a bound on the right side settles the target.
@@ -210,7 +236,8 @@ export function representativePhase(subject: SubjectResult): PhaseResult | undef
 function saturatedStep(subject: SubjectResult): PhaseResult | undefined {
   const ramp = subject.ramp;
   if (!ramp || ramp.firstUnsustainableRate === null) return undefined;
-  return ramp.steps.find((step) => step.rate === ramp.firstUnsustainableRate && step.measurable && !step.sustainable)?.phase;
+  return ramp.steps.find((step) => step.rate === ramp.firstUnsustainableRate && step.measurable && !step.sustainable)
+    ?.phase;
 }
 
 // What held the rate down: the machine's cores (the measured processes and everything else on it), or a wait.
@@ -218,7 +245,10 @@ function saturation(phase: PhaseResult, cpus: number): string {
   const ours = phase.cpu.roles.reduce((sum, role) => sum + role.cores, 0);
   const machineBusy = phase.cpu.machineBusyCores ?? ours;
   const others = phase.cpu.otherProcessesCores;
-  const split = others !== null && others >= 0.1 ? ` (${ours.toFixed(2)} by the measured processes, ${others.toFixed(2)} by other processes)` : '';
+  const split =
+    others !== null && others >= 0.1
+      ? ` (${ours.toFixed(2)} by the measured processes, ${others.toFixed(2)} by other processes)`
+      : '';
   return machineBusy >= cpus * 0.85
     ? `the machine kept ${machineBusy.toFixed(2)} of ${cpus} cores busy${split}: it was CPU-bound`
     : `the machine kept ${machineBusy.toFixed(2)} of ${cpus} cores busy${split}: not CPU-bound, so the limit is a wait (round trips, batching, concurrency limits)`;
@@ -227,7 +257,11 @@ function saturation(phase: PhaseResult, cpus: number): string {
 // The model against its ceiling at the highest rate both held: what the model's own work adds per return.
 function sameRateComparison(subject: SubjectResult, ceiling: SubjectResult): string | null {
   const held = (candidate: SubjectResult) =>
-    new Map((candidate.ramp?.steps ?? []).filter((step) => step.sustainable && step.phase.completed > 0).map((step) => [step.rate, step.phase]));
+    new Map(
+      (candidate.ramp?.steps ?? [])
+        .filter((step) => step.sustainable && step.phase.completed > 0)
+        .map((step) => [step.rate, step.phase]),
+    );
   const mine = held(subject);
   const theirs = held(ceiling);
   const shared = [...mine.keys()].filter((candidate) => theirs.has(candidate));
@@ -235,17 +269,28 @@ function sameRateComparison(subject: SubjectResult, ceiling: SubjectResult): str
   const at = Math.max(...shared);
   const model = mine.get(at) as PhaseResult;
   const bare = theirs.get(at) as PhaseResult;
-  const teams = (phase: PhaseResult) => phase.cpu.roles.filter((role) => !['driver', 'kafka-server', 'temporal-server'].includes(role.role)).reduce((sum, role) => sum + role.cpuMs, 0) / phase.completed;
+  const teams = (phase: PhaseResult) =>
+    phase.cpu.roles
+      .filter((role) => !['driver', 'kafka-server', 'temporal-server'].includes(role.role))
+      .reduce((sum, role) => sum + role.cpuMs, 0) / phase.completed;
   return `At ${rate(at)}, the highest rate both held, it cost ${model.cpu.totalMsPerReturn.toFixed(2)} CPU ms per return against ${bare.cpu.totalMsPerReturn.toFixed(2)} for ${ceiling.label} (team processes ${teams(model).toFixed(2)} against ${teams(bare).toFixed(2)} ms), and its p99 was ${ms(model.latency.p99)} against ${ms(bare.latency.p99)}.`;
 }
 
-export function writeNotes(subjects: readonly SubjectResult[], targets: readonly TargetResult[], machine: MachineInfo): string[] {
+export function writeNotes(
+  subjects: readonly SubjectResult[],
+  targets: readonly TargetResult[],
+  machine: MachineInfo,
+): string[] {
   const notes: string[] = [];
   notes.push(
     `Everything ran on one machine with ${machine.cpus} CPU core(s): the team processes, the driver and both servers compete for them, so the maxima are those of the whole local deployment, not of either platform alone.`,
   );
   const others = subjects
-    .flatMap((subject) => [...(subject.ramp?.steps.map((step) => step.phase) ?? []), ...subject.latency.map((entry) => entry.phase), ...(subject.outage ? [subject.outage.phase] : [])])
+    .flatMap((subject) => [
+      ...(subject.ramp?.steps.map((step) => step.phase) ?? []),
+      ...subject.latency.map((entry) => entry.phase),
+      ...(subject.outage ? [subject.outage.phase] : []),
+    ])
     .map((phase) => phase.cpu.otherProcessesCores)
     .filter((cores): cores is number => cores !== null);
   if (others.length > 0) {
@@ -267,10 +312,12 @@ export function writeNotes(subjects: readonly SubjectResult[], targets: readonly
       .join(', ');
     const perReturn = phase.cpu.totalMsPerReturn;
     const bound = perReturn > 0 ? (machine.cpus * 1000) / perReturn : 0;
-    const idle = phase.rate < 10 ? ' (at so low a rate, the idle polling of workers and servers is a large part of it)' : '';
+    const idle =
+      phase.rate < 10 ? ' (at so low a rate, the idle polling of workers and servers is a large part of it)' : '';
     let line = `${subject.label}: ${perReturn.toFixed(2)} CPU ms per return over all measured processes at ${rate(phase.rate)}${idle} (largest: ${top}); at that cost ${machine.cpus} cores could serve at most about ${rate(bound)}.`;
     const saturated = saturatedStep(subject);
-    if (saturated) line += ` At ${rate(saturated.rate)}, the lowest rate that did not hold, ${saturation(saturated, machine.cpus)}.`;
+    if (saturated)
+      line += ` At ${rate(saturated.rate)}, the lowest rate that did not hold, ${saturation(saturated, machine.cpus)}.`;
     const ceiling = subjects.find((candidate) => candidate.name === subject.ceilingName);
     const compared = ceiling ? sameRateComparison(subject, ceiling) : null;
     if (compared) line += ` ${compared}`;
@@ -285,7 +332,10 @@ export function writeNotes(subjects: readonly SubjectResult[], targets: readonly
   for (const subject of subjects) {
     const outage = subject.outage;
     if (!outage) continue;
-    const recovery = outage.recoveryMs === null ? 'it had not recovered when the run ended' : `it was back to its pre-outage backlog ${(outage.recoveryMs / 1000).toFixed(1)} s after the restart`;
+    const recovery =
+      outage.recoveryMs === null
+        ? 'it had not recovered when the run ended'
+        : `it was back to its pre-outage backlog ${(outage.recoveryMs / 1000).toFixed(1)} s after the restart`;
     notes.push(
       `${subject.label}, outage of ${outage.team} for ${(outage.outageMs / 1000).toFixed(0)} s at ${rate(outage.rate)}: the backlog peaked at ${outage.maxBacklog.toLocaleString('en-US')} returns; the restarted process was ready after ${(outage.restartReadyMs / 1000).toFixed(1)} s and ${recovery}. ${outage.behaviour}`,
     );
@@ -295,18 +345,21 @@ export function writeNotes(subjects: readonly SubjectResult[], targets: readonly
 
 function gapAdvice(subject: SubjectResult): string {
   const phase = saturatedStep(subject) ?? representativePhase(subject);
-  const ranked = phase && phase.completed > 0 ? [...phase.cpu.roles].sort((left, right) => right.cpuMs - left.cpuMs) : [];
+  const ranked =
+    phase && phase.completed > 0 ? [...phase.cpu.roles].sort((left, right) => right.cpuMs - left.cpuMs) : [];
   const heaviest = ranked[0]?.role;
-  const where = phase && heaviest
-    ? `At ${rate(phase.rate)} the most CPU per return went to ${ranked
-        .slice(0, 3)
-        .map((role) => `${role.role} (${(role.cpuMs / phase.completed).toFixed(2)} ms)`)
-        .join(', ')}. `
-    : '';
+  const where =
+    phase && heaviest
+      ? `At ${rate(phase.rate)} the most CPU per return went to ${ranked
+          .slice(0, 3)
+          .map((role) => `${role.role} (${(role.cpuMs / phase.completed).toFixed(2)} ms)`)
+          .join(', ')}. `
+      : '';
   if (subject.name === 'choreography') {
     const low = latencyPhaseAt(subject, 0.25);
     const high = latencyPhaseAt(subject, 0.8);
-    const busy = (measured: PhaseResult | undefined) => measured?.cpu.roles.reduce((sum, role) => sum + role.cores, 0) ?? 0;
+    const busy = (measured: PhaseResult | undefined) =>
+      measured?.cpu.roles.reduce((sum, role) => sum + role.cores, 0) ?? 0;
     const flat = low && high && busy(high) > 0 && busy(low) >= 0.7 * busy(high);
     const cpuShape = flat
       ? `The measured processes used ${busy(low).toFixed(2)} cores at 25% of the maximum and ${busy(high).toFixed(2)} at 80%: their CPU use hardly depends on the rate. Every fetch that finds a record returns at once (minBytes 1), and each costs the team a fetch, an append and a commit round trip, so at moderate rates the batches hold one or two records and the consumers take whatever CPU there is; batches grow only once the cores are saturated. Latency at moderate load is then mostly waiting for a core. `
@@ -318,12 +371,12 @@ function gapAdvice(subject: SubjectResult): string {
   if (subject.name.startsWith('orchestration')) {
     const server =
       heaviest === 'temporal-server'
-        ? 'The Temporal server is the bottleneck: each return costs it a workflow start, four activity schedules and completions and the workflow tasks that resume the workflow, each a transaction in the dev server\'s SQLite store (a pure-Go SQLite). The Temporal ceiling, an empty workflow with four no-op activities, costs nearly as much per return, so the gap is what the platform costs on this machine, not the domain code. '
+        ? "The Temporal server is the bottleneck: each return costs it a workflow start, four activity schedules and completions and the workflow tasks that resume the workflow, each a transaction in the dev server's SQLite store (a pure-Go SQLite). The Temporal ceiling, an empty workflow with four no-op activities, costs nearly as much per return, so the gap is what the platform costs on this machine, not the domain code. "
         : heaviest === 'user-support'
           ? 'The workflow worker is the bottleneck: every workflow task is replayed or resumed in the workflow sandbox. '
           : '';
     const advice =
-      'What would close the gap: more cores, or the Temporal server on machines of its own with a production database (PostgreSQL or Cassandra, several history shards) instead of the dev server sharing 2 cores with the teams. Worker concurrency options (maxConcurrentWorkflowTaskExecutions, maxCachedWorkflows, poller counts) do not lift a limit that is the machine\'s cores.';
+      "What would close the gap: more cores, or the Temporal server on machines of its own with a production database (PostgreSQL or Cassandra, several history shards) instead of the dev server sharing 2 cores with the teams. Worker concurrency options (maxConcurrentWorkflowTaskExecutions, maxCachedWorkflows, poller counts) do not lift a limit that is the machine's cores.";
     return `${where}${server}${advice}`;
   }
   return where;

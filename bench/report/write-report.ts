@@ -36,7 +36,11 @@ export function writeReport(results: BenchResults, dir: string): WrittenReport {
   if (results.subjects.some((subject) => subject.outage)) {
     addChart('outage-backlog.svg', 'Backlog during the outage, in seconds of load', outageChart(results.subjects));
     for (const subject of results.subjects.filter((candidate) => candidate.outage)) {
-      addChart(`outage-backlog-${subject.name}.svg`, `Backlog of ${subject.label} during the outage`, outageDetailChart(subject));
+      addChart(
+        `outage-backlog-${subject.name}.svg`,
+        `Backlog of ${subject.label} during the outage`,
+        outageDetailChart(subject),
+      );
     }
   }
   if (results.subjects.some((subject) => representativePhase(subject))) {
@@ -57,7 +61,8 @@ const COUNT: Column = {
   format: (value) => (typeof value === 'number' ? Math.round(value).toLocaleString('en-US') : String(value ?? '')),
 };
 const count = (header: string): Column => ({ ...COUNT, header });
-const rateText = (value: number | null | undefined) => (value === null || value === undefined ? '–' : formatRate(value));
+const rateText = (value: number | null | undefined) =>
+  value === null || value === undefined ? '–' : formatRate(value);
 
 function verdictMark(met: boolean | null): string {
   return met === true ? 'met' : met === false ? 'MISSED' : 'n/a';
@@ -105,7 +110,14 @@ function targetsSection(results: BenchResults): string[] {
   push(
     markdownTable(
       ['subject', 'what', 'target', 'measured', 'result', 'how'],
-      results.targets.map((target) => [target.subject, target.what, target.target, target.measured, verdictMark(target.met), target.verdict]),
+      results.targets.map((target) => [
+        target.subject,
+        target.what,
+        target.target,
+        target.measured,
+        verdictMark(target.met),
+        target.verdict,
+      ]),
     ),
   );
   return out;
@@ -124,7 +136,9 @@ function maximumRateSection(results: BenchResults): string[] {
       ['subject', 'max sustainable', 'first not sustainable', 'share of ceiling', 'steps', 'why the ramp stopped'],
       results.subjects.map((subject) => [
         subject.label,
-        subject.ramp ? `${subject.ramp.maxIsLowerBound && subject.ramp.maxSustainableRate !== null ? '≥ ' : ''}${rateText(subject.ramp.maxSustainableRate)}` : '–',
+        subject.ramp
+          ? `${subject.ramp.maxIsLowerBound && subject.ramp.maxSustainableRate !== null ? '≥ ' : ''}${rateText(subject.ramp.maxSustainableRate)}`
+          : '–',
         rateText(subject.ramp?.firstUnsustainableRate),
         subject.fractionOfCeiling === null ? '–' : `${(subject.fractionOfCeiling * 100).toFixed(0)}%`,
         subject.ramp?.steps.length ?? 0,
@@ -139,7 +153,10 @@ function latencySection(results: BenchResults): string[] {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
   push('## Latency at 25%, 50% and 80% of the maximum', '');
-  push('From the intended send time of each return to all four teams done, so a stall anywhere (the generator included) counts. Milliseconds.', '');
+  push(
+    'From the intended send time of each return to all four teams done, so a stall anywhere (the generator included) counts. Milliseconds.',
+    '',
+  );
   const latencyRows = results.subjects.flatMap((subject) =>
     subject.latency.map(({ share, phase }) => [
       subject.label,
@@ -151,7 +168,23 @@ function latencySection(results: BenchResults): string[] {
   );
   push(
     latencyRows.length > 0
-      ? markdownTable(['subject', 'share', 'rate', 'p50', 'p90', 'p99', 'p99.9', 'max', count('completed'), 'lag p99 / max', 'drain', 'valid'], latencyRows)
+      ? markdownTable(
+          [
+            'subject',
+            'share',
+            'rate',
+            'p50',
+            'p90',
+            'p99',
+            'p99.9',
+            'max',
+            count('completed'),
+            'lag p99 / max',
+            'drain',
+            'valid',
+          ],
+          latencyRows,
+        )
       : '(no latency phases: no subject had a sustainable maximum)\n',
   );
   return out;
@@ -165,7 +198,16 @@ function cpuPerReturnSection(results: BenchResults): string[] {
     'CPU milliseconds per completed return of each process over the phase (send and drain), from /proc for the child processes and servers and process.cpuUsage() for the driver; n/a where the server process is not known. At the 50% latency phase of a model, the highest sustainable step of a ceiling.',
     '',
   );
-  const roles = ['sales', 'inventory', 'manufacturing', 'accounting', 'user-support', 'driver', 'kafka-server', 'temporal-server'];
+  const roles = [
+    'sales',
+    'inventory',
+    'manufacturing',
+    'accounting',
+    'user-support',
+    'driver',
+    'kafka-server',
+    'temporal-server',
+  ];
   const cpuRows = results.subjects
     .map((subject) => ({ subject, phase: representativePhase(subject) }))
     .filter((entry): entry is { subject: SubjectResult; phase: PhaseResult } => entry.phase !== undefined)
@@ -178,7 +220,10 @@ function cpuPerReturnSection(results: BenchResults): string[] {
         return phase.completed > 0 ? number(measured.cpuMs / phase.completed, 3) : '–';
       }),
       phase.completed > 0 ? number(phase.cpu.totalMsPerReturn, 3) : '–',
-      number(phase.cpu.roles.reduce((sum, role) => sum + role.cores, 0), 2),
+      number(
+        phase.cpu.roles.reduce((sum, role) => sum + role.cores, 0),
+        2,
+      ),
       phase.cpu.otherProcessesCores === null ? 'n/a' : number(phase.cpu.otherProcessesCores, 2),
     ]);
   push(
@@ -200,12 +245,23 @@ function outageSection(results: BenchResults): string[] {
   if (withOutage.length > 0) {
     push('## Outage: Inventory killed and restarted under 50% load', '');
     push(
-      'Inventory\'s process is killed (SIGKILL) and started again after the outage; load continues throughout. Backlog: returns sent and not yet done by all four teams, sampled every 250 ms. Recovery: from the restart until the backlog is back at or below the highest backlog seen before the kill.',
+      "Inventory's process is killed (SIGKILL) and started again after the outage; load continues throughout. Backlog: returns sent and not yet done by all four teams, sampled every 250 ms. Recovery: from the restart until the backlog is back at or below the highest backlog seen before the kill.",
       '',
     );
     push(
       markdownTable(
-        ['subject', 'rate', 'down for', count('max backlog'), 'restart to ready', 'recovery', 'recovered under load', 'drain after load', count('lost'), count('duplicated')],
+        [
+          'subject',
+          'rate',
+          'down for',
+          count('max backlog'),
+          'restart to ready',
+          'recovery',
+          'recovered under load',
+          'drain after load',
+          count('lost'),
+          count('duplicated'),
+        ],
         withOutage.map((subject) => {
           const outage = subject.outage!;
           return [
@@ -227,11 +283,22 @@ function outageSection(results: BenchResults): string[] {
     const teamRows = withOutage.flatMap((subject) => {
       const teamLatency = subject.outage?.teamLatency;
       if (!teamLatency) return [];
-      return TEAMS.map((team) => [subject.label, team, teamLatency.returns, ...latencyCells(teamLatency.perTeam[team]).slice(0, 5)]);
+      return TEAMS.map((team) => [
+        subject.label,
+        team,
+        teamLatency.returns,
+        ...latencyCells(teamLatency.perTeam[team]).slice(0, 5),
+      ]);
     });
-    push(teamRows.length > 0 ? markdownTable(['subject', 'team', count('returns'), 'p50', 'p90', 'p99', 'p99.9', 'max'], teamRows) : '(not measured)\n');
+    push(
+      teamRows.length > 0
+        ? markdownTable(['subject', 'team', count('returns'), 'p50', 'p90', 'p99', 'p99.9', 'max'], teamRows)
+        : '(not measured)\n',
+    );
     for (const subject of withOutage) {
-      push(`- **${subject.label}**: ${subject.outage!.behaviour}${subject.outage!.teamLatency ? ` Team times from ${subject.outage!.teamLatency.source}.` : ''}${subject.outage!.error ? ` Error: ${subject.outage!.error}.` : ''}`);
+      push(
+        `- **${subject.label}**: ${subject.outage!.behaviour}${subject.outage!.teamLatency ? ` Team times from ${subject.outage!.teamLatency.source}.` : ''}${subject.outage!.error ? ` Error: ${subject.outage!.error}.` : ''}`,
+      );
     }
     push('');
   }
@@ -244,7 +311,17 @@ function correctnessSection(results: BenchResults): string[] {
   push('## Correctness: lost returns and duplicated effects', '');
   push(
     markdownTable(
-      ['subject', 'checked by', count('sent'), count('complete in team state'), count('lost'), count('duplicated'), count('unreadable'), count('dead letters'), count('process restarts')],
+      [
+        'subject',
+        'checked by',
+        count('sent'),
+        count('complete in team state'),
+        count('lost'),
+        count('duplicated'),
+        count('unreadable'),
+        count('dead letters'),
+        count('process restarts'),
+      ],
       results.subjects
         .filter((subject) => subject.verification)
         .map((subject) => {
@@ -274,7 +351,22 @@ function rampStepsSection(results: BenchResults): string[] {
     push(`### ${subject.label}`, '');
     push(
       markdownTable(
-        ['rate', 'kind', count('offered'), count('completed in step+grace'), count('completed/s'), count('backlog growth'), 'p50', 'p99', 'max', 'lag p99 / max', 'drain', 'CPU ms/return', 'other load (cores)', 'sustainable'],
+        [
+          'rate',
+          'kind',
+          count('offered'),
+          count('completed in step+grace'),
+          count('completed/s'),
+          count('backlog growth'),
+          'p50',
+          'p99',
+          'max',
+          'lag p99 / max',
+          'drain',
+          'CPU ms/return',
+          'other load (cores)',
+          'sustainable',
+        ],
         (subject.ramp?.steps ?? []).map((step) => [
           rateText(step.rate),
           step.kind,
@@ -318,17 +410,24 @@ function methodSection(results: BenchResults): string[] {
   push(
     '- One driver process (this script) generates open-loop load: return i is intended at i / rate and its latency runs from that intended time, so a slow system cannot slow the generator down and hide its own latency. A phase whose generator fell behind (dispatch lag p99 > 5 ms or max > 50 ms) is marked invalid. A ramp step that was is run once more (full mode); if it lags again its latency stays invalid, but its throughput still counts when the generator sent at least 95% of the rate.',
     `- Completion: ${results.subjects.map((subject) => `${subject.name}: ${subject.completionSignal}`).join('; ')}.`,
-    '- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) under the run\'s own RETURNS_SCOPE, so their CPU time is read per process. The choreography driver publishes through the model\'s own publisher, which validates each request at the edge and sends every request due in one turn of its event loop as one produce request; the orchestration driver starts each workflow through the model\'s client and awaits its result.',
+    "- The teams run as child processes, one per team (plus the workflow worker for Temporal), started with `node -r ts-node/register` (transpile only) under the run's own RETURNS_SCOPE, so their CPU time is read per process. The choreography driver publishes through the model's own publisher, which validates each request at the edge and sends every request due in one turn of its event loop as one produce request; the orchestration driver starts each workflow through the model's client and awaits its result.",
     `- Every subject gets the same returns in the same order. ${results.workload.note} Stock runs out over a long run and Inventory then backorders, which costs the same decision and write.`,
     '- Ceilings: the Kafka ceiling runs the choreography message pattern (one request topic, four consumer groups in four processes, each appending one event per request to its own topic with acks=-1 and committing per batch, the driver tailing the four topics) with plain kafkajs and no domain logic; the Temporal ceiling runs an empty workflow calling four no-op activities on the same task-queue layout (four activity worker processes and one workflow worker process).',
-    '- Lost and duplicated: after the run, every team topic is read to its end and each team\'s events are counted per return, a byte-identical copy as a duplicate (choreography), and every team SQLite file is read and records are counted by returnId (orchestration).',
+    "- Lost and duplicated: after the run, every team topic is read to its end and each team's events are counted per return, a byte-identical copy as a duplicate (choreography), and every team SQLite file is read and records are counted by returnId (orchestration).",
     '',
   );
   return out;
 }
 
 function latencyCells(summary: LatencySummary): (number | string)[] {
-  return [number(summary.p50), number(summary.p90), number(summary.p99), number(summary.p999), number(summary.max), summary.count];
+  return [
+    number(summary.p50),
+    number(summary.p90),
+    number(summary.p99),
+    number(summary.p999),
+    number(summary.max),
+    summary.count,
+  ];
 }
 
 function phaseHealth(phase: PhaseResult): string[] {

@@ -31,7 +31,9 @@ export async function startChoreography(context: BenchContext, keepTopics = fals
     const done = tracker.expect(index, returnId, onTeam);
     const failed = (error: unknown) => tracker.fail(returnId, error as Error);
     model.accept(request).catch(failed);
-    model.outcome(returnId, { onTeamRecord: (team) => tracker.teamAnswered(returnId, team) }).then(() => tracker.complete(returnId), failed);
+    model
+      .outcome(returnId, { onTeamRecord: (team) => tracker.teamAnswered(returnId, team) })
+      .then(() => tracker.complete(returnId), failed);
     return done;
   };
 
@@ -58,25 +60,41 @@ export async function startChoreography(context: BenchContext, keepTopics = fals
     subjects: [subject],
     async close() {
       await model.close();
-      if (!keepTopics) await deleteTopics(context).catch((error: unknown) => context.log(`could not delete the run's topics: ${(error as Error).message}`));
+      if (!keepTopics)
+        await deleteTopics(context).catch((error: unknown) =>
+          context.log(`could not delete the run's topics: ${(error as Error).message}`),
+        );
     },
   };
 }
 
-async function verify(model: EventSourcedModel, tracker: ReturnTracker, returnIdOf: (index: number) => string): Promise<Verification> {
+async function verify(
+  model: EventSourcedModel,
+  tracker: ReturnTracker,
+  returnIdOf: (index: number) => string,
+): Promise<Verification> {
   const accepted = [...tracker.indexesIn('completed'), ...tracker.indexesIn('sent')].map(returnIdOf);
   const effects = await model.effects();
   let deadLetters = 0;
   await model.deployment.eventLog.readToEnd([model.deployment.topics.deadLetter], () => {
     deadLetters += 1;
   });
-  return verificationOf('team topics read to the end, decisions per return and team (identical copies counted as duplicates)', accepted, effects, deadLetters);
+  return verificationOf(
+    'team topics read to the end, decisions per return and team (identical copies counted as duplicates)',
+    accepted,
+    effects,
+    deadLetters,
+  );
 }
 
 // Once the model is closed: a connection of its own, for the topics only.
 async function deleteTopics(context: BenchContext): Promise<void> {
   const { config } = context;
-  const log = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.bench.cleanup`, log: context.log });
+  const log = await connectEventLog({
+    brokers: config.kafkaBrokers,
+    clientId: `${config.scope}.bench.cleanup`,
+    log: context.log,
+  });
   try {
     await log.deleteTopics(topicSpecs(config).map(({ topic }) => topic));
   } finally {

@@ -30,7 +30,11 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
   const { config, workload } = context;
   const topics = kafkaCeilingTopics(config.scope);
   const specs = ceilingTopicSpecs(config.kafkaPartitions, [topics.requests, ...Object.values(topics.teamEvents)]);
-  const log = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.bench.ceiling`, log: (line) => context.log(`driver ${line}`) });
+  const log = await connectEventLog({
+    brokers: config.kafkaBrokers,
+    clientId: `${config.scope}.bench.ceiling`,
+    log: (line) => context.log(`driver ${line}`),
+  });
   const tracker = new ReturnTracker(workload.indexOf);
   let tail: TeamTail | undefined;
   let supervisor: Supervisor | undefined;
@@ -41,7 +45,12 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
     supervisor = await startCeilingProcesses(
       context,
       'kafka-ceiling',
-      TEAMS.map((team) => ({ role: team, script: 'bench/ceilings/kafka-echo.ts', args: ['--team', team, '--event-bytes', eventBytes], ready: new RegExp(`^${team} ready$`) })),
+      TEAMS.map((team) => ({
+        role: team,
+        script: 'bench/ceilings/kafka-echo.ts',
+        args: ['--team', team, '--event-bytes', eventBytes],
+        ready: new RegExp(`^${team} ready$`),
+      })),
     );
   } catch (error) {
     await tail?.subscription.stop().catch(() => undefined);
@@ -58,8 +67,8 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
     if (tailFailure) return Promise.reject(tailFailure);
     const request = workload.request(index);
     const done = tracker.expect(index, request.returnId, onTeam);
-    append({ key: request.returnId, value: JSON.stringify(requestEnvelope(request, new Date().toISOString())) }).catch((error: unknown) =>
-      tracker.fail(request.returnId, error as Error),
+    append({ key: request.returnId, value: JSON.stringify(requestEnvelope(request, new Date().toISOString())) }).catch(
+      (error: unknown) => tracker.fail(request.returnId, error as Error),
     );
     return done;
   };
@@ -82,7 +91,12 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
     restartTeam: (team) => restartChild(teams.process(team)),
     verify: async (): Promise<Verification> => {
       const accepted = [...tracker.indexesIn('completed'), ...tracker.indexesIn('sent')].map(workload.returnId);
-      return verificationOf('team topics read to the end, events counted by key', accepted, await effectsByKey(log, topics.teamEvents), null);
+      return verificationOf(
+        'team topics read to the end, events counted by key',
+        accepted,
+        await effectsByKey(log, topics.teamEvents),
+        null,
+      );
     },
   };
 
@@ -91,7 +105,10 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
     async close() {
       await teams.close();
       await teamTail.subscription.stop().catch(() => undefined);
-      if (!keepTopics) await log.deleteTopics(specs.map(({ topic }) => topic)).catch((error: unknown) => context.log(`could not delete the run's topics: ${(error as Error).message}`));
+      if (!keepTopics)
+        await log
+          .deleteTopics(specs.map(({ topic }) => topic))
+          .catch((error: unknown) => context.log(`could not delete the run's topics: ${(error as Error).message}`));
       await log.close();
     },
   };
@@ -129,22 +146,28 @@ async function tailTeamTopics(
 
 // The echo's events are opaque: each is one decision of the return its key names, and one without a key is unreadable.
 async function effectsByKey(log: EventLog, teamTopics: Readonly<Record<Team, string>>): Promise<StoredEffects> {
-  const decisions = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, StoredDecision[]>()])) as Record<Team, Map<string, StoredDecision[]>>;
+  const decisions = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, StoredDecision[]>()])) as Record<
+    Team,
+    Map<string, StoredDecision[]>
+  >;
   const unreadable = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
   const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamTopics[team], team]));
   // One read of all four topics: one consumer group to join, not four.
-  await log.readToEnd(TEAMS.map((team) => teamTopics[team]), (record) => {
-    const team = teamOfTopic.get(record.topic);
-    if (!team) return;
-    if (record.key === null) {
-      unreadable[team] += 1;
-      return;
-    }
-    const decision = { record: { returnId: record.key }, recordedAt: '' };
-    const stored = decisions[team].get(record.key);
-    if (stored) stored.push(decision);
-    else decisions[team].set(record.key, [decision]);
-  });
+  await log.readToEnd(
+    TEAMS.map((team) => teamTopics[team]),
+    (record) => {
+      const team = teamOfTopic.get(record.topic);
+      if (!team) return;
+      if (record.key === null) {
+        unreadable[team] += 1;
+        return;
+      }
+      const decision = { record: { returnId: record.key }, recordedAt: '' };
+      const stored = decisions[team].get(record.key);
+      if (stored) stored.push(decision);
+      else decisions[team].set(record.key, [decision]);
+    },
+  );
   const copies = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
   return { model: 'event-sourced', decisions, copies, unreadable };
 }
@@ -160,7 +183,12 @@ function typicalTeamEventBytes(request: RefundRequest): number {
   const at = cause.occurredAt;
   const events = [
     teamEventEnvelope('sales', refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null })), cause, at),
-    teamEventEnvelope('inventory', shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 })), cause, at),
+    teamEventEnvelope(
+      'inventory',
+      shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 })),
+      cause,
+      at,
+    ),
     teamEventEnvelope('manufacturing', disassemblyEvent(decideDisassemblyOrder(request)), cause, at),
     teamEventEnvelope('accounting', disposalEvent(decideAssetDisposal(request)), cause, at),
   ];

@@ -11,14 +11,22 @@ import { ReturnTracker } from './return-tracker';
 import type { Subject, SubjectGroup, TeamCompletion } from './subject';
 import { effectsOfReturns, verificationOf } from './verification';
 
-export async function startOrchestration(context: BenchContext, workflowVariants: readonly ReturnVariant[]): Promise<SubjectGroup> {
+export async function startOrchestration(
+  context: BenchContext,
+  workflowVariants: readonly ReturnVariant[],
+): Promise<SubjectGroup> {
   const [first, ...others] = workflowVariants;
   if (!first) throw new Error('no workflow variant to measure');
-  const served = await openTraditionalModel(context.config, { variant: first, log: context.log, asProcesses: asProcessesOf(context) });
+  const served = await openTraditionalModel(context.config, {
+    variant: first,
+    log: context.log,
+    asProcesses: asProcessesOf(context),
+  });
   const models = [served];
   try {
     // The other variants run on the same workers: a client each, and no worker of their own.
-    for (const variant of others) models.push(await openTraditionalModel(context.config, { variant, log: context.log, teams: [] }));
+    for (const variant of others)
+      models.push(await openTraditionalModel(context.config, { variant, log: context.log, teams: [] }));
   } catch (error) {
     await Promise.all(models.map((model) => model.close()));
     throw error;
@@ -41,7 +49,11 @@ interface Workers {
   readonly processes: SubjectProcesses;
 }
 
-function subjectOf(model: TraditionalModel, { served, supervisor, processes }: Workers, context: BenchContext): Subject {
+function subjectOf(
+  model: TraditionalModel,
+  { served, supervisor, processes }: Workers,
+  context: BenchContext,
+): Subject {
   const { workload } = context;
   // A tracker per variant: the variants share the workers and the team files, but run on return ids of their own.
   const tracker = new ReturnTracker(workload.indexOf);
@@ -63,7 +75,9 @@ function subjectOf(model: TraditionalModel, { served, supervisor, processes }: W
   const teamCompletions = async (returnIds: readonly string[]): Promise<TeamCompletion[]> => {
     const effects = effectsOfReturns(await model.effects(), new Set(returnIds));
     return TEAMS.flatMap((team) =>
-      [...effects.decisions[team]].flatMap(([returnId, decisions]) => decisions.map(({ recordedAt }) => ({ returnId, team, recordedAtMs: Date.parse(recordedAt) }))),
+      [...effects.decisions[team]].flatMap(([returnId, decisions]) =>
+        decisions.map(({ recordedAt }) => ({ returnId, team, recordedAtMs: Date.parse(recordedAt) })),
+      ),
     );
   };
   return {
@@ -86,7 +100,12 @@ function subjectOf(model: TraditionalModel, { served, supervisor, processes }: W
     // The team files hold every variant's returns: only this variant's are counted.
     verify: async () => {
       const mine = accepted();
-      return verificationOf("each team's SQLite file read after the run, records counted by returnId", mine, effectsOfReturns(await model.effects(), new Set(mine)), null);
+      return verificationOf(
+        "each team's SQLite file read after the run, records counted by returnId",
+        mine,
+        effectsOfReturns(await model.effects(), new Set(mine)),
+        null,
+      );
     },
   };
 }

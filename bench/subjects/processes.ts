@@ -35,12 +35,18 @@ export function asProcessesOf(context: BenchContext, note?: RegExp) {
     logDir: context.logDir,
     nodeOptions: context.childNodeOptions,
     log: context.log,
-    ...(note ? { specs: (specs: readonly ProcessSpec[]): SupervisedSpec[] => specs.map((spec) => ({ ...spec, note })) } : {}),
+    ...(note
+      ? { specs: (specs: readonly ProcessSpec[]): SupervisedSpec[] => specs.map((spec) => ({ ...spec, note })) }
+      : {}),
   };
 }
 
 // A ceiling's processes: no model behind them, so started here under the same supervisor.
-export async function startCeilingProcesses(context: BenchContext, name: string, specs: readonly ProcessSpec[]): Promise<Supervisor> {
+export async function startCeilingProcesses(
+  context: BenchContext,
+  name: string,
+  specs: readonly ProcessSpec[],
+): Promise<Supervisor> {
   const supervisor = new Supervisor(specs, { ...asProcessesOf(context), name, env: configEnv(context.config) });
   await supervisor.startAll();
   return supervisor;
@@ -52,14 +58,21 @@ export function runningChild(child: SupervisedProcess): RunningChild | null {
 }
 
 // Starts the process again and reports it as running, with what it said on start-up.
-export async function restartChild(child: SupervisedProcess, start: () => Promise<void> = () => child.start()): Promise<RunningChild> {
+export async function restartChild(
+  child: SupervisedProcess,
+  start: () => Promise<void> = () => child.start(),
+): Promise<RunningChild> {
   await start();
   const running = runningChild(child);
   if (!running) throw new Error(`${child.name} is not running after its restart`);
   return running;
 }
 
-export function watchProcesses(supervisor: Supervisor, context: BenchContext, server: ProcessRole['role']): SubjectProcesses {
+export function watchProcesses(
+  supervisor: Supervisor,
+  context: BenchContext,
+  server: ProcessRole['role'],
+): SubjectProcesses {
   const events: ChildEvent[] = [];
   for (const child of supervisor.processes.values()) {
     child.onExit((exit) => {
@@ -69,7 +82,14 @@ export function watchProcesses(supervisor: Supervisor, context: BenchContext, se
       // The supervisor begins its restart right after the exit is announced.
       setImmediate(() => {
         void child.whenRestarted().then(() => {
-          if (child.pid !== undefined) events.push({ role: child.spec.role, pid: child.pid, what: 'restarted', detail: `after ${detail}`, atMs: performance.now() });
+          if (child.pid !== undefined)
+            events.push({
+              role: child.spec.role,
+              pid: child.pid,
+              what: 'restarted',
+              detail: `after ${detail}`,
+              atMs: performance.now(),
+            });
         });
       });
     });
@@ -79,7 +99,9 @@ export function watchProcesses(supervisor: Supervisor, context: BenchContext, se
     events: () => events,
     roles: () => [
       ...[...supervisor.pids()].map(([role, pid]) => ({ role, pid })),
-      ...context.servers.filter((found) => found.role === server && found.pid !== null).map((found) => ({ role: found.role, pid: found.pid as number })),
+      ...context.servers
+        .filter((found) => found.role === server && found.pid !== null)
+        .map((found) => ({ role: found.role, pid: found.pid as number })),
     ],
   };
 }

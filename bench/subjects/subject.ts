@@ -34,7 +34,9 @@ export interface Verification {
   readonly duplicatedEffects: number;
   // Records on a team's topic that are not a readable event: none expected.
   readonly unreadableRecords: number;
-  readonly perTeam: Readonly<Record<Team, { readonly records: number; readonly returns: number; readonly duplicates: number }>> | null;
+  readonly perTeam: Readonly<
+    Record<Team, { readonly records: number; readonly returns: number; readonly duplicates: number }>
+  > | null;
   // Records of the dead-letter topic: poison the readers could not use.
   readonly deadLetters: number | null;
 }

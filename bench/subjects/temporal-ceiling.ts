@@ -22,14 +22,22 @@ const CEILING_WORKFLOW_OF_VARIANT: Readonly<Record<ReturnVariant, string>> = {
   parallel: 'noopParallel',
 };
 
-export async function startTemporalCeiling(context: BenchContext, workflowVariants: readonly ReturnVariant[]): Promise<SubjectGroup> {
+export async function startTemporalCeiling(
+  context: BenchContext,
+  workflowVariants: readonly ReturnVariant[],
+): Promise<SubjectGroup> {
   const client = await connectClient(context.config);
   let supervisor: Supervisor;
   try {
     supervisor = await startCeilingProcesses(
       context,
       'temporal-ceiling',
-      WORKER_TEAMS.map((role) => ({ role, script: 'bench/ceilings/temporal-noop-worker.ts', args: ['--team', role], ready: new RegExp(`^${role} worker serving `) })),
+      WORKER_TEAMS.map((role) => ({
+        role,
+        script: 'bench/ceilings/temporal-noop-worker.ts',
+        args: ['--team', role],
+        ready: new RegExp(`^${role} worker serving `),
+      })),
     );
   } catch (error) {
     await client.connection.close();
@@ -45,7 +53,13 @@ export async function startTemporalCeiling(context: BenchContext, workflowVarian
   };
 }
 
-function subjectOf(variant: ReturnVariant, client: Client, supervisor: Supervisor, processes: SubjectProcesses, context: BenchContext): Subject {
+function subjectOf(
+  variant: ReturnVariant,
+  client: Client,
+  supervisor: Supervisor,
+  processes: SubjectProcesses,
+  context: BenchContext,
+): Subject {
   const { config, workload } = context;
   const taskQueues = temporalCeilingTeamQueues(config.scope);
   // A tracker per variant: the variants share the workers, but run on return ids of their own.

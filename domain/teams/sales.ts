@@ -55,7 +55,13 @@ export function decideOrderRefund(request: RefundRequest, sales: SalesView): Ord
       refundedByReturnId: null,
     };
   }
-  return { ...base, status: 'issued', refundedAmount: order.amountPaid, rejectionReason: null, refundedByReturnId: null };
+  return {
+    ...base,
+    status: 'issued',
+    refundedAmount: order.amountPaid,
+    rejectionReason: null,
+    refundedByReturnId: null,
+  };
 }
 
 export interface RefundIssuedV2 {

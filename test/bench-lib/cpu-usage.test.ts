@@ -55,7 +55,15 @@ describe('CPU usage', () => {
     it('should read the name up to the last parenthesis and the times after it', () => {
       const fields = ['S', '42', ...Array(9).fill('0'), '150', '25', '7', '3'];
       const stat = parseProcessStat(`1234 (java (kafka) server) ${fields.join(' ')} 20 0 1 0`);
-      assert.deepEqual(stat, { pid: 1234, name: 'java (kafka) server', ppid: 42, utime: 150, stime: 25, cutime: 7, cstime: 3 });
+      assert.deepEqual(stat, {
+        pid: 1234,
+        name: 'java (kafka) server',
+        ppid: 42,
+        utime: 150,
+        stime: 25,
+        cutime: 7,
+        cstime: 3,
+      });
     });
   });
 

@@ -46,12 +46,20 @@ describe('runOpenLoop', () => {
     });
 
     it('should round a fractional number of operations up (the first one is at t0)', async () => {
-      const report = await runOpenLoop({ ratePerSecond: 30, durationMs: 100, start: async () => undefined, lagLimits: LENIENT_LAG });
+      const report = await runOpenLoop({
+        ratePerSecond: 30,
+        durationMs: 100,
+        start: async () => undefined,
+        lagLimits: LENIENT_LAG,
+      });
       assert.equal(report.offered, 3);
     });
 
     it('should reject a rate that is not positive', async () => {
-      await assert.rejects(runOpenLoop({ ratePerSecond: 0, durationMs: 100, start: async () => undefined }), RangeError);
+      await assert.rejects(
+        runOpenLoop({ ratePerSecond: 0, durationMs: 100, start: async () => undefined }),
+        RangeError,
+      );
     });
   });
 
@@ -73,7 +81,10 @@ describe('runOpenLoop', () => {
       for (let index = 11; index < 30; index += 1) {
         const floor = 300 - 10 * index;
         const latency = latencyByIndex.get(index) ?? Number.NaN;
-        assert.ok(latency >= floor - 1, `operation ${index}: latency ${latency} ms should include the ${floor} ms wait`);
+        assert.ok(
+          latency >= floor - 1,
+          `operation ${index}: latency ${latency} ms should include the ${floor} ms wait`,
+        );
       }
       assert.ok(report.latency.max >= 199, `max ${report.latency.max}`);
       // 20 of the 50 operations (10..29) waited 10 ms or more; 11 of them (10..20) 100 ms or more.
@@ -110,7 +121,10 @@ describe('runOpenLoop', () => {
       for (let index = 6; index < 24; index += 1) {
         const floor = 250 - 10 * index;
         const latency = latencyByIndex.get(index) ?? Number.NaN;
-        assert.ok(latency >= floor - 5, `operation ${index}: latency ${latency} ms should include the ${floor} ms queue`);
+        assert.ok(
+          latency >= floor - 5,
+          `operation ${index}: latency ${latency} ms should include the ${floor} ms queue`,
+        );
       }
     });
   });
@@ -180,11 +194,14 @@ describe('runOpenLoop', () => {
       assert.equal(report.unfinished, 0);
       assert.ok(report.dropped > 0, 'eight 20 ms operations are intended in the first 20 ms: some must be dropped');
       assert.ok(report.peakInFlight <= 5);
-      assert.equal(report.errors.reduce((sum, error) => sum + error.count, 0), report.failed);
-      assert.deepEqual(
-        report.errors.map((error) => error.message).sort(),
-        ['Error: broker unavailable', 'TypeError: bad request'],
+      assert.equal(
+        report.errors.reduce((sum, error) => sum + error.count, 0),
+        report.failed,
       );
+      assert.deepEqual(report.errors.map((error) => error.message).sort(), [
+        'Error: broker unavailable',
+        'TypeError: bad request',
+      ]);
       assert.equal(report.latency.count, report.completed);
       assert.equal(report.valid, false);
       assert.match(report.invalidReasons.join('\n'), /maxInFlight \(5\)/);

@@ -35,7 +35,12 @@ describe('Step ramp', () => {
   describe('when a system of capacity 1000/s is ramped from 100/s doubling', () => {
     it('should find 800/s, the highest step below capacity, and stop at the first unsustainable one', async () => {
       const system = simulatedSystem(1000);
-      const result = await findMaxSustainableRate({ runStep: system.runStep, stepDurationMs: 10_000, startRate: 100, factor: 2 });
+      const result = await findMaxSustainableRate({
+        runStep: system.runStep,
+        stepDurationMs: 10_000,
+        startRate: 100,
+        factor: 2,
+      });
       assert.equal(result.maxSustainableRate, 800);
       assert.equal(result.firstUnsustainableRate, 1600);
       assert.deepEqual(system.calls, [100, 200, 400, 800, 1600]);
@@ -72,7 +77,11 @@ describe('Step ramp', () => {
   describe('when explicit rates are given', () => {
     it('should run them in ascending order', async () => {
       const system = simulatedSystem(250);
-      const result = await findMaxSustainableRate({ runStep: system.runStep, stepDurationMs: 1000, rates: [300, 100, 200] });
+      const result = await findMaxSustainableRate({
+        runStep: system.runStep,
+        stepDurationMs: 1000,
+        rates: [300, 100, 200],
+      });
       assert.deepEqual(system.calls, [100, 200, 300]);
       assert.equal(result.maxSustainableRate, 200);
     });
@@ -95,7 +104,11 @@ describe('Step ramp', () => {
 
   describe('when even the first step is too fast', () => {
     it('should find no sustainable rate', async () => {
-      const result = await findMaxSustainableRate({ runStep: simulatedSystem(5).runStep, stepDurationMs: 1000, rates: [10, 20] });
+      const result = await findMaxSustainableRate({
+        runStep: simulatedSystem(5).runStep,
+        stepDurationMs: 1000,
+        rates: [10, 20],
+      });
       assert.equal(result.maxSustainableRate, null);
       assert.equal(result.firstUnsustainableRate, 10);
     });
@@ -110,7 +123,9 @@ describe('Step ramp', () => {
         bisections: 1,
         runStep: async (rate, durationMs) => {
           const outcome = await system.runStep(rate, durationMs);
-          return rate >= 200 ? { ...outcome, valid: false, invalidReasons: ['generator lag max 80 ms > 50 ms'] } : outcome;
+          return rate >= 200
+            ? { ...outcome, valid: false, invalidReasons: ['generator lag max 80 ms > 50 ms'] }
+            : outcome;
         },
       });
       assert.deepEqual(system.calls, [100, 200]);
@@ -138,7 +153,15 @@ describe('Step ramp', () => {
     it('should refuse a step over the latency objective when one is set', () => {
       const slow = { ...QUICK, p99: 900 };
       assert.equal(judgeStep(100, 1000, { completed: 100, backlog: 0, latency: slow }).sustainable, true);
-      assert.equal(judgeStep(100, 1000, { completed: 100, backlog: 0, latency: slow }, { minCompletionRatio: 0.95, maxBacklogGrowthRatio: 0.05, maxP99Ms: 500 }).sustainable, false);
+      assert.equal(
+        judgeStep(
+          100,
+          1000,
+          { completed: 100, backlog: 0, latency: slow },
+          { minCompletionRatio: 0.95, maxBacklogGrowthRatio: 0.05, maxP99Ms: 500 },
+        ).sustainable,
+        false,
+      );
     });
   });
 
@@ -154,7 +177,12 @@ describe('Step ramp', () => {
       const result = await findMaxSustainableRate({
         rates: [20, 50, 400],
         stepDurationMs: 400,
-        runStep: openLoopStep({ start, graceMs: 200, drainTimeoutMs: 10_000, lagLimits: { p99Ms: 10_000, maxMs: 10_000 } }),
+        runStep: openLoopStep({
+          start,
+          graceMs: 200,
+          drainTimeoutMs: 10_000,
+          lagLimits: { p99Ms: 10_000, maxMs: 10_000 },
+        }),
       });
       assert.equal(result.maxSustainableRate, 50, result.stoppedBecause);
       assert.equal(result.firstUnsustainableRate, 400);

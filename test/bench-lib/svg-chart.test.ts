@@ -15,8 +15,24 @@ describe('SVG charts', () => {
       xLabel: 'offered rate (returns/s)',
       yLabel: 'p99 latency (ms)',
       series: [
-        { name: 'Temporal "orchestration"', points: [[10, 40], [20, 45], [40, 80], [80, 400]] },
-        { name: "Kafka API 'choreography'", points: [[10, 30], [20, 31], [40, 35], [80, 90]] },
+        {
+          name: 'Temporal "orchestration"',
+          points: [
+            [10, 40],
+            [20, 45],
+            [40, 80],
+            [80, 400],
+          ],
+        },
+        {
+          name: "Kafka API 'choreography'",
+          points: [
+            [10, 30],
+            [20, 31],
+            [40, 35],
+            [80, 90],
+          ],
+        },
       ],
     });
 
@@ -44,7 +60,17 @@ describe('SVG charts', () => {
         xLabel: 'x',
         yLabel: 'y',
         logY: true,
-        series: [{ name: 'only positive', points: [[1, 0], [2, 5], [3, 5000], [4, Number.NaN]] }],
+        series: [
+          {
+            name: 'only positive',
+            points: [
+              [1, 0],
+              [2, 5],
+              [3, 5000],
+              [4, Number.NaN],
+            ],
+          },
+        ],
       });
       assertWellFormed(svg);
       assert.equal(svg.match(/<circle /g)?.length, 2 + 1, 'two points and one legend marker');
@@ -73,7 +99,13 @@ describe('SVG charts', () => {
 
     it('should be well-formed XML with the groups and series named', () => {
       assertWellFormed(svg);
-      for (const text of ['Kafka broker', 'Temporal server', 'workers &amp; subscribers', '>Temporal<', '>Kafka API<']) {
+      for (const text of [
+        'Kafka broker',
+        'Temporal server',
+        'workers &amp; subscribers',
+        '>Temporal<',
+        '>Kafka API<',
+      ]) {
         assert.ok(svg.includes(text), text);
       }
     });
@@ -87,7 +119,10 @@ describe('SVG charts', () => {
 
   describe('when text holds characters XML forbids', () => {
     it('should drop control characters and escape markup', () => {
-      assert.equal(escapeXml('a\u0000b\u0007c <d> & "e" \'f\' \u{1F600}'), 'abc &lt;d&gt; &amp; &quot;e&quot; &apos;f&apos; \u{1F600}');
+      assert.equal(
+        escapeXml('a\u0000b\u0007c <d> & "e" \'f\' \u{1F600}'),
+        'abc &lt;d&gt; &amp; &quot;e&quot; &apos;f&apos; \u{1F600}',
+      );
       assertWellFormed(lineChart({ title: 'bell\u0007', xLabel: '\u001b[31m', yLabel: 'y', series: [] }));
     });
   });
@@ -125,8 +160,14 @@ describe('SVG charts', () => {
     });
 
     it('should give tick labels the decimals of their step', () => {
-      assert.deepEqual([0, 0.25, 0.5].map((value) => formatTick(value, 0.25)), ['0', '0.25', '0.50']);
-      assert.deepEqual([0, 20, 40].map((value) => formatTick(value, 20)), ['0', '20', '40']);
+      assert.deepEqual(
+        [0, 0.25, 0.5].map((value) => formatTick(value, 0.25)),
+        ['0', '0.25', '0.50'],
+      );
+      assert.deepEqual(
+        [0, 20, 40].map((value) => formatTick(value, 20)),
+        ['0', '20', '40'],
+      );
     });
   });
 });

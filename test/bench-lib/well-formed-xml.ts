@@ -53,7 +53,8 @@ export function xmlProblems(xml: string): string[] {
       checkText(match[3] ?? match[4] ?? '', `attribute ${match[1]} of <${name}>`);
       index = attribute.lastIndex;
     }
-    if (attributes.slice(index).trim() !== '') problems.push(`malformed attributes on <${name}>: ${attributes.slice(index, index + 60)}`);
+    if (attributes.slice(index).trim() !== '')
+      problems.push(`malformed attributes on <${name}>: ${attributes.slice(index, index + 60)}`);
     if (open.length === 0) roots += 1;
     if (!selfClosing) open.push(name);
   }

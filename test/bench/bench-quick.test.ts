@@ -20,7 +20,10 @@ interface Run {
 
 function runBench(args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -93,7 +96,12 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
 
     it('should measure both models, each with its platform ceiling', () => {
       const names = results.subjects.map((subject) => subject.name);
-      for (const name of ['choreography', 'orchestration-parallel', 'kafka-ceiling', 'temporal-ceiling-parallel'] as const) {
+      for (const name of [
+        'choreography',
+        'orchestration-parallel',
+        'kafka-ceiling',
+        'temporal-ceiling-parallel',
+      ] as const) {
         assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
       }
       for (const subject of results.subjects) {
@@ -108,7 +116,11 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
       for (const subject of results.subjects) {
         for (const { label, phase } of phasesOf(subject)) {
           assert.ok(phase.offered > 0, `${label}: nothing offered`);
-          assert.equal(phase.completed + phase.failed + phase.dropped + phase.unfinished, phase.offered, `${label} does not add up`);
+          assert.equal(
+            phase.completed + phase.failed + phase.dropped + phase.unfinished,
+            phase.offered,
+            `${label} does not add up`,
+          );
           assert.equal(phase.dispatched + phase.dropped, phase.offered, `${label}: dispatched + dropped != offered`);
           assert.equal(phase.latency.count, phase.completed, `${label}: a completed return has no latency`);
           assert.ok(phase.completedWithinGrace <= phase.completed, label);
@@ -122,10 +134,12 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
         assert.ok(ramp);
         for (const step of ramp.steps) {
           assert.equal(step.phase.rate, step.rate);
-          if (step.sustainable) assert.ok(step.completionRatio >= ramp.criteria.minCompletionRatio, `${subject.name} ${step.rate}/s`);
+          if (step.sustainable)
+            assert.ok(step.completionRatio >= ramp.criteria.minCompletionRatio, `${subject.name} ${step.rate}/s`);
         }
         const held = ramp.steps.filter((step) => step.sustainable).map((step) => step.rate);
-        if (ramp.maxSustainableRate !== null) assert.ok(held.includes(ramp.maxSustainableRate), `${subject.name}: max is not a sustainable step`);
+        if (ramp.maxSustainableRate !== null)
+          assert.ok(held.includes(ramp.maxSustainableRate), `${subject.name}: max is not a sustainable step`);
       }
     });
 
@@ -135,14 +149,17 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
         const outage = subject.outage;
         assert.ok(outage, `${subject.name} has no outage phase`);
         assert.equal(outage.error, undefined, `${subject.name}: ${outage.error}`);
-        assert.ok(outage.killedAtMs < outage.restartedAtMs, `${subject.name}: killed at ${outage.killedAtMs}, restarted at ${outage.restartedAtMs}`);
+        assert.ok(
+          outage.killedAtMs < outage.restartedAtMs,
+          `${subject.name}: killed at ${outage.killedAtMs}, restarted at ${outage.restartedAtMs}`,
+        );
         assert.ok(outage.timeline.length > 0);
         assert.ok(outage.maxBacklog >= outage.baselineBacklog);
       }
     });
   });
 
-  describe('when the teams\' own state is checked', () => {
+  describe("when the teams' own state is checked", () => {
     it('should have lost no return and done nothing twice', () => {
       for (const subject of results.subjects.filter((candidate) => candidate.kind === 'implementation')) {
         const verification = subject.verification;
@@ -151,7 +168,8 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
         assert.equal(verification.lost, 0, `${subject.name} lost ${verification.lostExamples.join(', ')}`);
         assert.equal(verification.duplicatedEffects, 0, `${subject.name} duplicated effects`);
         assert.equal(verification.unreadableRecords, 0, `${subject.name} unreadable records`);
-        if (verification.deadLetters !== null) assert.equal(verification.deadLetters, 0, `${subject.name} dead letters`);
+        if (verification.deadLetters !== null)
+          assert.equal(verification.deadLetters, 0, `${subject.name} dead letters`);
         assert.equal(verification.completeInTeamState, verification.sent);
       }
     });
@@ -164,7 +182,10 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
     });
 
     it('should leave no team process running', () => {
-      const pids = results.subjects.flatMap((subject) => [...subject.processes.map((entry) => entry.pid), ...subject.childEvents.map((event) => event.pid)]);
+      const pids = results.subjects.flatMap((subject) => [
+        ...subject.processes.map((entry) => entry.pid),
+        ...subject.childEvents.map((event) => event.pid),
+      ]);
       assert.ok(pids.length > 0);
       assert.deepEqual(pids.filter(isAlive), []);
     });
@@ -184,7 +205,12 @@ describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
     it('should write well-formed SVG charts, each linked from the report', () => {
       const report = readFileSync(path.join(out, 'report.md'), 'utf8');
       const charts = readdirSync(out).filter((file) => file.endsWith('.svg'));
-      for (const expected of ['throughput-ramp.svg', 'latency-choreography.svg', 'latency-orchestration-parallel.svg', 'outage-backlog.svg']) {
+      for (const expected of [
+        'throughput-ramp.svg',
+        'latency-choreography.svg',
+        'latency-orchestration-parallel.svg',
+        'outage-backlog.svg',
+      ]) {
         assert.ok(charts.includes(expected), `${expected} missing from ${charts.join(', ')}`);
       }
       for (const chart of charts) {

@@ -32,7 +32,11 @@ describe('Colour of the comparison', function () {
     });
 
     it('should be painted with FORCE_COLOR set', () => {
-      assert.ok(paintFor(loadOutputSettings({ FORCE_COLOR: '1' }), { isTTY: false }).good('same').includes(ESCAPE));
+      assert.ok(
+        paintFor(loadOutputSettings({ FORCE_COLOR: '1' }), { isTTY: false })
+          .good('same')
+          .includes(ESCAPE),
+      );
     });
   });
 

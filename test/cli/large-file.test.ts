@@ -109,7 +109,9 @@ describe('npm run event-sourced -- --concurrency 8', function () {
 
   it('should decide every return as one after another does', async () => {
     const outcomesOf = async (args: string[]) => {
-      const run = await runScript('event-sourced', ['--requests', file, '--json', ...args], { RETURNS_SCOPE: uniqueScope('concurrency') });
+      const run = await runScript('event-sourced', ['--requests', file, '--json', ...args], {
+        RETURNS_SCOPE: uniqueScope('concurrency'),
+      });
       assert.equal(run.code, 0, run.stderr);
       const outcomes = run.stdout
         .split('\n')
@@ -119,6 +121,7 @@ describe('npm run event-sourced -- --concurrency 8', function () {
     };
     const [oneByOne, concurrent] = await Promise.all([outcomesOf([]), outcomesOf(['--concurrency', '8'])]);
     assert.equal(concurrent.size, returns.length);
-    for (const request of returns) assert.deepEqual(concurrent.get(request.returnId), oneByOne.get(request.returnId), request.returnId);
+    for (const request of returns)
+      assert.deepEqual(concurrent.get(request.returnId), oneByOne.get(request.returnId), request.returnId);
   });
 });

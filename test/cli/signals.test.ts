@@ -92,7 +92,9 @@ describe('Entry points stopped by a signal', function () {
 
   describe('when npm run traditional is sent SIGTERM (to npm) half-way through a file', () => {
     it('should notice, stop, say what was done and leave no process behind', async () => {
-      const script = ScriptProcess.npm('traditional', ['--requests', requestsFile], { RETURNS_SCOPE: uniqueScope('sig-term') });
+      const script = ScriptProcess.npm('traditional', ['--requests', requestsFile], {
+        RETURNS_SCOPE: uniqueScope('sig-term'),
+      });
       await script.waitForOutput('the second outcome', new RegExp(`^${RETURNS[1].returnId} `, 'm'));
       script.signalFirst('SIGTERM');
       const result = await stopped(script);
@@ -104,7 +106,9 @@ describe('Entry points stopped by a signal', function () {
 
   describe('when npm run event-sourced gets SIGTERM on its whole group while it starts', () => {
     it('should stop and leave no process behind', async () => {
-      const script = ScriptProcess.npm('event-sourced', ['--requests', requestsFile], { RETURNS_SCOPE: uniqueScope('sig-es') });
+      const script = ScriptProcess.npm('event-sourced', ['--requests', requestsFile], {
+        RETURNS_SCOPE: uniqueScope('sig-es'),
+      });
       await script.waitForOutput('the stack check', /\[stack\]/);
       script.signalGroup('SIGTERM');
       assertEndedBySignal(await stopped(script), 'SIGTERM');
@@ -117,7 +121,9 @@ describe('Entry points stopped by a signal', function () {
       ['event-sourced/start.ts', 'SIGTERM'],
     ] as const) {
       it(`${file} should exit with ${signal === 'SIGINT' ? 130 : 143} on ${signal}`, async () => {
-        const script = ScriptProcess.node(file, ['--requests', requestsFile], { RETURNS_SCOPE: uniqueScope('sig-code') });
+        const script = ScriptProcess.node(file, ['--requests', requestsFile], {
+          RETURNS_SCOPE: uniqueScope('sig-code'),
+        });
         await script.waitForOutput('the first return', new RegExp(`^${RETURNS[0].returnId} `, 'm'));
         script.signalFirst(signal);
         const result = await stopped(script);
@@ -128,7 +134,9 @@ describe('Entry points stopped by a signal', function () {
     }
 
     it('compare/start.ts should end with 130 however soon a second Ctrl-C follows the first', async () => {
-      const script = ScriptProcess.node('compare/start.ts', ['--requests', requestsFile], { RETURNS_SCOPE: uniqueScope('sig-twice') });
+      const script = ScriptProcess.node('compare/start.ts', ['--requests', requestsFile], {
+        RETURNS_SCOPE: uniqueScope('sig-twice'),
+      });
       await script.waitForOutput('the first return', new RegExp(`^${RETURNS[0].returnId} `, 'm'));
       script.signalFirst('SIGINT');
       await script.waitForOutput('the stop to begin', /SIGINT: stopping/);
@@ -147,10 +155,14 @@ describe('Entry points stopped by a signal', function () {
       it(`npm run ${script} should stop every team process it started`, async () => {
         const out = path.join(folder, `${script}-results`);
         const started = ScriptProcess.npm(script, [...args, '--out', out], {});
-        await waitFor(`${script} to start its team processes`, () => started.descendantsRunning(/run-team\.ts/).length > 0, {
-          timeoutMs: 300_000,
-          intervalMs: 200,
-        });
+        await waitFor(
+          `${script} to start its team processes`,
+          () => started.descendantsRunning(/run-team\.ts/).length > 0,
+          {
+            timeoutMs: 300_000,
+            intervalMs: 200,
+          },
+        );
         started.signalGroup('SIGINT');
         const result = await stopped(started);
         assertEndedBySignal(result, 'SIGINT');

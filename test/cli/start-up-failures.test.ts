@@ -121,19 +121,31 @@ describe('Entry points at start-up, when a store cannot be opened or a server do
     },
     {
       what: 'a team subscriber (run-team.ts) with KAFKA_BROKERS on a port that does not answer',
-      start: () => ScriptProcess.node('event-sourced/run-team.ts', ['--team', 'sales'], { RETURNS_SCOPE: scope, KAFKA_BROKERS: silent.address }),
+      start: () =>
+        ScriptProcess.node('event-sourced/run-team.ts', ['--team', 'sales'], {
+          RETURNS_SCOPE: scope,
+          KAFKA_BROKERS: silent.address,
+        }),
       exitCode: 1,
       says: /Kafka did not answer[\s\S]*KAFKA_BROKERS/,
     },
     {
       what: 'a team worker (traditional/worker.ts) with TEMPORAL_ADDRESS on a port that does not answer',
-      start: () => ScriptProcess.node('traditional/worker.ts', ['--team', 'sales'], { RETURNS_SCOPE: scope, TEMPORAL_ADDRESS: silent.address }),
+      start: () =>
+        ScriptProcess.node('traditional/worker.ts', ['--team', 'sales'], {
+          RETURNS_SCOPE: scope,
+          TEMPORAL_ADDRESS: silent.address,
+        }),
       exitCode: 1,
       says: /Temporal does not answer[\s\S]*TEMPORAL_ADDRESS/,
     },
     {
       what: 'a team worker (traditional/worker.ts) with a TEMPORAL_NAMESPACE the server does not have',
-      start: () => ScriptProcess.node('traditional/worker.ts', ['--team', 'sales'], { RETURNS_SCOPE: scope, TEMPORAL_NAMESPACE: 'no-such-namespace' }),
+      start: () =>
+        ScriptProcess.node('traditional/worker.ts', ['--team', 'sales'], {
+          RETURNS_SCOPE: scope,
+          TEMPORAL_NAMESPACE: 'no-such-namespace',
+        }),
       exitCode: 2,
       says: /no namespace no-such-namespace[\s\S]*TEMPORAL_NAMESPACE/,
     },

@@ -45,8 +45,10 @@ describe('Commands on first use', function () {
     it('the start scripts and npm start should list their options, their settings and every exit code', async () => {
       for (const script of ['start', 'traditional', 'event-sourced']) {
         const { stdout } = await runScript(script, ['--help'], {});
-        for (const option of ['--requests', '--concurrency', '--variant', '--help']) assert.ok(stdout.includes(option), `${script}: ${option}`);
-        for (const setting of ['RETURNS_SCOPE', 'STACK_DIR', 'RETURNS_DEBUG']) assert.ok(stdout.includes(setting), `${script}: ${setting}`);
+        for (const option of ['--requests', '--concurrency', '--variant', '--help'])
+          assert.ok(stdout.includes(option), `${script}: ${option}`);
+        for (const setting of ['RETURNS_SCOPE', 'STACK_DIR', 'RETURNS_DEBUG'])
+          assert.ok(stdout.includes(setting), `${script}: ${setting}`);
         assert.match(stdout, /^\s+0\s/m);
         assert.match(stdout, /^\s+1\s/m);
         assert.match(stdout, /^\s+2\s/m);
@@ -84,15 +86,37 @@ describe('Commands on first use', function () {
     });
 
     const bad: [script: string, what: string, env: () => NodeJS.ProcessEnv, code: number, says: RegExp][] = [
-      ['event-sourced', 'KAFKA_PARTITIONS=0', () => ({ KAFKA_PARTITIONS: '0' }), 2, /^KAFKA_PARTITIONS must be a whole number from 1 to 1000, got "0"/m],
+      [
+        'event-sourced',
+        'KAFKA_PARTITIONS=0',
+        () => ({ KAFKA_PARTITIONS: '0' }),
+        2,
+        /^KAFKA_PARTITIONS must be a whole number from 1 to 1000, got "0"/m,
+      ],
       ['start', 'KAFKA_BROKERS=garbage', () => ({ KAFKA_BROKERS: 'garbage' }), 2, /^KAFKA_BROKERS must be host:port/m],
-      ['traditional', 'TEMPORAL_ADDRESS=127.0.0.1:99999', () => ({ TEMPORAL_ADDRESS: '127.0.0.1:99999' }), 2, /^TEMPORAL_ADDRESS names port 99999/m],
-      ['stack:up', 'RETURNS_SCOPE="my scope/1"', () => ({ RETURNS_SCOPE: 'my scope/1' }), 2, /^RETURNS_SCOPE must be 1-40 lowercase letters/m],
+      [
+        'traditional',
+        'TEMPORAL_ADDRESS=127.0.0.1:99999',
+        () => ({ TEMPORAL_ADDRESS: '127.0.0.1:99999' }),
+        2,
+        /^TEMPORAL_ADDRESS names port 99999/m,
+      ],
+      [
+        'stack:up',
+        'RETURNS_SCOPE="my scope/1"',
+        () => ({ RETURNS_SCOPE: 'my scope/1' }),
+        2,
+        /^RETURNS_SCOPE must be 1-40 lowercase letters/m,
+      ],
       ['traditional', 'DATA_DIR naming a file', () => ({ DATA_DIR: path.join(folder, 'a-file') }), 2, /DATA_DIR/],
       [
         'traditional',
         'TEMPORAL_BIN naming no file, when a server must be started',
-        () => ({ STACK_DIR: path.join(folder, 'stack'), TEMPORAL_ADDRESS: freeTemporal, TEMPORAL_BIN: path.join(folder, 'no-temporal') }),
+        () => ({
+          STACK_DIR: path.join(folder, 'stack'),
+          TEMPORAL_ADDRESS: freeTemporal,
+          TEMPORAL_BIN: path.join(folder, 'no-temporal'),
+        }),
         1,
         /TEMPORAL_BIN points at .*no-temporal, which does not exist/,
       ],

@@ -15,13 +15,18 @@ interface AuditJson {
 
 // The times of the Temporal section as printed, in the order printed.
 function temporalTimesOf(auditText: string): number[] {
-  const section = auditText.slice(auditText.indexOf('Temporal workflow history'), auditText.indexOf('Kafka team topics'));
+  const section = auditText.slice(
+    auditText.indexOf('Temporal workflow history'),
+    auditText.indexOf('Kafka team topics'),
+  );
   return [...section.matchAll(/^\s+(\d{4}-\d\d-\d\dT[\d:.]+Z)\s+\+/gm)].map(([, time]) => Date.parse(time));
 }
 
 function assertNeverBackwards(times: readonly number[], what: string): void {
   assert.ok(times.length > 0, `${what}: no times`);
-  times.forEach((time, index) => assert.ok(index === 0 || time >= times[index - 1], `${what}: time ${index} goes backwards`));
+  times.forEach((time, index) =>
+    assert.ok(index === 0 || time >= times[index - 1], `${what}: time ${index} goes backwards`),
+  );
 }
 
 describe('when a user runs the side-by-side demo', function () {
@@ -48,13 +53,21 @@ describe('when a user runs the side-by-side demo', function () {
     for (const returnId of ['R-1001', 'R-1002', 'R-1003', 'R-1004', 'R-1005', 'R-1006']) {
       assert.match(demo.stdout, new RegExp(`^${returnId} `, 'm'));
     }
-    assert.match(demo.stdout, /sales\s+refund rejected: order-already-refunded\s+refund rejected: order-already-refunded\s+same/);
+    assert.match(
+      demo.stdout,
+      /sales\s+refund rejected: order-already-refunded\s+refund rejected: order-already-refunded\s+same/,
+    );
     assert.match(demo.stdout, /inventory\s+WATCH-W1 backordered\s+WATCH-W1 backordered\s+same/);
   });
 
   it('npm start should print one return’s audit trail from the workflow history and from the team topics', () => {
     assert.match(demo.stdout, /Temporal workflow history/);
-    for (const activity of ['createOrderRefundRequest', 'createShipmentRequest', 'registerDisassemblyOrder', 'chargeAssetDisposal']) {
+    for (const activity of [
+      'createOrderRefundRequest',
+      'createShipmentRequest',
+      'registerDisassemblyOrder',
+      'chargeAssetDisposal',
+    ]) {
       assert.match(demo.stdout, new RegExp(`ActivityTaskCompleted\\s+${activity}`));
     }
     for (const event of ['RefundIssued', 'ReplacementShipped', 'DisassemblyOrdered', 'AssetDisposalCharged']) {
@@ -68,9 +81,17 @@ describe('when a user runs the side-by-side demo', function () {
     assert.match(text.stdout, /RefundRejected/);
     const json = await runScript('audit', ['R-1003', '--json'], env);
     assert.equal(json.code, 0, json.stderr);
-    const trail = JSON.parse(json.stdout) as { temporal: { events: { type: string }[] }; kafka: { events: { team: string }[] } };
+    const trail = JSON.parse(json.stdout) as {
+      temporal: { events: { type: string }[] };
+      kafka: { events: { team: string }[] };
+    };
     assert.ok(trail.temporal.events.some((event) => event.type === 'WorkflowExecutionCompleted'));
-    assert.deepEqual(trail.kafka.events.map((event) => event.team).sort(), ['accounting', 'inventory', 'manufacturing', 'sales']);
+    assert.deepEqual(trail.kafka.events.map((event) => event.team).sort(), [
+      'accounting',
+      'inventory',
+      'manufacturing',
+      'sales',
+    ]);
   });
 
   it('npm run audit should say so, and exit 1, for a return that was never processed', async () => {
@@ -87,9 +108,16 @@ describe('when a user runs the side-by-side demo', function () {
       assert.equal(text.code, 0, text.stderr);
       assertNeverBackwards(temporalTimesOf(text.stdout), `${returnId} as text`);
       const json = JSON.parse((await runScript('audit', [returnId, '--json'], env)).stdout) as AuditJson;
-      assertNeverBackwards(json.temporal.events.map(({ time }) => Date.parse(time)), `${returnId} as JSON`);
+      assertNeverBackwards(
+        json.temporal.events.map(({ time }) => Date.parse(time)),
+        `${returnId} as JSON`,
+      );
       const eventIds = json.temporal.events.map(({ eventId }) => eventId).sort((left, right) => left - right);
-      assert.deepEqual(eventIds, eventIds.map((_, index) => index + 1), 'every history event, once');
+      assert.deepEqual(
+        eventIds,
+        eventIds.map((_, index) => index + 1),
+        'every history event, once',
+      );
     }
   });
 
@@ -130,7 +158,12 @@ describe('when a user audits a return run only through npm run traditional', fun
   });
 
   it('should say plainly that Kafka has nothing for this scope', () => {
-    assert.match(audit.stdout, new RegExp(`Kafka has no team topics of scope ${config.scope}: the event-sourced model has not run in this scope`));
+    assert.match(
+      audit.stdout,
+      new RegExp(
+        `Kafka has no team topics of scope ${config.scope}: the event-sourced model has not run in this scope`,
+      ),
+    );
     assert.doesNotMatch(`${audit.stdout}${audit.stderr}`, /does not host this topic-partition/);
     assert.deepEqual(json.kafka.missingTopics, teamEventTopics(topicsOf(config.scope)));
     assert.deepEqual(json.kafka.events, []);

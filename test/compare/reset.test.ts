@@ -12,7 +12,13 @@ import { readTeamRecords } from '../../traditional/teams';
 import { listScopeRuns, runStatus } from '../../traditional/scope-runs';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { runScript, type ScriptRun } from '../support/script-process';
-import { connectScopeStores, type OpenScopeStores, startBothOnScope, submitToBoth, testScopes } from './support/scope-stores';
+import {
+  connectScopeStores,
+  type OpenScopeStores,
+  startBothOnScope,
+  submitToBoth,
+  testScopes,
+} from './support/scope-stores';
 
 describe('when a scope is cleared with npm run reset', function () {
   this.timeout(600_000);
@@ -55,7 +61,10 @@ describe('when a scope is cleared with npm run reset', function () {
     assert.match(reset.stdout, /team databases\s+4\b/);
     const groups = Number(/Kafka consumer groups\s+(\d+)/.exec(reset.stdout)?.[1]);
     assert.ok(groups >= TEAMS.length, `at least the four teams' groups, got ${groups}`);
-    assert.match(reset.stdout, /Cleared scope .*: 6 Kafka topic\(s\), \d+ consumer group\(s\), 6 Temporal workflow run\(s\) \(0 running\), 4 team database\(s\)/);
+    assert.match(
+      reset.stdout,
+      /Cleared scope .*: 6 Kafka topic\(s\), \d+ consumer group\(s\), 6 Temporal workflow run\(s\) \(0 running\), 4 team database\(s\)/,
+    );
   });
 
   it('should leave no topic, consumer group, workflow run or team database of the scope', async () => {
@@ -72,8 +81,10 @@ describe('when a scope is cleared with npm run reset', function () {
     assert.equal(keptAfter.topics.length, 6);
     assert.deepEqual(keptAfter.workflowRuns, keptBefore.workflowRuns);
     assert.equal(keptAfter.workflowRuns.length, SAMPLE_RETURNS.length);
-    for (const team of TEAMS) assert.ok(keptAfter.consumerGroups.includes(teamGroupId(kept.scope, team)), `${team}'s group`);
-    for (const team of TEAMS) assert.equal(readTeamRecords(kept, team).length, SAMPLE_RETURNS.length, `${team}'s records`);
+    for (const team of TEAMS)
+      assert.ok(keptAfter.consumerGroups.includes(teamGroupId(kept.scope, team)), `${team}'s group`);
+    for (const team of TEAMS)
+      assert.equal(readTeamRecords(kept, team).length, SAMPLE_RETURNS.length, `${team}'s records`);
   });
 
   it('should say the scope is already clear when run again', async () => {
@@ -100,7 +111,9 @@ describe('when a scope is cleared with npm run reset', function () {
       args: [],
     });
     await waitFor('the running run to be listed', async () =>
-      (await listScopeRuns(clearedStores.client, cleared.scope)).some(({ runId, status }) => runId === stuck.firstExecutionRunId && status === 'RUNNING'),
+      (await listScopeRuns(clearedStores.client, cleared.scope)).some(
+        ({ runId, status }) => runId === stuck.firstExecutionRunId && status === 'RUNNING',
+      ),
     );
     const run = await runScript('reset', ['--yes'], envOf(cleared));
     assert.equal(run.code, 0, run.stderr);
@@ -118,7 +131,10 @@ describe('when a scope is cleared with npm run reset', function () {
       await running.close();
     }
     assert.equal(refused.code, 1, refused.stdout);
-    assert.match(refused.stderr, new RegExp(`still runs in scope "${kept.scope}". Stop it, then run \`npm run reset\` again`));
+    assert.match(
+      refused.stderr,
+      new RegExp(`still runs in scope "${kept.scope}". Stop it, then run \`npm run reset\` again`),
+    );
     assert.doesNotMatch(refused.stderr, /at .*\.ts:\d+/, 'no stack trace');
     const keptAfter = await surveyScope(kept, keptStores);
     assert.deepEqual(keptAfter.topics, keptBefore.topics);

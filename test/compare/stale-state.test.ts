@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { StaleScopeError } from '../../cli/stale-scope-error';
-import { classifyTeamRecords, describeStaleRecords, type StaleRecord, type TeamRecordSets } from '../../compare/both-models';
+import {
+  classifyTeamRecords,
+  describeStaleRecords,
+  type StaleRecord,
+  type TeamRecordSets,
+} from '../../compare/both-models';
 import { TEAMS } from '../../domain';
 import { startEventSourcedDeployment } from '../../event-sourced/deployment';
 import { startTraditionalDeployment } from '../../traditional/deployment';
@@ -15,10 +20,21 @@ import { sharedWorkflowBundle } from '../traditional/deployment-fixture';
 import { startBothOnScope, submitToBoth, testScopes } from './support/scope-stores';
 
 // Orders and models of their own, so neither extra return changes what the samples come to in either model.
-const ONLY_ON_KAFKA = aReturn({ returnId: 'R-KAFKA-ONLY', orderId: 'O-KAFKA-ONLY', modelId: 'PHONE-X2', serialNumber: 'SN-X2-000001' });
-const ONLY_IN_TEMPORAL = aReturn({ returnId: 'R-TEMPORAL-ONLY', orderId: 'O-TEMPORAL-ONLY', modelId: 'TABLET-T5', serialNumber: 'SN-T5-000001' });
+const ONLY_ON_KAFKA = aReturn({
+  returnId: 'R-KAFKA-ONLY',
+  orderId: 'O-KAFKA-ONLY',
+  modelId: 'PHONE-X2',
+  serialNumber: 'SN-X2-000001',
+});
+const ONLY_IN_TEMPORAL = aReturn({
+  returnId: 'R-TEMPORAL-ONLY',
+  orderId: 'O-TEMPORAL-ONLY',
+  modelId: 'TABLET-T5',
+  serialNumber: 'SN-T5-000001',
+});
 
-const staleOf = (store: StaleRecord['store'], returnId: string): StaleRecord[] => TEAMS.map((team) => ({ team, returnId, store }));
+const staleOf = (store: StaleRecord['store'], returnId: string): StaleRecord[] =>
+  TEAMS.map((team) => ({ team, returnId, store }));
 const byReturnAndTeam = (left: StaleRecord, right: StaleRecord) =>
   `${left.returnId}|${left.team}|${left.store}`.localeCompare(`${right.returnId}|${right.team}|${right.store}`);
 
@@ -37,8 +53,16 @@ describe('when the stores of a scope disagree because of earlier runs', function
       rmSync(path.join(config.dataDir, config.scope), { recursive: true, force: true });
       const second = await runScript('traditional', [], env);
       assert.equal(second.code, 1, second.stdout);
-      assert.match(second.stderr, new RegExp(`Stale state in scope "${config.scope}": Temporal holds the finished workflow ${config.scope}\\.return\\.R-1001`));
-      assert.match(second.stderr, /records of sales, inventory, manufacturing, accounting, but the team databases in .*traditional \(sales\.db, inventory\.db, manufacturing\.db, accounting\.db\) hold no record of R-1001/);
+      assert.match(
+        second.stderr,
+        new RegExp(
+          `Stale state in scope "${config.scope}": Temporal holds the finished workflow ${config.scope}\\.return\\.R-1001`,
+        ),
+      );
+      assert.match(
+        second.stderr,
+        /records of sales, inventory, manufacturing, accounting, but the team databases in .*traditional \(sales\.db, inventory\.db, manufacturing\.db, accounting\.db\) hold no record of R-1001/,
+      );
       assert.match(second.stderr, /`npm run reset`/);
       assert.match(second.stderr, /RETURNS_SCOPE=<new-scope>/);
       assert.doesNotMatch(second.stderr, /\n\s+at /, 'no stack trace');
@@ -74,10 +98,16 @@ describe('when the stores of a scope disagree because of earlier runs', function
         assert.deepEqual(differences, []);
         assert.deepEqual(
           [...stale].sort(byReturnAndTeam),
-          [...staleOf('kafka-topics', ONLY_ON_KAFKA.returnId), ...staleOf('traditional-stores', ONLY_IN_TEMPORAL.returnId)].sort(byReturnAndTeam),
+          [
+            ...staleOf('kafka-topics', ONLY_ON_KAFKA.returnId),
+            ...staleOf('traditional-stores', ONLY_IN_TEMPORAL.returnId),
+          ].sort(byReturnAndTeam),
         );
         const lines = describeStaleRecords(config, stale);
-        assert.match(lines.join('\n'), /Stale state in kafka-topics: .*4 team record\(s\) of 1 return\(s\) \(R-KAFKA-ONLY\)/);
+        assert.match(
+          lines.join('\n'),
+          /Stale state in kafka-topics: .*4 team record\(s\) of 1 return\(s\) \(R-KAFKA-ONLY\)/,
+        );
         assert.match(lines.join('\n'), /Stale state in traditional-stores: .*\(R-TEMPORAL-ONLY\)/);
         assert.match(lines.at(-1) ?? '', /`npm run reset`/);
       } finally {
@@ -93,9 +123,10 @@ describe('when the stores of a scope disagree because of earlier runs', function
         assert.deepEqual(differences, []);
         assert.deepEqual(
           [...stale].sort(byReturnAndTeam),
-          [...SAMPLE_RETURNS.flatMap(({ returnId }) => staleOf('team-databases', returnId)), ...staleOf('kafka-topics', ONLY_ON_KAFKA.returnId)].sort(
-            byReturnAndTeam,
-          ),
+          [
+            ...SAMPLE_RETURNS.flatMap(({ returnId }) => staleOf('team-databases', returnId)),
+            ...staleOf('kafka-topics', ONLY_ON_KAFKA.returnId),
+          ].sort(byReturnAndTeam),
         );
         // The traditional model itself refuses to report the remembered outcome as if its teams had recorded it.
         await assert.rejects(models.traditional.submit(sampleReturn('R-1001')), (error: unknown) => {
@@ -116,12 +147,17 @@ describe('when the stores of a scope disagree because of earlier runs', function
         const seen = await models.returnsSeen(returnIds);
         const decided = (await models.teamRecords())['event-sourced'];
         const copy = () =>
-          Object.fromEntries(TEAMS.map((team) => [team, new Map(returnIds.map((returnId) => [returnId, decided[team].get(returnId)]))])) as TeamRecordSets;
+          Object.fromEntries(
+            TEAMS.map((team) => [team, new Map(returnIds.map((returnId) => [returnId, decided[team].get(returnId)]))]),
+          ) as TeamRecordSets;
         const [traditional, eventSourced] = [copy(), copy()];
         eventSourced.sales.set('R-1001', { ...(decided.sales.get('R-1001') as object), status: 'rejected' });
         eventSourced.inventory.delete('R-1002');
         const { differences, stale } = classifyTeamRecords({ traditional, 'event-sourced': eventSourced }, seen);
-        assert.deepEqual(differences.map(({ team, returnId }) => `${team} ${returnId}`).sort(), ['inventory R-1002', 'sales R-1001']);
+        assert.deepEqual(differences.map(({ team, returnId }) => `${team} ${returnId}`).sort(), [
+          'inventory R-1002',
+          'sales R-1001',
+        ]);
         assert.deepEqual(stale, []);
       } finally {
         await models.close();

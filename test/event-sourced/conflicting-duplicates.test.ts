@@ -145,14 +145,23 @@ describe('Event-sourced model: a returnId requested again with other content', (
     };
     // The team's event as version 1 wrote it: without causationContentId.
     const version1Of = <T extends Team>(team: T) => {
-      const { causationContentId: _unknown, ...written } = teamEventEnvelope(team, decided[team], cause, cause.occurredAt);
+      const { causationContentId: _unknown, ...written } = teamEventEnvelope(
+        team,
+        decided[team],
+        cause,
+        cause.occurredAt,
+      );
       return { key: legacy.returnId, value: JSON.stringify({ ...written, version: 1 }) };
     };
 
     it('should rebuild from them, and drop a request with other content unreported, as before', async () => {
-      for (const team of TEAMS) await deployment.eventLog.append(deployment.topics.teamEvents[team], [version1Of(team)]);
+      for (const team of TEAMS)
+        await deployment.eventLog.append(deployment.topics.teamEvents[team], [version1Of(team)]);
       await restartTeams(deployment);
-      assert.deepEqual(await deployment.waitForOutcome(legacy.returnId, { timeoutMs: 30_000 }), outcomeOnItsOwn(legacy));
+      assert.deepEqual(
+        await deployment.waitForOutcome(legacy.returnId, { timeoutMs: 30_000 }),
+        outcomeOnItsOwn(legacy),
+      );
       await deployment.publish(changedVersionOf(legacy));
       await deployment.publish(legacy);
       await allCommitted(deployment);
@@ -160,7 +169,10 @@ describe('Event-sourced model: a returnId requested again with other content', (
       for (const team of TEAMS) {
         const events = await eventsOf(deployment, team, legacy.returnId);
         assert.deepEqual(
-          events.map(({ envelope }) => ({ version: envelope.version, causationContentId: envelope.causationContentId })),
+          events.map(({ envelope }) => ({
+            version: envelope.version,
+            causationContentId: envelope.causationContentId,
+          })),
           [{ version: 2, causationContentId: null }],
           team,
         );

@@ -55,7 +55,10 @@ describe('Event-sourced model: a team behind a fault at the edge', () => {
       assert.equal(await deployment.teamLag('accounting'), 1);
 
       await startAccounting(PRODUCTION_SCRIPT, [], config.scope);
-      await waitFor('accounting to commit the request again', async () => (await deployment.teamLag('accounting')) === 0);
+      await waitFor(
+        'accounting to commit the request again',
+        async () => (await deployment.teamLag('accounting')) === 0,
+      );
       assert.equal(await eventsFor(deployment, 'accounting', request.returnId), 1);
     });
   });
@@ -80,9 +83,14 @@ describe('Event-sourced model: a team behind a fault at the edge', () => {
       const accounting = await startAccounting(EDGE_SCRIPT, ['--from-empty-state'], config.scope);
       assert.match(accounting.stderr, /state rebuilt from 0 events/);
       await deployment.publish(request);
-      await waitFor('accounting to decide the return again', async () => (await eventsFor(deployment, 'accounting', request.returnId)) === 2);
+      await waitFor(
+        'accounting to decide the return again',
+        async () => (await eventsFor(deployment, 'accounting', request.returnId)) === 2,
+      );
       await waitFor('accounting to commit the request', async () => (await deployment.teamLag('accounting')) === 0);
-      const copies = (await deployment.readTeamEvents('accounting')).filter(({ envelope }) => envelope.returnId === request.returnId);
+      const copies = (await deployment.readTeamEvents('accounting')).filter(
+        ({ envelope }) => envelope.returnId === request.returnId,
+      );
       assert.equal(new Set(copies.map(({ envelope }) => envelope.eventId)).size, 1);
     });
   });

@@ -61,7 +61,10 @@ describe('Team event versions', () => {
     });
 
     it('should refuse a version 1 event that names a content, which version 1 never wrote', () => {
-      const decoded = decodeTeamEvent(record('R-1', { ...asVersion1(refund), causationContentId: 'ab'.repeat(8) }), 'sales');
+      const decoded = decodeTeamEvent(
+        record('R-1', { ...asVersion1(refund), causationContentId: 'ab'.repeat(8) }),
+        'sales',
+      );
       assert.deepEqual(decoded.ok ? 'ok' : decoded.reason, 'invalid-envelope');
     });
   });

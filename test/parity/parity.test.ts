@@ -63,25 +63,38 @@ async function recordsOf(model: Model): Promise<TeamRecordSets> {
   return firstDecisions(effects);
 }
 
-function assertSameOutcomes(left: Map<string, ReturnOutcome>, right: Map<string, ReturnOutcome>, leftName: string, rightName: string): void {
+function assertSameOutcomes(
+  left: Map<string, ReturnOutcome>,
+  right: Map<string, ReturnOutcome>,
+  leftName: string,
+  rightName: string,
+): void {
   const problems: string[] = [];
   for (const returnId of [...new Set([...left.keys(), ...right.keys()])].sort()) {
     const difference = firstDifference(left.get(returnId) ?? null, right.get(returnId) ?? null);
     if (difference) problems.push(describeDifference(returnId, difference, leftName, rightName));
   }
-  assert.equal(problems.length, 0, `${problems.length} outcomes differ, return by return:\n  ${problems.slice(0, 20).join('\n  ')}`);
+  assert.equal(
+    problems.length,
+    0,
+    `${problems.length} outcomes differ, return by return:\n  ${problems.slice(0, 20).join('\n  ')}`,
+  );
 }
 
 function assertSameRecords(left: TeamRecordSets, right: TeamRecordSets, leftName: string, rightName: string): void {
   const mismatches = compareTeamRecords(left, right).map((mismatch) =>
     describeDifference(`${mismatch.team} record of ${mismatch.returnId}`, mismatch.difference, leftName, rightName),
   );
-  assert.equal(mismatches.length, 0, `${mismatches.length} team records differ:\n  ${mismatches.slice(0, 20).join('\n  ')}`);
+  assert.equal(
+    mismatches.length,
+    0,
+    `${mismatches.length} team records differ:\n  ${mismatches.slice(0, 20).join('\n  ')}`,
+  );
 }
 
 function decisionsOf(outcome: ReturnOutcome): ExpectedDecisions {
   return {
-    refund: outcome.refund.status === 'issued' ? 'issued' : outcome.refund.rejectionReason ?? undefined,
+    refund: outcome.refund.status === 'issued' ? 'issued' : (outcome.refund.rejectionReason ?? undefined),
     replacement: outcome.replacement.status,
     diagnosis: outcome.disassembly.diagnosis,
   };
@@ -116,20 +129,40 @@ describe('Parity: both models decide every return identically', function () {
       });
 
       it('should produce the same ReturnOutcome in the event-sourced model as in the parallel workflow', () => {
-        assertSameOutcomes(runs.get('parallel')!.outcomes, runs.get('event-sourced')!.outcomes, 'traditional (parallel)', 'event-sourced');
+        assertSameOutcomes(
+          runs.get('parallel')!.outcomes,
+          runs.get('event-sourced')!.outcomes,
+          'traditional (parallel)',
+          'event-sourced',
+        );
         assert.equal(runs.get('event-sourced')!.outcomes.size, scenario.returns.length);
       });
 
       it('should produce the same ReturnOutcome in the sequential workflow as in the parallel one', () => {
-        assertSameOutcomes(runs.get('parallel')!.outcomes, runs.get('sequential')!.outcomes, 'traditional (parallel)', 'traditional (sequential)');
+        assertSameOutcomes(
+          runs.get('parallel')!.outcomes,
+          runs.get('sequential')!.outcomes,
+          'traditional (parallel)',
+          'traditional (sequential)',
+        );
       });
 
       it('should keep identical team records in both models: same ids, same values, one per return', () => {
         for (const team of TEAMS) {
           assert.equal(runs.get('event-sourced')!.records[team].size, scenario.returns.length, `${team} event count`);
         }
-        assertSameRecords(runs.get('parallel')!.records, runs.get('event-sourced')!.records, 'traditional (parallel)', 'event-sourced');
-        assertSameRecords(runs.get('sequential')!.records, runs.get('event-sourced')!.records, 'traditional (sequential)', 'event-sourced');
+        assertSameRecords(
+          runs.get('parallel')!.records,
+          runs.get('event-sourced')!.records,
+          'traditional (parallel)',
+          'event-sourced',
+        );
+        assertSameRecords(
+          runs.get('sequential')!.records,
+          runs.get('event-sourced')!.records,
+          'traditional (sequential)',
+          'event-sourced',
+        );
       });
 
       if (scenario.expect) {
@@ -138,7 +171,9 @@ describe('Parity: both models decide every return identically', function () {
             const outcome = runs.get('event-sourced')!.outcomes.get(returnId);
             assert.ok(outcome, `no outcome for ${returnId}`);
             const actual = decisionsOf(outcome);
-            const picked = Object.fromEntries(Object.keys(expected).map((key) => [key, actual[key as keyof ExpectedDecisions]]));
+            const picked = Object.fromEntries(
+              Object.keys(expected).map((key) => [key, actual[key as keyof ExpectedDecisions]]),
+            );
             assert.deepEqual(picked, expected, `decisions for ${returnId}`);
           }
         });
@@ -195,12 +230,15 @@ describe('Parity: both models decide every return identically', function () {
 
     it('should agree on every return whose outcome does not depend on another', () => {
       const orderCount = new Map<string, number>();
-      for (const request of requests) orderCount.set(request.order.orderId, (orderCount.get(request.order.orderId) ?? 0) + 1);
+      for (const request of requests)
+        orderCount.set(request.order.orderId, (orderCount.get(request.order.orderId) ?? 0) + 1);
       const independent = requests.filter(
-        (request) => orderCount.get(request.order.orderId) === 1 && initialStockOf(request.model.modelId) >= requests.length,
+        (request) =>
+          orderCount.get(request.order.orderId) === 1 && initialStockOf(request.model.modelId) >= requests.length,
       );
       assert.ok(independent.length > 50, 'the burst should hold many independent returns');
-      const pick = (model: string) => new Map(independent.map(({ returnId }) => [returnId, outcomes.get(model)!.get(returnId)!]));
+      const pick = (model: string) =>
+        new Map(independent.map(({ returnId }) => [returnId, outcomes.get(model)!.get(returnId)!]));
       assertSameOutcomes(pick('traditional'), pick('event-sourced'), 'traditional', 'event-sourced');
     });
   });

@@ -28,7 +28,8 @@ function settle<T>(work: Promise<T>): { result: () => { value?: T; error?: unkno
   return { result: () => result };
 }
 
-const downNotice = (brokers: string) => `Kafka at ${brokers} does not answer; the returns in flight continue when it is back`;
+const downNotice = (brokers: string) =>
+  `Kafka at ${brokers} does not answer; the returns in flight continue when it is back`;
 
 describe('when the Kafka broker stops answering while the event-sourced model awaits a return', function () {
   this.timeout(10 * 60_000);
@@ -62,10 +63,16 @@ describe('when the Kafka broker stops answering while the event-sourced model aw
       await deployment.submit(first);
       const waiting = settle(deployment.waitForOutcome(second.returnId));
       await killServer(stack.dir, 'kafka');
-      await waitFor('the deployment to say that Kafka does not answer', () => said.some(({ line }) => line.startsWith(downNotice(brokers))), {
-        timeoutMs: 120_000,
+      await waitFor(
+        'the deployment to say that Kafka does not answer',
+        () => said.some(({ line }) => line.startsWith(downNotice(brokers))),
+        {
+          timeoutMs: 120_000,
+        },
+      );
+      await waitFor('the wait to fail once Kafka stayed away past the limit', () => waiting.result(), {
+        timeoutMs: 180_000,
       });
-      await waitFor('the wait to fail once Kafka stayed away past the limit', () => waiting.result(), { timeoutMs: 180_000 });
       waitError = waiting.result()?.error;
       publishError = await deployment.publish(third).then(
         () => undefined,
@@ -121,15 +128,21 @@ describe('when the Kafka broker stops answering while the event-sourced model aw
       await deployment.submit(first);
       const waiting = settle(deployment.waitForOutcome(second.returnId));
       await killServer(stack.dir, 'kafka');
-      await waitFor('the deployment to say that Kafka does not answer', () => deployment.brokerIsDown(), { timeoutMs: 120_000 });
+      await waitFor('the deployment to say that Kafka does not answer', () => deployment.brokerIsDown(), {
+        timeoutMs: 120_000,
+      });
       await ensureStack(stack.config, { kafka: true, temporal: false });
-      await waitFor('the deployment to say that Kafka answers again', () => !deployment.brokerIsDown(), { timeoutMs: 120_000 });
+      await waitFor('the deployment to say that Kafka answers again', () => !deployment.brokerIsDown(), {
+        timeoutMs: 120_000,
+      });
       // Published once the broker is back: the wait that began before the outage ends with its outcome.
       await waitFor(`${second.returnId} to be published after the broker came back`, () => deployment.publish(second), {
         timeoutMs: 120_000,
         intervalMs: 1_000,
       });
-      await waitFor(`the outcome of ${second.returnId}, awaited across the outage`, () => waiting.result(), { timeoutMs: 180_000 });
+      await waitFor(`the outcome of ${second.returnId}, awaited across the outage`, () => waiting.result(), {
+        timeoutMs: 180_000,
+      });
       outcome = waiting.result()?.value;
     });
 
@@ -140,7 +153,11 @@ describe('when the Kafka broker stops answering while the event-sourced model aw
     it('should say once that Kafka does not answer, and once that it answers again', () => {
       const lines = said.map(({ line }) => line);
       assert.equal(lines.filter((line) => line.startsWith(downNotice(brokers))).length, 1, lines.join('\n'));
-      assert.equal(lines.filter((line) => line === `Kafka at ${brokers} answers again; the returns in flight go on`).length, 1, lines.join('\n'));
+      assert.equal(
+        lines.filter((line) => line === `Kafka at ${brokers} answers again; the returns in flight go on`).length,
+        1,
+        lines.join('\n'),
+      );
     });
 
     it('should finish the return awaited across the outage', () => {

@@ -63,7 +63,11 @@ describe('when kafkajs talks to the stack broker', () => {
 
     assert.equal(received, 1000);
     for (const key of keys) {
-      assert.deepEqual(seen.get(key), Array.from({ length: 50 }, (_, index) => index), `messages of ${key} out of order`);
+      assert.deepEqual(
+        seen.get(key),
+        Array.from({ length: 50 }, (_, index) => index),
+        `messages of ${key} out of order`,
+      );
     }
     // Offsets are committed per partition; together they cover every message.
     await waitFor('committed offsets covering all messages', async () => {

@@ -33,7 +33,8 @@ function snapshot(dir: string): Map<string, string> {
       // Jars are copied once and large: their presence is enough.
       if (relative.startsWith('kafka/libs-')) continue;
       if (entry.isDirectory()) {
-        if (!isServersOwnWriting(`${relative}/`)) seen.set(`${relative}/`, `entries modified ${statSync(full).mtimeMs}`);
+        if (!isServersOwnWriting(`${relative}/`))
+          seen.set(`${relative}/`, `entries modified ${statSync(full).mtimeMs}`);
         walk(full);
       } else if (!isServersOwnWriting(relative)) {
         seen.set(relative, createHash('sha256').update(readFileSync(full)).digest('hex'));
@@ -72,12 +73,18 @@ describe('when a second stack is started on the same STACK_DIR with other ports'
     assert.match(run.stderr, new RegExp(`Kafka cannot start on ${otherBroker} from ${stack.dir}`));
     assert.match(run.stderr, new RegExp(`pid ${kafkaPid}, on ${stack.env.KAFKA_BROKERS}`));
     assert.match(run.stderr, new RegExp(`Use it: KAFKA_BROKERS=${stack.env.KAFKA_BROKERS}`));
-    assert.match(run.stderr, new RegExp(`STACK_DIR=${stack.dir} KAFKA_BROKERS=${stack.env.KAFKA_BROKERS} npm run stack:down`));
+    assert.match(
+      run.stderr,
+      new RegExp(`STACK_DIR=${stack.dir} KAFKA_BROKERS=${stack.env.KAFKA_BROKERS} npm run stack:down`),
+    );
     assert.match(run.stderr, /a folder of its own: STACK_DIR=/);
     assert.ok(noStackTrace(run.stderr), run.stderr);
 
     assert.deepEqual(snapshot(stack.dir), before);
-    assert.ok(!readFileSync(kafkaServer(stack.dir).logFile, 'utf8').includes(otherBroker), 'the kafka log mentions the second port');
+    assert.ok(
+      !readFileSync(kafkaServer(stack.dir).logFile, 'utf8').includes(otherBroker),
+      'the kafka log mentions the second port',
+    );
     assert.equal(await kafkaAnswers(stack.config.kafkaBrokers), true, 'the first broker should still answer');
     assert.equal(recordedServerPid(kafkaServer(stack.dir), KAFKA_MAIN_CLASS, stack.env.KAFKA_BROKERS), kafkaPid);
   });
@@ -95,33 +102,51 @@ describe('when a second stack is started on the same STACK_DIR with other ports'
 
     assert.deepEqual(snapshot(stack.dir), before);
     assert.equal(await temporalAnswers(stack.config.temporalAddress, stack.config.temporalNamespace), true);
-    assert.equal(recordedServerPid(temporalServer(stack.dir), TEMPORAL_COMMAND_MARKER, stack.env.TEMPORAL_ADDRESS), temporalPid);
+    assert.equal(
+      recordedServerPid(temporalServer(stack.dir), TEMPORAL_COMMAND_MARKER, stack.env.TEMPORAL_ADDRESS),
+      temporalPid,
+    );
   });
 
-  it('should never report the folder\'s server as the one on another address', async () => {
+  it("should never report the folder's server as the one on another address", async () => {
     const elsewhere = { ...stack.config, kafkaBrokers: ['127.0.0.1:1'], temporalAddress: '127.0.0.1:2' };
     assert.equal(recordedServerPid(kafkaServer(stack.dir), KAFKA_MAIN_CLASS, '127.0.0.1:1'), null);
     assert.equal(recordedServerPid(temporalServer(stack.dir), TEMPORAL_COMMAND_MARKER, '127.0.0.1:2'), null);
-    assert.match(ownershipOf(elsewhere, 'kafka'), new RegExp(`^not started by this stack; .* runs on ${stack.env.KAFKA_BROKERS}, pid ${kafkaPid}$`));
-    assert.match(ownershipOf(elsewhere, 'temporal'), new RegExp(`^not started by this stack; .* runs on ${stack.env.TEMPORAL_ADDRESS}, pid ${temporalPid}$`));
+    assert.match(
+      ownershipOf(elsewhere, 'kafka'),
+      new RegExp(`^not started by this stack; .* runs on ${stack.env.KAFKA_BROKERS}, pid ${kafkaPid}$`),
+    );
+    assert.match(
+      ownershipOf(elsewhere, 'temporal'),
+      new RegExp(`^not started by this stack; .* runs on ${stack.env.TEMPORAL_ADDRESS}, pid ${temporalPid}$`),
+    );
     assert.equal(ownershipOf(stack.config, 'kafka'), `started by this stack, pid ${kafkaPid}`);
   });
 
-  it('should wait for the folder\'s own broker that does not answer yet, rather than start a second one', async () => {
+  it("should wait for the folder's own broker that does not answer yet, rather than start a second one", async () => {
     const said: string[] = [];
     // A stopped process holds its port and answers nothing, as a broker still starting does.
     process.kill(kafkaPid, 'SIGSTOP');
     let resumed = false;
     try {
       const ensuring = ensureStack(stack.config, { kafka: true, temporal: false }, (line) => said.push(line));
-      await waitFor('ensureStack to say it waits for the folder\'s own broker', () => said.some((line) => line.includes('does not answer yet; waiting for it')), {
-        timeoutMs: 60_000,
-      });
+      await waitFor(
+        "ensureStack to say it waits for the folder's own broker",
+        () => said.some((line) => line.includes('does not answer yet; waiting for it')),
+        {
+          timeoutMs: 60_000,
+        },
+      );
       process.kill(kafkaPid, 'SIGCONT');
       resumed = true;
       const handle = await ensuring;
       assert.deepEqual(handle.started, []);
-      assert.match(said.join('\n'), new RegExp(`Kafka started from this folder \\(pid ${kafkaPid}\\) runs on ${stack.env.KAFKA_BROKERS} but does not answer yet`));
+      assert.match(
+        said.join('\n'),
+        new RegExp(
+          `Kafka started from this folder \\(pid ${kafkaPid}\\) runs on ${stack.env.KAFKA_BROKERS} but does not answer yet`,
+        ),
+      );
       assert.equal(readPid(kafkaServer(stack.dir).pidFile), kafkaPid);
     } finally {
       if (!resumed) process.kill(kafkaPid, 'SIGCONT');

@@ -36,7 +36,10 @@ describe('when a wait for a server that never answers runs out', function () {
   it('should say what it waits for, for how long so far out of the limit, and that the port is not open', () => {
     assert.ok(said.length > 0, 'no progress line');
     for (const line of said) {
-      assert.match(line, new RegExp(`^still waiting for Nothing at ${address} to answer \\(\\d+ s of 3 s; port \\d+ not open yet\\)$`));
+      assert.match(
+        line,
+        new RegExp(`^still waiting for Nothing at ${address} to answer \\(\\d+ s of 3 s; port \\d+ not open yet\\)$`),
+      );
     }
   });
 

@@ -42,7 +42,10 @@ export interface OwnStack {
 }
 
 // Ports from kafkaFrom and temporalFrom: each suite takes a range of its own.
-export async function prepareOwnStack(label: string, ports: { kafkaFrom: number; temporalFrom: number }): Promise<OwnStack> {
+export async function prepareOwnStack(
+  label: string,
+  ports: { kafkaFrom: number; temporalFrom: number },
+): Promise<OwnStack> {
   const main = loadConfig();
   const dir = mkdtempSync(path.join(os.tmpdir(), `${label}-`));
   const libs = path.join(main.stackDir, 'kafka', `libs-${kafkaVersion()}`);
@@ -75,6 +78,8 @@ export async function killServer(dir: string, name: ServerName): Promise<number>
   assert.ok(running, `no ${name} started from ${dir} is running`);
   // Detached servers lead their own process group: the group is everything the server started.
   process.kill(-running.pid, 'SIGKILL');
-  await waitFor(`${name} (pid ${running.pid}) to be gone after kill -9`, () => !isAlive(running.pid), { timeoutMs: 30_000 });
+  await waitFor(`${name} (pid ${running.pid}) to be gone after kill -9`, () => !isAlive(running.pid), {
+    timeoutMs: 30_000,
+  });
   return running.pid;
 }

@@ -51,7 +51,10 @@ describe('when a user runs the local stack scripts', function () {
   it('stack:up should say at once that the running Temporal lacks the namespace asked for, and exit 2', async () => {
     const run = await runScript('stack:up', [], { ...env, TEMPORAL_NAMESPACE: 'no-such-namespace' });
     assert.equal(run.code, 2, run.stdout + run.stderr);
-    assert.match(run.stderr, new RegExp(`Temporal at ${env.TEMPORAL_ADDRESS} answers, but has no namespace "no-such-namespace"`));
+    assert.match(
+      run.stderr,
+      new RegExp(`Temporal at ${env.TEMPORAL_ADDRESS} answers, but has no namespace "no-such-namespace"`),
+    );
     assert.match(run.stderr, /Fix TEMPORAL_NAMESPACE/);
     assert.doesNotMatch(run.stdout, /still waiting/);
   });
@@ -65,7 +68,11 @@ describe('when a user runs the local stack scripts', function () {
     const port = await freePortPair(1, 45000);
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
     try {
-      const run = await runScript('stack:up', [], { ...env, KAFKA_BROKERS: `127.0.0.1:${port}`, STACK_DIR: path.join(stackDir, 'other') });
+      const run = await runScript('stack:up', [], {
+        ...env,
+        KAFKA_BROKERS: `127.0.0.1:${port}`,
+        STACK_DIR: path.join(stackDir, 'other'),
+      });
       assert.equal(run.code, 1);
       assert.match(run.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is taken`));
       assert.match(run.stderr, /set KAFKA_BROKERS to a free port/);
@@ -76,7 +83,10 @@ describe('when a user runs the local stack scripts', function () {
 
   it('stack:down should stop both servers and leave no process of the stack behind', async () => {
     const pids = [readPid(kafkaServer(stackDir).pidFile), readPid(temporalServer(stackDir).pidFile)];
-    assert.ok(pids.every((pid) => pid !== null && isAlive(pid)), 'both servers should be running before stack:down');
+    assert.ok(
+      pids.every((pid) => pid !== null && isAlive(pid)),
+      'both servers should be running before stack:down',
+    );
     const run = await runScript('stack:down', [], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const pid of pids) assert.equal(isAlive(pid!), false, `pid ${pid} is still running`);

@@ -9,7 +9,9 @@ let stack: StackHandle | undefined;
 export async function mochaGlobalSetup(): Promise<void> {
   // Workers log every bundle and poll at INFO; tests need only what went wrong.
   installTemporalRuntime();
-  stack = await ensureStack(loadConfig(), { kafka: true, temporal: true }, (line) => process.stderr.write(`[stack] ${line}\n`));
+  stack = await ensureStack(loadConfig(), { kafka: true, temporal: true }, (line) =>
+    process.stderr.write(`[stack] ${line}\n`),
+  );
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {

@@ -25,7 +25,8 @@ export interface Finished extends ScriptRun {
 }
 
 export async function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ScriptRun> {
-  const { code, stdout, stderr } = await collect(spawnInProject('npm', npmRun(script, args), env, { detached: false })).finished;
+  const { code, stdout, stderr } = await collect(spawnInProject('npm', npmRun(script, args), env, { detached: false }))
+    .finished;
   return { code, stdout, stderr };
 }
 
@@ -50,7 +51,9 @@ export class ScriptProcess {
   // checking is left to the npm runs and tsc, as the benchmark does for its child processes.
   static node(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
     const nodeArgs = ['-r', 'ts-node/register', file, ...args];
-    return new ScriptProcess(spawnInProject(process.execPath, nodeArgs, { TS_NODE_TRANSPILE_ONLY: '1', ...env }, { detached: true }));
+    return new ScriptProcess(
+      spawnInProject(process.execPath, nodeArgs, { TS_NODE_TRANSPILE_ONLY: '1', ...env }, { detached: true }),
+    );
   }
 
   get pid(): number {
@@ -78,13 +81,17 @@ export class ScriptProcess {
   }
 
   waitForOutput(description: string, pattern: RegExp, timeoutMs = 240_000): Promise<true> {
-    return waitFor(description, () => {
-      if (pattern.test(this.stdout) || pattern.test(this.stderr)) return true;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`the command ended first:\n${this.stdout}\n${this.stderr}`);
-      }
-      return false;
-    }, { timeoutMs, intervalMs: 100 });
+    return waitFor(
+      description,
+      () => {
+        if (pattern.test(this.stdout) || pattern.test(this.stderr)) return true;
+        if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          throw new Error(`the command ended first:\n${this.stdout}\n${this.stderr}`);
+        }
+        return false;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
 
   // Every process seen below the command so far.
@@ -103,7 +110,10 @@ export class ScriptProcess {
   async leftBehind(timeoutMs = 30_000): Promise<number[]> {
     const pids = [this.pid, ...this.seen];
     try {
-      await waitFor('every process of the command to end', () => pids.every((pid) => !isAlive(pid)), { timeoutMs, intervalMs: 100 });
+      await waitFor('every process of the command to end', () => pids.every((pid) => !isAlive(pid)), {
+        timeoutMs,
+        intervalMs: 100,
+      });
     } catch {
       // Reported by the caller.
     }
@@ -142,7 +152,12 @@ function npmRun(script: string, args: readonly string[]): string[] {
 }
 
 // detached: a process group of its own, which a test can signal as a whole.
-function spawnInProject(command: string, args: readonly string[], env: NodeJS.ProcessEnv, { detached }: { detached: boolean }): ChildProcess {
+function spawnInProject(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  { detached }: { detached: boolean },
+): ChildProcess {
   return spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '../../config';
 
 export function uniqueScope(label: string): string {
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 20).replace(/-+$/, '');
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 20)
+    .replace(/-+$/, '');
   return `t-${safeLabel}-${randomBytes(4).toString('hex')}`;
 }
 

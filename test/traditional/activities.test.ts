@@ -30,7 +30,10 @@ interface TeamUnderTest {
 // One team's activity over its own store, as its worker would run it.
 function teamOver(location: { dataDir: string; scope: string }, team: Team, clock = tickingClock()): TeamUnderTest {
   const store = openTeamStore(location, team);
-  const activities = createTeamActivities(team, { store, clock }) as unknown as Record<string, (request: RefundRequest) => Promise<unknown>>;
+  const activities = createTeamActivities(team, { store, clock }) as unknown as Record<
+    string,
+    (request: RefundRequest) => Promise<unknown>
+  >;
   const activity = activities[ACTIVITY_OF_TEAM[team]];
   assert.equal(typeof activity, 'function', `${team} has no activity ${ACTIVITY_OF_TEAM[team]}`);
   return { call: (request) => activity(request), close: () => store.close() };
@@ -69,12 +72,19 @@ describe('traditional activities (no server)', () => {
         const records = readTeamRecords(location, name);
         assert.equal(records.length, 1);
         assert.deepEqual(records[0].record, first);
-        assert.equal(records[0].recordedAt, '2026-05-11T10:00:00.000Z', 'the first call recorded it; the second did not');
+        assert.equal(
+          records[0].recordedAt,
+          '2026-05-11T10:00:00.000Z',
+          'the first call recorded it; the second did not',
+        );
       });
 
       it('should keep one record when two workers of the team take the two deliveries', async () => {
         const [one, other] = [team(name), team(name)];
-        const answers = await Promise.all([one.call(aReturn({ returnId: 'R-1' })), other.call(aReturn({ returnId: 'R-1' }))]);
+        const answers = await Promise.all([
+          one.call(aReturn({ returnId: 'R-1' })),
+          other.call(aReturn({ returnId: 'R-1' })),
+        ]);
 
         assert.deepEqual(answers[1], answers[0]);
         assert.equal(readTeamRecords(location, name).length, 1);

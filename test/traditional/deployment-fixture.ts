@@ -6,7 +6,11 @@ import path from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../../config';
 import type { ReturnOutcome } from '../../domain';
-import { startTraditionalDeployment, type TraditionalDeployment, type TraditionalDeploymentOptions } from '../../traditional/deployment';
+import {
+  startTraditionalDeployment,
+  type TraditionalDeployment,
+  type TraditionalDeploymentOptions,
+} from '../../traditional/deployment';
 import { bundleReturnWorkflows, installTemporalRuntime } from '../../traditional/worker';
 import { eur, gbp, sampleReturn, usd } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
@@ -39,7 +43,10 @@ export async function startTestDeployment(
   const data = temporaryDataDir(label);
   const config = testConfig(label, { dataDir: data.dir });
   try {
-    const deployment = await startTraditionalDeployment(config, { workflowBundle: await sharedWorkflowBundle(), ...options });
+    const deployment = await startTraditionalDeployment(config, {
+      workflowBundle: await sharedWorkflowBundle(),
+      ...options,
+    });
     return {
       deployment,
       config,
@@ -81,7 +88,13 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       siteId: 'AMS-1',
       diagnosis: 'battery',
     },
-    disposal: { disposalId: 'disposal:R-1001', returnId: 'R-1001', serialNumber: 'SN-X1-000123', costCentre: 'CC-AMS-1', amount: eur(41250) },
+    disposal: {
+      disposalId: 'disposal:R-1001',
+      returnId: 'R-1001',
+      serialNumber: 'SN-X1-000123',
+      costCentre: 'CC-AMS-1',
+      amount: eur(41250),
+    },
   },
   {
     returnId: 'R-1002',
@@ -108,7 +121,13 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       siteId: 'DAL-2',
       diagnosis: 'display',
     },
-    disposal: { disposalId: 'disposal:R-1002', returnId: 'R-1002', serialNumber: 'SN-L3-004711', costCentre: 'CC-DAL-2', amount: usd(70000) },
+    disposal: {
+      disposalId: 'disposal:R-1002',
+      returnId: 'R-1002',
+      serialNumber: 'SN-L3-004711',
+      costCentre: 'CC-DAL-2',
+      amount: usd(70000),
+    },
   },
   {
     returnId: 'R-1003',
@@ -135,7 +154,13 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       siteId: 'AMS-1',
       diagnosis: 'liquid-damage',
     },
-    disposal: { disposalId: 'disposal:R-1003', returnId: 'R-1003', serialNumber: 'SN-X1-000999', costCentre: 'CC-AMS-1', amount: eur(41250) },
+    disposal: {
+      disposalId: 'disposal:R-1003',
+      returnId: 'R-1003',
+      serialNumber: 'SN-X1-000999',
+      costCentre: 'CC-AMS-1',
+      amount: eur(41250),
+    },
   },
   {
     returnId: 'R-1004',
@@ -162,7 +187,13 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       siteId: 'MAN-1',
       diagnosis: 'display',
     },
-    disposal: { disposalId: 'disposal:R-1004', returnId: 'R-1004', serialNumber: 'SN-W1-000042', costCentre: 'CC-MAN-1', amount: gbp(15500) },
+    disposal: {
+      disposalId: 'disposal:R-1004',
+      returnId: 'R-1004',
+      serialNumber: 'SN-W1-000042',
+      costCentre: 'CC-MAN-1',
+      amount: gbp(15500),
+    },
   },
   {
     returnId: 'R-1005',
@@ -189,7 +220,13 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       siteId: 'MAN-1',
       diagnosis: 'other',
     },
-    disposal: { disposalId: 'disposal:R-1005', returnId: 'R-1005', serialNumber: 'SN-W1-000077', costCentre: 'CC-MAN-1', amount: gbp(15500) },
+    disposal: {
+      disposalId: 'disposal:R-1005',
+      returnId: 'R-1005',
+      serialNumber: 'SN-W1-000077',
+      costCentre: 'CC-MAN-1',
+      amount: gbp(15500),
+    },
   },
   {
     returnId: 'R-1006',
@@ -216,7 +253,13 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       siteId: 'DAL-2',
       diagnosis: 'battery',
     },
-    disposal: { disposalId: 'disposal:R-1006', returnId: 'R-1006', serialNumber: 'SN-X0-000001', costCentre: 'CC-DAL-2', amount: usd(18000) },
+    disposal: {
+      disposalId: 'disposal:R-1006',
+      returnId: 'R-1006',
+      serialNumber: 'SN-X0-000001',
+      costCentre: 'CC-DAL-2',
+      amount: usd(18000),
+    },
   },
 ];
 

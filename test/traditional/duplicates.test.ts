@@ -23,7 +23,11 @@ async function runsOf(client: Client, workflowId: string): Promise<{ status: str
 function assertOneRecordPerTeam(test: TestDeployment, returnIds: readonly string[]): void {
   const records = test.deployment.readAllRecords();
   for (const team of TEAMS) {
-    assert.deepEqual(records[team].map(({ record }) => record.returnId).sort(), [...returnIds].sort(), `${team}'s records`);
+    assert.deepEqual(
+      records[team].map(({ record }) => record.returnId).sort(),
+      [...returnIds].sort(),
+      `${team}'s records`,
+    );
   }
 }
 
@@ -114,8 +118,14 @@ describe('traditional model, duplicate submissions', () => {
       await test.deployment.stopTeam('accounting');
       try {
         const running = await test.deployment.start(first, 'parallel');
-        await assert.rejects(test.deployment.start(second, 'parallel'), refusal('R-CONFLICT', requestContentId(second)));
-        await assert.rejects(test.deployment.submit(second, 'sequential'), refusal('R-CONFLICT', requestContentId(second)));
+        await assert.rejects(
+          test.deployment.start(second, 'parallel'),
+          refusal('R-CONFLICT', requestContentId(second)),
+        );
+        await assert.rejects(
+          test.deployment.submit(second, 'sequential'),
+          refusal('R-CONFLICT', requestContentId(second)),
+        );
         // The same content again joins the run that waits, as it always did.
         const joined = await test.deployment.start(first, 'sequential');
         assert.equal(joined.workflowId, running.workflowId);
@@ -187,7 +197,10 @@ for (const variant of ['sequential', 'parallel'] as const) {
 
     describe('when Inventory fails after recording the shipment of the last watch', () => {
       it('should retry, find the shipment it recorded, and still ship the watch to this return', async () => {
-        const outcome = await test.deployment.submit(aReturn({ returnId: 'R-RETRY', orderId: 'O-RETRY', modelId: 'WATCH-W1' }), variant);
+        const outcome = await test.deployment.submit(
+          aReturn({ returnId: 'R-RETRY', orderId: 'O-RETRY', modelId: 'WATCH-W1' }),
+          variant,
+        );
 
         assert.equal(outcome.replacement.status, 'shipped');
         assert.deepEqual(

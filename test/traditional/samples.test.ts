@@ -9,7 +9,12 @@ import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { sampleReturn } from '../fixtures/domain-scenarios';
 import { SAMPLE_OUTCOMES, SAMPLE_PATHS, startTestDeployment, type TestDeployment } from './deployment-fixture';
 
-const SEED_ORDER = ['createOrderRefundRequest', 'createShipmentRequest', 'registerDisassemblyOrder', 'chargeAssetDisposal'];
+const SEED_ORDER = [
+  'createOrderRefundRequest',
+  'createShipmentRequest',
+  'registerDisassemblyOrder',
+  'chargeAssetDisposal',
+];
 
 const eventsOf = (history: readonly AuditEvent[], type: string) => history.filter((event) => event.type === type);
 
@@ -61,7 +66,10 @@ for (const variant of RETURN_VARIANTS) {
           eventsOf(history, 'ActivityTaskScheduled').map(({ activity, team }) => [activity, team]),
           SEED_ORDER.map((activity, index) => [activity, TEAMS[index]]),
         );
-        assert.ok(eventsOf(history, 'ActivityTaskStarted').every((event) => event.attempt === 1), 'no call needed a retry');
+        assert.ok(
+          eventsOf(history, 'ActivityTaskStarted').every((event) => event.attempt === 1),
+          'no call needed a retry',
+        );
       });
 
       if (variant === 'sequential') {
@@ -71,7 +79,10 @@ for (const variant of RETURN_VARIANTS) {
           const completed = eventsOf(history, 'ActivityTaskCompleted');
           for (let step = 1; step < SEED_ORDER.length; step++) {
             const previousDone = completed.find((event) => event.activity === SEED_ORDER[step - 1]);
-            assert.ok(previousDone && previousDone.eventId < scheduled[step].eventId, `${SEED_ORDER[step]} waited for ${SEED_ORDER[step - 1]}`);
+            assert.ok(
+              previousDone && previousDone.eventId < scheduled[step].eventId,
+              `${SEED_ORDER[step]} waited for ${SEED_ORDER[step - 1]}`,
+            );
           }
         });
       } else {
@@ -95,10 +106,16 @@ for (const variant of RETURN_VARIANTS) {
 
         await assert.rejects(test.deployment.submit(invalid, variant), (error: unknown) => {
           assert.ok(error instanceof InvalidRefundRequestError);
-          assert.deepEqual(error.problems, ['model.modelId: is not a model in the catalogue', 'cost.bookValue.amountCents: must not be negative']);
+          assert.deepEqual(error.problems, [
+            'model.modelId: is not a model in the catalogue',
+            'cost.bookValue.amountCents: must not be negative',
+          ]);
           return true;
         });
-        await assert.rejects(test.deployment.client.workflow.getHandle(test.deployment.workflowId('R-INVALID')).describe(), WorkflowNotFoundError);
+        await assert.rejects(
+          test.deployment.client.workflow.getHandle(test.deployment.workflowId('R-INVALID')).describe(),
+          WorkflowNotFoundError,
+        );
         assert.deepEqual(test.deployment.recordsOfReturn('R-INVALID'), {});
       });
     });

@@ -52,7 +52,8 @@ describe('npm run traditional', () => {
       assert.ok(!validation.ok);
       assert.ok(validation.problems.length >= 2);
       assert.match(finished.stderr, /request 1 in .*requests\.json was not submitted/);
-      for (const problem of validation.problems) assert.ok(finished.stderr.includes(problem), `stderr names "${problem}"`);
+      for (const problem of validation.problems)
+        assert.ok(finished.stderr.includes(problem), `stderr names "${problem}"`);
     });
 
     it('should exit with code 1', () => {

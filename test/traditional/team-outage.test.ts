@@ -16,14 +16,19 @@ const OUTAGE_RETURNS = [
 ];
 const RETURN_IDS = OUTAGE_RETURNS.map((request) => request.returnId);
 
-const isScheduled = (activity: string) => (event: AuditEvent) => event.type === 'ActivityTaskScheduled' && event.activity === activity;
+const isScheduled = (activity: string) => (event: AuditEvent) =>
+  event.type === 'ActivityTaskScheduled' && event.activity === activity;
 
 for (const variant of ['parallel', 'sequential'] as const) {
   describe(`traditional model, ${variant} variant, a team outage`, () => {
     let test: TestDeployment;
     let handles: WorkflowHandle<ReturnWorkflow>[];
 
-    const returnIdsRecordedBy = (team: Team) => test.deployment.readRecords(team).map(({ record }) => record.returnId).sort();
+    const returnIdsRecordedBy = (team: Team) =>
+      test.deployment
+        .readRecords(team)
+        .map(({ record }) => record.returnId)
+        .sort();
 
     before(async () => {
       test = await startTestDeployment(`outage-${variant}`);
@@ -37,13 +42,19 @@ for (const variant of ['parallel', 'sequential'] as const) {
       before(async () => {
         await test.deployment.stopTeam('inventory');
         handles = await Promise.all(OUTAGE_RETURNS.map((request) => test.deployment.start(request, variant)));
-        await waitFor('Sales to record all three returns', () => returnIdsRecordedBy('sales').length === RETURN_IDS.length);
+        await waitFor(
+          'Sales to record all three returns',
+          () => returnIdsRecordedBy('sales').length === RETURN_IDS.length,
+        );
       });
 
       if (variant === 'parallel') {
         it('should let Manufacturing and Accounting act while the returns wait for Inventory', async () => {
           for (const team of ['manufacturing', 'accounting'] as const) {
-            await waitFor(`${team} to record all three returns`, () => returnIdsRecordedBy(team).length === RETURN_IDS.length);
+            await waitFor(
+              `${team} to record all three returns`,
+              () => returnIdsRecordedBy(team).length === RETURN_IDS.length,
+            );
           }
           assert.deepEqual(returnIdsRecordedBy('inventory'), []);
           for (const handle of handles) assert.equal((await handle.describe()).status.name, 'RUNNING');
@@ -56,7 +67,10 @@ for (const variant of ['parallel', 'sequential'] as const) {
               const events = await test.deployment.workflowHistory(returnId);
               return events.some(isScheduled('createShipmentRequest')) && events;
             });
-            assert.ok(!history.some(isScheduled('registerDisassemblyOrder')), `${returnId} has not called Manufacturing`);
+            assert.ok(
+              !history.some(isScheduled('registerDisassemblyOrder')),
+              `${returnId} has not called Manufacturing`,
+            );
             assert.ok(!history.some(isScheduled('chargeAssetDisposal')), `${returnId} has not called Accounting`);
           }
           assert.deepEqual(returnIdsRecordedBy('inventory'), []);

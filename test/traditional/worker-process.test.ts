@@ -16,7 +16,9 @@ describe('traditional/worker.ts as its own process', () => {
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   before(async () => {
-    test = await startTestDeployment('worker-process', { teams: ['user-support', 'sales', 'manufacturing', 'accounting'] });
+    test = await startTestDeployment('worker-process', {
+      teams: ['user-support', 'sales', 'manufacturing', 'accounting'],
+    });
     child = spawn(process.execPath, ['-r', 'ts-node/register', 'traditional/worker.ts', '--team', 'inventory'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, RETURNS_SCOPE: test.config.scope, DATA_DIR: test.config.dataDir },
@@ -46,7 +48,9 @@ describe('traditional/worker.ts as its own process', () => {
     });
 
     it('should stop cleanly on SIGTERM', async () => {
-      await waitFor('the worker to say it serves its queue', () => stderr.includes(`serving ${test.config.scope}.inventory`));
+      await waitFor('the worker to say it serves its queue', () =>
+        stderr.includes(`serving ${test.config.scope}.inventory`),
+      );
       child.kill('SIGTERM');
 
       assert.deepEqual(await exited, { code: 0, signal: null }, stderr);

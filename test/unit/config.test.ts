@@ -5,11 +5,30 @@ import { loadConfig, loadOutputSettings, SettingError } from '../../config';
 
 // Bad values for every setting of the README's configuration table; a setting that takes any value says so.
 const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is accepted'>> = {
-  KAFKA_BROKERS: ['', ',, ,', 'garbage', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:99999', 'a b:9092', '127.0.0.1:9092,broken', '127.0.0.1:-1'],
+  KAFKA_BROKERS: [
+    '',
+    ',, ,',
+    'garbage',
+    '127.0.0.1',
+    '127.0.0.1:0',
+    '127.0.0.1:99999',
+    'a b:9092',
+    '127.0.0.1:9092,broken',
+    '127.0.0.1:-1',
+  ],
   KAFKA_PARTITIONS: ['0', '-1', 'three', '1.5', '1e2', ' 3', '1001', '99999999999999999999', ''],
   KAFKA_FETCH_MIN_BYTES: ['0', '-5', 'lots', '10000001', '0x10'],
   KAFKA_FETCH_MAX_WAIT_MS: ['-1', 'soon', '10001', '2.5'],
-  TEMPORAL_ADDRESS: ['', 'localhost', ':7233', '127.0.0.1:0', '127.0.0.1:99999', 'a b:7233', '127.0.0.1:7233/x', 'http://127.0.0.1:7233'],
+  TEMPORAL_ADDRESS: [
+    '',
+    'localhost',
+    ':7233',
+    '127.0.0.1:0',
+    '127.0.0.1:99999',
+    'a b:7233',
+    '127.0.0.1:7233/x',
+    'http://127.0.0.1:7233',
+  ],
   TEMPORAL_NAMESPACE: ['', 'has space', 'a/b', '-dash-first', 'n'.repeat(256)],
   RETURNS_SCOPE: ['', 'has space', 'a/b', '../up', 'UPPER', '-lead', 's'.repeat(41), 'tab\there'],
   STACK_DIR: ['', '   '],
@@ -29,7 +48,10 @@ function loadEverything(env: NodeJS.ProcessEnv): void {
 
 function readmeSettings(): string[] {
   const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## Configuration'), readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1));
+  const section = readme.slice(
+    readme.indexOf('\n## Configuration'),
+    readme.indexOf('\n## ', readme.indexOf('\n## Configuration') + 1),
+  );
   const rows = section.split('\n').filter((line) => line.startsWith('| `'));
   return rows.flatMap((row) => [...row.split('|')[1].matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]));
 }
@@ -100,13 +122,19 @@ describe('Configuration from the environment', () => {
 
   describe('when a whole number is out of range', () => {
     it('should say the range and the value given', () => {
-      assert.throws(() => loadConfig({ KAFKA_FETCH_MAX_WAIT_MS: 'soon' }), /KAFKA_FETCH_MAX_WAIT_MS must be a whole number from 0 to 10000, got "soon"/);
+      assert.throws(
+        () => loadConfig({ KAFKA_FETCH_MAX_WAIT_MS: 'soon' }),
+        /KAFKA_FETCH_MAX_WAIT_MS must be a whole number from 0 to 10000, got "soon"/,
+      );
     });
   });
 
   describe('when a port is outside 1 to 65535', () => {
     it('should name the port, not only the pattern', () => {
-      assert.throws(() => loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:99999' }), /TEMPORAL_ADDRESS names port 99999 in "127\.0\.0\.1:99999"; a port is 1 to 65535/);
+      assert.throws(
+        () => loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:99999' }),
+        /TEMPORAL_ADDRESS names port 99999 in "127\.0\.0\.1:99999"; a port is 1 to 65535/,
+      );
     });
   });
 

@@ -27,12 +27,15 @@ interface PublishedPort {
 // Compose substitutes ${NAME:-default} and ${NAME} from the environment and turns $$ into $. The file uses
 // nothing else; any other form fails here rather than being checked wrongly.
 function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\$|\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}|\$[^$]/g, (match, name?: string, fallback?: string) => {
-    if (match === '$$') return '$';
-    if (name === undefined) throw new Error(`unsupported interpolation ${match} in docker-compose.yml`);
-    const value = env[name];
-    return value !== undefined && value !== '' ? value : (fallback ?? '');
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}|\$[^$]/g,
+    (match, name?: string, fallback?: string) => {
+      if (match === '$$') return '$';
+      if (name === undefined) throw new Error(`unsupported interpolation ${match} in docker-compose.yml`);
+      const value = env[name];
+      return value !== undefined && value !== '' ? value : (fallback ?? '');
+    },
+  );
 }
 
 function services(env: Record<string, string> = {}): Record<string, Service> {
@@ -139,7 +142,9 @@ describe('docker-compose.yml', () => {
       const published = Object.entries(services())
         .flatMap(([service, definition]) => publishedPorts(definition).map((port) => `${service} ${port.hostPort}`))
         .sort();
-      const named = readmePorts().map((row) => `${row.service} ${row.port}`).sort();
+      const named = readmePorts()
+        .map((row) => `${row.service} ${row.port}`)
+        .sort();
       assert.deepEqual(published, named);
     });
 
@@ -157,7 +162,9 @@ describe('docker-compose.yml', () => {
 
     it("should publish the Temporal Web UI where the scripts' links point", () => {
       const uiPort = hostPortOf(temporalUiUrl(DEFAULTS.TEMPORAL_ADDRESS));
-      assert.ok(publishedPorts(services().temporal).some((port) => port.hostPort === uiPort && port.containerPort === 8233));
+      assert.ok(
+        publishedPorts(services().temporal).some((port) => port.hostPort === uiPort && port.containerPort === 8233),
+      );
     });
   });
 
@@ -172,12 +179,18 @@ describe('docker-compose.yml', () => {
       const mapping = publishedPorts(redpanda).find((port) => port.containerPort === bound.external.port);
 
       it('should publish the external listener on that host port', () => {
-        assert.ok(mapping, `no host port is published to the external listener (container port ${bound.external.port})`);
+        assert.ok(
+          mapping,
+          `no host port is published to the external listener (container port ${bound.external.port})`,
+        );
         assert.equal(mapping.hostPort, Number(env.KAFKA_PORT ?? hostPortOf(DEFAULTS.KAFKA_BROKERS)));
       });
 
       it('should advertise, on the external listener, the address that is published to it', () => {
-        assert.ok(mapping, `no host port is published to the external listener (container port ${bound.external.port})`);
+        assert.ok(
+          mapping,
+          `no host port is published to the external listener (container port ${bound.external.port})`,
+        );
         assert.equal(advertised.external.port, mapping.hostPort);
         if (mapping.hostIp !== null) assert.equal(advertised.external.host, mapping.hostIp);
       });
@@ -198,11 +211,17 @@ describe('docker-compose.yml', () => {
     });
 
     it('should turn topic auto-creation back off, as the local stack has it', () => {
-      assert.ok(overrides.includes('redpanda.auto_create_topics_enabled=false'), `--set values: ${overrides.join(', ')}`);
+      assert.ok(
+        overrides.includes('redpanda.auto_create_topics_enabled=false'),
+        `--set values: ${overrides.join(', ')}`,
+      );
     });
 
     it('should form consumer groups at once, as the local stack does', () => {
-      assert.ok(overrides.includes('redpanda.group_initial_rebalance_delay=0'), `--set values: ${overrides.join(', ')}`);
+      assert.ok(
+        overrides.includes('redpanda.group_initial_rebalance_delay=0'),
+        `--set values: ${overrides.join(', ')}`,
+      );
     });
 
     it('should give each --set its own command item, since rpk recognises --set only as a word of its own', () => {
@@ -216,7 +235,7 @@ describe('docker-compose.yml', () => {
     const config = consoleConfig(all.console);
     const redpandaWords = commandWords(all.redpanda);
 
-    it("should put schemaRegistry at the top level, as v3 requires, not under kafka as v2 did", () => {
+    it('should put schemaRegistry at the top level, as v3 requires, not under kafka as v2 did', () => {
       const kafka = config.kafka as Record<string, unknown>;
       assert.equal(kafka.schemaRegistry, undefined);
       assert.ok(config.schemaRegistry, 'no top-level schemaRegistry');
@@ -225,17 +244,34 @@ describe('docker-compose.yml', () => {
     // Console v3 refuses unknown keys at start. These are the keys of its Config and Kafka structs
     // (backend/pkg/config/config.go and kafka.go), plus the authentication and authorization sections.
     it('should use only keys Console v3 knows, at the top level and under kafka', () => {
-      const topLevel = ['analytics', 'authentication', 'authorization', 'console', 'kafka', 'kafkaConnect', 'logger',
-        'metricsNamespace', 'redpanda', 'schemaRegistry', 'serde', 'serveFrontend', 'server', 'sql'];
+      const topLevel = [
+        'analytics',
+        'authentication',
+        'authorization',
+        'console',
+        'kafka',
+        'kafkaConnect',
+        'logger',
+        'metricsNamespace',
+        'redpanda',
+        'schemaRegistry',
+        'serde',
+        'serveFrontend',
+        'server',
+        'sql',
+      ];
       for (const key of Object.keys(config)) assert.ok(topLevel.includes(key), `unknown top-level key ${key}`);
       const kafkaKeys = ['brokers', 'clientId', 'rackId', 'tls', 'sasl', 'startup'];
-      for (const key of Object.keys(config.kafka as object)) assert.ok(kafkaKeys.includes(key), `unknown key kafka.${key}`);
+      for (const key of Object.keys(config.kafka as object))
+        assert.ok(kafkaKeys.includes(key), `unknown key kafka.${key}`);
     });
 
-    it("should reach the broker on its internal listener and the registry on its internal port", () => {
+    it('should reach the broker on its internal listener and the registry on its internal port', () => {
       const internalKafka = listeners(onlyFlagValue(redpandaWords, '--advertise-kafka-addr')).internal;
       const registry = listeners(onlyFlagValue(redpandaWords, '--schema-registry-addr')).internal;
-      assert.deepEqual((config.kafka as { brokers: string[] }).brokers, [`${internalKafka.host}:${internalKafka.port}`]);
+      assert.deepEqual((config.kafka as { brokers: string[] }).brokers, [
+        `${internalKafka.host}:${internalKafka.port}`,
+      ]);
       assert.deepEqual((config.schemaRegistry as { urls: string[] }).urls, [`http://redpanda:${registry.port}`]);
     });
   });

@@ -73,7 +73,10 @@ describe('Domain purity', () => {
     const files = domainFiles();
 
     it('should find the domain module (so an empty scan cannot pass)', () => {
-      assert.ok(files.some((file) => file.endsWith('index.ts')), `domain/index.ts not found in ${DOMAIN_DIR}`);
+      assert.ok(
+        files.some((file) => file.endsWith('index.ts')),
+        `domain/index.ts not found in ${DOMAIN_DIR}`,
+      );
     });
 
     for (const file of files) {
@@ -111,7 +114,10 @@ describe('Domain purity', () => {
       it(`should flag ${what}, naming the file and line`, () => {
         const found = impurities('domain/example.ts', `// header\n${line}\n`);
         assert.ok(found.length > 0, `"${line}" was not flagged`);
-        assert.ok(found.every((problem) => problem.startsWith('domain/example.ts:2: ')), found.join(' | '));
+        assert.ok(
+          found.every((problem) => problem.startsWith('domain/example.ts:2: ')),
+          found.join(' | '),
+        );
       });
     }
 
@@ -122,7 +128,10 @@ describe('Domain purity', () => {
       ['an import of a team module', "import { SALES_TEAM } from './teams/sales';"],
       ['Date.parse, a pure function', "const millis = Date.parse('2026-05-01T00:00:00Z');"],
       ['a comment naming a forbidden call', '// never call Date.now() or Math.random() here'],
-      ['a name that merely contains a forbidden word', 'const subprocess = { id: 1 }; const processed = subprocess.id;'],
+      [
+        'a name that merely contains a forbidden word',
+        'const subprocess = { id: 1 }; const processed = subprocess.id;',
+      ],
     ];
     for (const [what, line] of allowed) {
       it(`should allow ${what}`, () => {

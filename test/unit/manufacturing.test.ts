@@ -12,7 +12,10 @@ describe('Manufacturing', () => {
 
     it('should have a scenario for every diagnosis category', () => {
       const covered = new Set(DIAGNOSIS_SCENARIOS.map((scenario) => scenario.diagnosis));
-      assert.deepEqual([...DIAGNOSES].filter((diagnosis) => !covered.has(diagnosis)), []);
+      assert.deepEqual(
+        [...DIAGNOSES].filter((diagnosis) => !covered.has(diagnosis)),
+        [],
+      );
     });
 
     it('should give the same diagnosis however often it is asked (no regex state between calls)', () => {

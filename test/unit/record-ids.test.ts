@@ -57,7 +57,14 @@ describe('Record ids', () => {
     it('should give their records the same ids, since ids derive from the return id alone', () => {
       const first = decideAll(aReturn({ returnId: 'R-5' }));
       const second = decideAll(
-        aReturn({ returnId: 'R-5', orderId: 'O-9', modelId: 'WATCH-W1', siteId: 'MAN-1', serialNumber: 'SN-9', amountPaid: gbp(1) }),
+        aReturn({
+          returnId: 'R-5',
+          orderId: 'O-9',
+          modelId: 'WATCH-W1',
+          siteId: 'MAN-1',
+          serialNumber: 'SN-9',
+          amountPaid: gbp(1),
+        }),
       );
       assert.deepEqual(idsOf(second), idsOf(first));
     });

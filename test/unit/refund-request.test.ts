@@ -63,7 +63,10 @@ interface InvalidCase {
 function assertProblems(problems: readonly string[], expected: readonly ExpectedProblem[]): void {
   const expectedPaths = new Set(expected.map((problem) => problem.path));
   for (const problem of problems) {
-    assert.ok(expectedPaths.has(pathOf(problem)), `unexpected problem "${problem}"; all problems: ${problems.join(' | ')}`);
+    assert.ok(
+      expectedPaths.has(pathOf(problem)),
+      `unexpected problem "${problem}"; all problems: ${problems.join(' | ')}`,
+    );
   }
   for (const { path, says } of expected) {
     assert.ok(
@@ -83,7 +86,11 @@ const INVALID_CASES: readonly InvalidCase[] = [
     change: (r) => (r.order.amountPaid.amountCents = '79900'),
     problems: [problem('order.amountPaid.amountCents', 'must be a number of cents')],
   },
-  { name: 'an order that is text, not an object', change: (r) => (r.order = 'O-5001'), problems: [problem('order', 'expected object')] },
+  {
+    name: 'an order that is text, not an object',
+    change: (r) => (r.order = 'O-5001'),
+    problems: [problem('order', 'expected object')],
+  },
   { name: 'a null location', change: (r) => (r.location = null), problems: [problem('location', 'expected object')] },
   {
     name: 'a timestamp given as epoch milliseconds',
@@ -127,13 +134,21 @@ const INVALID_CASES: readonly InvalidCase[] = [
     problems: [problem('cost.bookValue.currency', 'must be one of USD, EUR, GBP')],
   },
   // Timestamps
-  { name: 'a timestamp that is not a date', change: (r) => (r.requestedAt = 'yesterday'), problems: [problem('requestedAt', 'ISO-8601')] },
+  {
+    name: 'a timestamp that is not a date',
+    change: (r) => (r.requestedAt = 'yesterday'),
+    problems: [problem('requestedAt', 'ISO-8601')],
+  },
   {
     name: 'a timestamp without a time zone',
     change: (r) => (r.requestedAt = '2026-05-11T09:00:00'),
     problems: [problem('requestedAt', 'with a time zone')],
   },
-  { name: 'a date without a time', change: (r) => (r.requestedAt = '2026-05-11'), problems: [problem('requestedAt', 'ISO-8601')] },
+  {
+    name: 'a date without a time',
+    change: (r) => (r.requestedAt = '2026-05-11'),
+    problems: [problem('requestedAt', 'ISO-8601')],
+  },
   {
     name: 'the 30th of February',
     change: (r) => (r.order.purchasedAt = '2026-02-30T10:00:00Z'),
@@ -175,7 +190,11 @@ const INVALID_CASES: readonly InvalidCase[] = [
     problems: [problem('order.purchasedAt', 'must have at most millisecond precision (3 fraction digits), got 6')],
   },
   // Identifiers and text
-  { name: 'an empty return id', change: (r) => (r.returnId = ''), problems: [problem('returnId', 'must not be empty')] },
+  {
+    name: 'an empty return id',
+    change: (r) => (r.returnId = ''),
+    problems: [problem('returnId', 'must not be empty')],
+  },
   {
     name: 'a return id with a space',
     change: (r) => (r.returnId = 'R 1001'),
@@ -251,7 +270,10 @@ describe('Refund request at the edge', () => {
       { name: 'an amount of exactly the maximum', change: (r) => (r.order.amountPaid.amountCents = MAX_AMOUNT_CENTS) },
       { name: 'a free device (zero paid)', change: (r) => (r.order.amountPaid.amountCents = 0) },
       { name: 'a timestamp with a +02:00 offset', change: (r) => (r.requestedAt = '2026-05-11T11:00:00+02:00') },
-      { name: 'a purchase on the first instant of 2000', change: (r) => (r.order.purchasedAt = '2000-01-01T00:00:00Z') },
+      {
+        name: 'a purchase on the first instant of 2000',
+        change: (r) => (r.order.purchasedAt = '2000-01-01T00:00:00Z'),
+      },
       {
         name: 'a request on the last millisecond of 2099 (purchase the same instant)',
         change: (r) => {
@@ -263,7 +285,10 @@ describe('Refund request at the edge', () => {
       { name: 'an id using every allowed punctuation mark', change: (r) => (r.returnId = 'R-1001.a_b:c') },
       { name: 'a timestamp in milliseconds', change: (r) => (r.requestedAt = '2026-05-11T09:00:00.999+00:00') },
       { name: 'a recipient in accents, CJK and emoji', change: (r) => (r.shipment.shipTo.recipient = 'Zoë 東京 😀') },
-      { name: 'a defect described over two lines', change: (r) => (r.defectiveItem.reportedDefect = 'Dead.\nNo power.') },
+      {
+        name: 'a defect described over two lines',
+        change: (r) => (r.defectiveItem.reportedDefect = 'Dead.\nNo power.'),
+      },
     ];
     for (const { name, change } of accepted) {
       it(`should accept ${name}`, () => {
@@ -300,13 +325,10 @@ describe('Refund request at the edge', () => {
       });
     }
 
-    it(
-      'should report a timestamp that is not a date once, not also as outside the years 2000-2099',
-      () => {
-        const problems = problemsOf(validateRefundRequest(draft((r) => (r.requestedAt = 'yesterday'))));
-        assert.equal(problems.length, 1, problems.join(' | '));
-      },
-    );
+    it('should report a timestamp that is not a date once, not also as outside the years 2000-2099', () => {
+      const problems = problemsOf(validateRefundRequest(draft((r) => (r.requestedAt = 'yesterday'))));
+      assert.equal(problems.length, 1, problems.join(' | '));
+    });
   });
 
   describe('when the input is not an object at all', () => {
@@ -338,19 +360,16 @@ describe('Refund request at the edge', () => {
       });
       const problems = problemsOf(validateRefundRequest(input));
       assert.equal(problems.length, 8, problems.join(' | '));
-      assert.deepEqual(
-        problems.map(pathOf).sort(),
-        [
-          '(request)',
-          'cost.bookValue.amountCents',
-          'location.siteId',
-          'model.modelId',
-          'order.amountPaid.amountCents',
-          'order.amountPaid.currency',
-          'returnId',
-          'shipment.shipTo.country',
-        ],
-      );
+      assert.deepEqual(problems.map(pathOf).sort(), [
+        '(request)',
+        'cost.bookValue.amountCents',
+        'location.siteId',
+        'model.modelId',
+        'order.amountPaid.amountCents',
+        'order.amountPaid.currency',
+        'returnId',
+        'shipment.shipTo.country',
+      ]);
       assert.ok(problems.includes('location.siteId: is missing'));
     });
 
@@ -366,20 +385,17 @@ describe('Refund request at the edge', () => {
       assert.deepEqual(problems.map(pathOf).sort(), ['(request)', 'order.purchasedAt']);
     });
 
-    it(
-      'should list a purchase after the request even when another field is missing',
-      () => {
-        const problems = problemsOf(
-          validateRefundRequest(
-            draft((r) => {
-              delete r.returnId;
-              r.order.purchasedAt = '2026-05-12T00:00:00Z';
-            }),
-          ),
-        );
-        assert.deepEqual(problems.map(pathOf).sort(), ['order.purchasedAt', 'returnId']);
-      },
-    );
+    it('should list a purchase after the request even when another field is missing', () => {
+      const problems = problemsOf(
+        validateRefundRequest(
+          draft((r) => {
+            delete r.returnId;
+            r.order.purchasedAt = '2026-05-12T00:00:00Z';
+          }),
+        ),
+      );
+      assert.deepEqual(problems.map(pathOf).sort(), ['order.purchasedAt', 'returnId']);
+    });
   });
 
   describe('when asserting a request is valid', () => {
@@ -424,7 +440,9 @@ describe('Refund request at the edge', () => {
     }
 
     it('should pass well-formed JSON on to the schema and list its problems', () => {
-      const problems = problemsOf(parseRefundRequestJson(JSON.stringify(draft((r) => (r.order.amountPaid.amountCents = -1)))));
+      const problems = problemsOf(
+        parseRefundRequestJson(JSON.stringify(draft((r) => (r.order.amountPaid.amountCents = -1)))),
+      );
       assert.deepEqual(problems, ['order.amountPaid.amountCents: must not be negative']);
     });
 

@@ -43,7 +43,15 @@ describe('Request content id', () => {
           cost: request.cost,
           location: request.location,
           defectiveItem: request.defectiveItem,
-          shipment: { shipTo: { country: ADA.country, postalCode: ADA.postalCode, city: ADA.city, street: ADA.street, recipient: ADA.recipient } },
+          shipment: {
+            shipTo: {
+              country: ADA.country,
+              postalCode: ADA.postalCode,
+              city: ADA.city,
+              street: ADA.street,
+              recipient: ADA.recipient,
+            },
+          },
           model: request.model,
           order: { amountPaid: request.order.amountPaid, purchasedAt: request.order.purchasedAt, orderId: 'O-1' },
           requestedAt: request.requestedAt,
@@ -55,7 +63,10 @@ describe('Request content id', () => {
     });
 
     it('should give the same id to a text the edge trims, once validated', () => {
-      const padded = { ...request, defectiveItem: { ...request.defectiveItem, reportedDefect: '  Battery drains overnight ' } };
+      const padded = {
+        ...request,
+        defectiveItem: { ...request.defectiveItem, reportedDefect: '  Battery drains overnight ' },
+      };
       assert.equal(requestContentId(validated(padded)), requestContentId(request));
     });
   });

@@ -342,7 +342,14 @@ describe('Requests from a file, a pipe or stdin', function () {
         taken.push(entry);
         if (taken.length === 3) break;
       }
-      assert.deepEqual(taken.map((entry) => [entry.index, entry.ok]), [[0, true], [1, true], [2, true]]);
+      assert.deepEqual(
+        taken.map((entry) => [entry.index, entry.ok]),
+        [
+          [0, true],
+          [1, true],
+          [2, true],
+        ],
+      );
       // The reading end is closed: the writer fails with EPIPE instead of filling memory somewhere.
       await new Promise<void>((resolve) => (writerClosed ? resolve() : writer.once('close', () => resolve())));
       rmSync(fifo);

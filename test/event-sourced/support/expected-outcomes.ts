@@ -1,11 +1,5 @@
 // The outcomes the sample returns must have, stated as the business decisions they are.
-import {
-  type Diagnosis,
-  type Money,
-  type OrderRefund,
-  type RefundRequest,
-  type ReturnOutcome,
-} from '../../../domain';
+import { type Diagnosis, type Money, type OrderRefund, type RefundRequest, type ReturnOutcome } from '../../../domain';
 import { SAMPLE_RETURNS } from '../../../samples/sample-returns';
 
 interface Decisions {
