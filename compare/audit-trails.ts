@@ -1,52 +1,33 @@
 // One return's audit trail from both sources: Temporal's workflow history (what the orchestrator did, when, on
 // which attempt) and the teams' own topics (what each team says happened, and where it is stored). Each source
 // shows what it has; one that has nothing for the return says so, and nothing is created to find out.
-import { type Client, isGrpcServiceError } from '@temporalio/client';
 import type { Config } from '../config';
-import type { EventLog } from '../event-sourced/event-log';
-import { type AuditEntry, readReturnStatus } from '../event-sourced/projections/return-status.projection';
+import type { EventSourcedAuditTrail } from '../event-sourced/model';
 import { teamEventTopics, topicsOf } from '../event-sourced/topics';
-import { type AuditEvent, fetchAuditTrail, inTimeOrder } from '../traditional/audit-trail';
-import { returnWorkflowId } from '../traditional/client';
+import type { AuditReader } from '../model/port';
+import type { TraditionalAuditTrail } from '../traditional/model';
 
 export interface ReturnAuditTrail {
   readonly returnId: string;
   readonly scope: string;
-  // Events in the order they happened; eventId is each one's place in the history (see formatAuditTrail).
-  readonly temporal: { readonly workflowId: string; readonly events: readonly AuditEvent[] };
-  // The scope's team topics that do not exist: all four when the event-sourced model never ran in the scope.
-  readonly kafka: { readonly missingTopics: readonly string[]; readonly events: readonly AuditEntry[] };
+  readonly temporal: TraditionalAuditTrail;
+  readonly kafka: EventSourcedAuditTrail;
 }
 
-// gRPC's NOT_FOUND: Temporal has no workflow of this id.
-const NOT_FOUND = 5;
-
+// Each model's own trail of the return, through its door.
 export async function readAuditTrail(
   config: Pick<Config, 'scope'>,
-  sources: { readonly client: Client; readonly eventLog: EventLog },
+  readers: {
+    readonly traditional: AuditReader<TraditionalAuditTrail>;
+    readonly eventSourced: AuditReader<EventSourcedAuditTrail>;
+  },
   returnId: string,
 ): Promise<ReturnAuditTrail> {
-  const workflowId = returnWorkflowId(config.scope, returnId);
-  const [temporalEvents, kafka] = await Promise.all([
-    fetchAuditTrail(sources.client, workflowId).then(inTimeOrder, (error: unknown) => {
-      if (isGrpcServiceError(error) && error.code === NOT_FOUND) return [];
-      throw error;
-    }),
-    readTeamTopics(config.scope, sources.eventLog, returnId),
+  const [temporal, kafka] = await Promise.all([
+    readers.traditional.auditTrail(returnId),
+    readers.eventSourced.auditTrail(returnId),
   ]);
-  return { returnId, scope: config.scope, temporal: { workflowId, events: temporalEvents }, kafka };
-}
-
-// Reading a topic that does not exist fails (and would wait for it first), so only a scope whose team topics all
-// exist is read; a scope where the event-sourced model never ran has none.
-async function readTeamTopics(scope: string, eventLog: EventLog, returnId: string): Promise<ReturnAuditTrail['kafka']> {
-  const teamTopics = teamEventTopics(topicsOf(scope));
-  const existing = new Set(await eventLog.existingTopics(teamTopics));
-  const missingTopics = teamTopics.filter((topic) => !existing.has(topic));
-  if (missingTopics.length > 0) return { missingTopics, events: [] };
-  // A poison record on a team topic is the team's dead-letter business; the audit just passes over it.
-  const projection = await readReturnStatus(eventLog, scope, async () => undefined);
-  return { missingTopics, events: projection.auditTrail(returnId) };
+  return { returnId, scope: config.scope, temporal, kafka };
 }
 
 export function formatAuditTrail(trail: ReturnAuditTrail): string[] {

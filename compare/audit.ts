@@ -4,8 +4,8 @@ import { parseCommandLine, UsageError } from '../cli/command-line';
 import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
-import { connectEventLog } from '../event-sourced/event-log';
-import { connectClient } from '../traditional/client';
+import { openEventSourcedAuditReader } from '../event-sourced/model';
+import { openTraditionalAuditReader } from '../traditional/model';
 import { formatAuditTrail, readAuditTrail } from './audit-trails';
 
 const USAGE = `Usage: npm run audit -- <returnId> [--json]
@@ -37,11 +37,11 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
     { kafka: true, temporal: true },
     { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
   );
-  const client = await connectClient(config);
+  const traditional = await openTraditionalAuditReader(config);
   try {
-    const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.audit` });
+    const eventSourced = await openEventSourcedAuditReader(config);
     try {
-      const trail = await readAuditTrail(config, { client, eventLog }, returnId);
+      const trail = await readAuditTrail(config, { traditional, eventSourced }, returnId);
       if (values.json) process.stdout.write(`${JSON.stringify(trail, null, 2)}\n`);
       else process.stdout.write(`${formatAuditTrail(trail).join('\n')}\n`);
       if (trail.temporal.events.length === 0 && trail.kafka.events.length === 0) {
@@ -53,10 +53,10 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
       }
       return 0;
     } finally {
-      await eventLog.close();
+      await eventSourced.close();
     }
   } finally {
-    await client.connection.close();
+    await traditional.close();
   }
 }
 

@@ -92,11 +92,7 @@ async function main(entry: EntryPoint): Promise<number> {
     const auditReturnId = options.audit ?? run.first;
     if (auditReturnId) {
       say();
-      const trail = await readAuditTrail(
-        config,
-        { client: models.traditional.deployment.client, eventLog: models.eventSourced.deployment.eventLog },
-        auditReturnId,
-      );
+      const trail = await readAuditTrail(config, models, auditReturnId);
       for (const line of formatAuditTrail(trail)) say(line);
     }
     say();

@@ -2,17 +2,28 @@
 // and the live return-status projection, with every team's decisions read back from its own topic.
 import type { Config } from '../config';
 import { type Team, TEAMS } from '../domain';
-import type { Model, ModelRole, ProcessSpec, ReturnsKnown, StoredDecision, StoredEffects } from '../model/port';
+import type {
+  AuditReader,
+  Model,
+  ModelRole,
+  ProcessSpec,
+  ReturnsKnown,
+  StoredDecision,
+  StoredEffects,
+} from '../model/port';
 import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model/supervisor';
 import { waitFor } from '../model/wait-for';
 import { decodeRequest, decodeTeamEvent } from './envelope';
+import { connectEventLog, type EventLog } from './event-log';
+import { type AuditEntry, readReturnStatus } from './projections/return-status.projection';
+import { teamEventTopics, topicsOf } from './topics';
 import {
   type EventSourcedDeployment,
   type EventSourcedDeploymentOptions,
   startEventSourcedDeployment,
 } from './deployment';
 
-export interface EventSourcedModel extends Model {
+export interface EventSourcedModel extends Model, AuditReader<EventSourcedAuditTrail> {
   readonly name: 'event-sourced';
   // The deployment behind the door, for what only this model has (its topics, a team's state, its lag).
   readonly deployment: EventSourcedDeployment;
@@ -71,6 +82,7 @@ export async function openEventSourcedModel(
     submit: async (request, wait) => model.outcome((await model.accept(request)).returnId, wait),
     effects: () => readEffects(deployment),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
+    auditTrail: (returnId) => readAuditTrail(deployment.eventLog, config, returnId),
     onTeamRecord(listener) {
       recordListeners.add(listener);
       return () => recordListeners.delete(listener);
@@ -155,4 +167,38 @@ async function returnsKnown(deployment: EventSourcedDeployment, returnIds: Itera
     [...handed].filter((returnId) => TEAMS.every((team) => effects?.decisions[team].has(returnId))),
   );
   return { handed, finished };
+}
+
+export interface EventSourcedAuditTrail {
+  // The scope's team topics that do not exist: all of them when the model never ran in the scope.
+  readonly missingTopics: readonly string[];
+  // The return's team events, in the order they occurred, each with where it is stored.
+  readonly events: readonly AuditEntry[];
+}
+
+// Reading a topic that does not exist fails (and would wait for it first), so only a scope whose team topics all
+// exist is read; a scope where the event-sourced model never ran has none.
+async function readAuditTrail(
+  eventLog: EventLog,
+  config: Pick<Config, 'scope'>,
+  returnId: string,
+): Promise<EventSourcedAuditTrail> {
+  const teamTopics = teamEventTopics(topicsOf(config.scope));
+  const existing = new Set(await eventLog.existingTopics(teamTopics));
+  const missingTopics = teamTopics.filter((topic) => !existing.has(topic));
+  if (missingTopics.length > 0) return { missingTopics, events: [] };
+  // A poison record on a team topic is the team's dead-letter business; the audit just passes over it.
+  const projection = await readReturnStatus(eventLog, config.scope, () => Promise.resolve());
+  return { missingTopics, events: projection.auditTrail(returnId) };
+}
+
+// The event-sourced model's audit trails alone, over a connection of their own: no team starts, no topic is created.
+export async function openEventSourcedAuditReader(
+  config: Config,
+): Promise<AuditReader<EventSourcedAuditTrail> & { close(): Promise<void> }> {
+  const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.audit` });
+  return {
+    auditTrail: (returnId) => readAuditTrail(eventLog, config, returnId),
+    close: () => eventLog.close(),
+  };
 }

@@ -55,6 +55,13 @@ export interface OutcomeWait {
   readonly onTeamRecord?: (team: Team) => void;
 }
 
+// A model's own record of one return, read without starting a team or creating anything: what `npm run audit`
+// and `npm start` show. Each model keeps its own kind (Temporal's workflow history, the team topics), so the trail
+// is the model's own type.
+export interface AuditReader<Trail> {
+  auditTrail(returnId: string): Promise<Trail>;
+}
+
 export interface Model {
   readonly name: ModelName;
   // e.g. "traditional (parallel)": what reports call it.

@@ -1,11 +1,21 @@
 // The traditional model behind the one door (model/port.ts): User Support's workflow worker, the four teams'
 // activity workers and a client, with every team's decisions read back from its own database.
 import type { Config } from '../config';
-import { assertValidRefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
-import type { Model, OutcomeWait, ProcessSpec, ReturnsKnown, StoredDecision, StoredEffects } from '../model/port';
+import { assertValidRefundRequest, type ReturnOutcome, type Team, TEAMS, perTeam } from '../domain';
+import type {
+  AuditReader,
+  Model,
+  OutcomeWait,
+  ProcessSpec,
+  ReturnsKnown,
+  StoredDecision,
+  StoredEffects,
+} from '../model/port';
 import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model/supervisor';
 import { waitFor } from '../model/wait-for';
-import type { ReturnVariant, ReturnWorkflow } from './client';
+import { type Client, isGrpcServiceError } from '@temporalio/client';
+import { type AuditEvent, fetchAuditTrail, inTimeOrder } from './audit-trail';
+import { connectClient, returnWorkflowId, type ReturnVariant, type ReturnWorkflow } from './client';
 import { RecordTail } from './record-tail';
 import {
   startTraditionalDeployment,
@@ -15,7 +25,7 @@ import {
 import { scopeRunsQuery } from './scope-runs';
 import { WORKER_TEAMS } from './teams';
 
-export interface TraditionalModel extends Model {
+export interface TraditionalModel extends Model, AuditReader<TraditionalAuditTrail> {
   readonly name: 'traditional';
   readonly variant: ReturnVariant;
   // The deployment behind the door, for what only this model has (its client, a workflow's history).
@@ -93,6 +103,7 @@ export async function openTraditionalModel(
     onTeamRecord: (listener) => tail.listen(listener),
     effects: async () => readEffects(deployment),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
+    auditTrail: (returnId) => readAuditTrail(deployment.client, config, returnId),
     processes,
     stopTeam: async (role) => void (processes ? await processes.process(role).stop() : await deployment.stopTeam(role)),
     startTeam: (role) => (processes ? processes.process(role).start() : deployment.startTeam(role)),
@@ -127,7 +138,7 @@ export function traditionalProcessSpecs(): ProcessSpec[] {
 
 function readEffects(deployment: TraditionalDeployment): StoredEffects {
   const decisions = {} as Record<Team, Map<string, StoredDecision[]>>;
-  const none = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
+  const none = perTeam(() => 0);
   for (const team of TEAMS) {
     // UNIQUE(return_id): a team database holds one decision per return at most.
     decisions[team] = new Map(deployment.readRecords(team).map((stored) => [stored.record.returnId, [stored]]));
@@ -150,4 +161,37 @@ async function returnsKnown(deployment: TraditionalDeployment, returnIds: Iterab
   const withStatus = (wanted: (status: string | null) => boolean) =>
     new Set(statuses.filter(([, status]) => wanted(status)).map(([returnId]) => returnId));
   return { handed: withStatus((status) => status !== null), finished: withStatus((status) => status === 'COMPLETED') };
+}
+
+export interface TraditionalAuditTrail {
+  readonly workflowId: string;
+  // In the order they happened; eventId is each one's place in the history. Empty when Temporal has no such run.
+  readonly events: readonly AuditEvent[];
+}
+
+// gRPC's NOT_FOUND: Temporal has no workflow of this id.
+const NOT_FOUND = 5;
+
+async function readAuditTrail(
+  client: Client,
+  config: Pick<Config, 'scope'>,
+  returnId: string,
+): Promise<TraditionalAuditTrail> {
+  const workflowId = returnWorkflowId(config.scope, returnId);
+  const events = await fetchAuditTrail(client, workflowId).then(inTimeOrder, (error: unknown) => {
+    if (isGrpcServiceError(error) && error.code === NOT_FOUND) return [];
+    throw error;
+  });
+  return { workflowId, events };
+}
+
+// The traditional model's audit trails alone, over a client of their own: no worker starts, nothing is created.
+export async function openTraditionalAuditReader(
+  config: Config,
+): Promise<AuditReader<TraditionalAuditTrail> & { close(): Promise<void> }> {
+  const client = await connectClient(config);
+  return {
+    auditTrail: (returnId) => readAuditTrail(client, config, returnId),
+    close: () => client.connection.close(),
+  };
 }
