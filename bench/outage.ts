@@ -1,7 +1,7 @@
 // One team's outage under load: the team's process is killed (SIGKILL) and started again while returns keep
 // coming, and the backlog, the recovery and each team's latency over the outage are measured.
 import { performance } from 'node:perf_hooks';
-import { type Team, TEAMS } from '../domain';
+import { type Team, TEAMS, perTeam } from '../domain';
 import { LatencyHistogram } from './lib/latency-histogram';
 import { formatRate, type IndexAllocator, type PhaseSettings, runLoadPhase } from './load-phase';
 import type { BacklogSample, OutageResult, TeamLatencyDuringOutage } from './results';
@@ -40,7 +40,7 @@ export async function runOutage(
     rebuiltFromEvents: null,
   };
   // Each team's answers as the driver sees them (choreography): [intended ms since t0, latency ms].
-  const answers: Record<Team, number[]> = { sales: [], inventory: [], manufacturing: [], accounting: [] };
+  const answers: Record<Team, number[]> = perTeam(() => []);
   const outcome = await runLoadPhase(
     subject,
     indexes,
@@ -159,10 +159,7 @@ async function teamLatencyDuringOutage(
   { first, end, intervalMs, base, t0 }: IntendedDuringOutage,
 ): Promise<TeamLatencyDuringOutage | null> {
   if (!Number.isFinite(first) || !Number.isFinite(end) || end <= first) return null;
-  const histograms = Object.fromEntries(TEAMS.map((each) => [each, new LatencyHistogram()])) as Record<
-    Team,
-    LatencyHistogram
-  >;
+  const histograms = perTeam(() => new LatencyHistogram());
   let source: string | null = null;
   if (subject.seesTeams) {
     source = "the driver's tail of each team's topic: from the intended send to the team's event being seen";
@@ -189,10 +186,7 @@ async function teamLatencyDuringOutage(
   return {
     source,
     returns: end - first,
-    perTeam: Object.fromEntries(TEAMS.map((each) => [each, histograms[each].summary()])) as Record<
-      Team,
-      ReturnType<LatencyHistogram['summary']>
-    >,
+    perTeam: perTeam((each) => histograms[each].summary()),
   };
 }
 

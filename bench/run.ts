@@ -232,9 +232,7 @@ async function measureSubject(
     label: subject.label,
     completionSignal: subject.completionSignal,
     ceilingName: CEILING_OF[subject.name] ?? null,
-    processes: subject
-      .runningChildren()
-      .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
+    processes: runningProcesses(subject),
   };
   let result: SubjectResult = {
     ...base,
@@ -267,14 +265,9 @@ async function measureSubject(
     const lowest = ramp.steps.length > 0 ? Math.min(...ramp.steps.map((step) => step.rate)) : null;
     const max = ramp.maxSustainableRate ?? lowest;
     if (subject.kind === 'implementation' && max !== null) {
-      result = {
-        ...result,
-        loadBasis: {
-          rate: max,
-          source:
-            ramp.maxSustainableRate !== null ? 'max sustainable rate' : 'lowest rate tried (no rate was sustainable)',
-        },
-      };
+      const source =
+        ramp.maxSustainableRate !== null ? 'max sustainable rate' : 'lowest rate tried (no rate was sustainable)';
+      result = { ...result, loadBasis: { rate: max, source } };
       const latency = await runLatencyPhases(
         subject,
         indexes,
@@ -284,18 +277,8 @@ async function measureSubject(
         settings,
       );
       result = { ...result, latency };
-      if (options.outage) {
-        const outage = await runOutage(
-          subject,
-          indexes,
-          { team: 'inventory', rate: roundRate(max * 0.5), ...options.outage },
-          settings,
-        );
-        result = { ...result, outage };
-        say(
-          `${subject.label}: outage of inventory: max backlog ${outage.maxBacklog}, recovery ${outage.recoveryMs === null ? 'not reached' : `${(outage.recoveryMs / 1000).toFixed(1)} s`}`,
-        );
-      }
+      if (options.outage)
+        result = { ...result, outage: await measureOutage(subject, indexes, max, options.outage, settings) };
     }
   } catch (error) {
     say(`${subject.label} failed: ${(error as Error).stack ?? String(error)}`);
@@ -312,12 +295,36 @@ async function measureSubject(
   }
   result = {
     ...result,
-    processes: subject
-      .runningChildren()
-      .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) })),
+    processes: runningProcesses(subject),
     childEvents: subject.childEvents().map(({ role, pid, what, detail }) => ({ role, pid, what, detail })),
   };
   return result;
+}
+
+// A team's outage at half the subject's maximum.
+async function measureOutage(
+  subject: Subject,
+  indexes: IndexAllocator,
+  max: number,
+  outagePlan: NonNullable<BenchOptions['outage']>,
+  settings: PhaseSettings,
+): Promise<NonNullable<SubjectResult['outage']>> {
+  const outage = await runOutage(
+    subject,
+    indexes,
+    { team: 'inventory', rate: roundRate(max * 0.5), ...outagePlan },
+    settings,
+  );
+  say(
+    `${subject.label}: outage of inventory: max backlog ${outage.maxBacklog}, recovery ${outage.recoveryMs === null ? 'not reached' : `${(outage.recoveryMs / 1000).toFixed(1)} s`}`,
+  );
+  return outage;
+}
+
+function runningProcesses(subject: Subject): SubjectResult['processes'] {
+  return subject
+    .runningChildren()
+    .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) }));
 }
 
 async function describeMachine(

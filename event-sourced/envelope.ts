@@ -4,24 +4,19 @@
 import { z } from 'zod';
 import {
   type AssetDisposal,
-  type AssetDisposalChargedV2,
+  type EventOfTeam,
   CURRENCIES,
   DIAGNOSES,
   REFUND_REJECTION_REASONS,
   REFUND_STATUSES,
   SHIPMENT_STATUSES,
   type DisassemblyOrder,
-  type DisassemblyOrderedV2,
   disassemblyEvent,
   disposalEvent,
   type OrderRefund,
-  type RefundIssuedV2,
-  type RefundRejectedV2,
   type RefundRequest,
   type RefundRequestedV1,
-  type ReplacementBackorderedV2,
   type ReplacementShipment,
-  type ReplacementShippedV2,
   refundEvent,
   refundRequested,
   shipmentEvent,
@@ -60,12 +55,8 @@ export interface TeamEnvelopeMeta extends EnvelopeMeta {
 export type Enveloped<E> = E extends unknown ? Readonly<EnvelopeMeta> & E : never;
 type TeamEnveloped<E> = E extends unknown ? Readonly<TeamEnvelopeMeta> & E : never;
 
-export interface TeamEventsOf {
-  readonly sales: RefundIssuedV2 | RefundRejectedV2;
-  readonly inventory: ReplacementShippedV2 | ReplacementBackorderedV2;
-  readonly manufacturing: DisassemblyOrderedV2;
-  readonly accounting: AssetDisposalChargedV2;
-}
+// Each team's events, as its domain module declares them.
+export type TeamEventsOf = { readonly [T in Team]: EventOfTeam<T> };
 
 export type RequestEnvelope = Enveloped<RefundRequestedV1>;
 export type TeamEventEnvelope<T extends Team = Team> = TeamEnveloped<TeamEventsOf[T]>;

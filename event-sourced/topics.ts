@@ -1,6 +1,6 @@
 // The topics of a scope. Every name starts with the scope, so demos and test runs never share state.
 import type { Config } from '../config';
-import { type Team, TEAMS } from '../domain';
+import { type Team, TEAMS, perTeam } from '../domain';
 import type { PartitionMismatch, TopicSpec } from './event-log';
 import { teamEventsTopic } from './teams';
 
@@ -15,7 +15,7 @@ export interface Topics {
 export function topicsOf(scope: string): Topics {
   return {
     requests: `${scope}.refund-requests`,
-    teamEvents: Object.fromEntries(TEAMS.map((team) => [team, teamEventsTopic(scope, team)])) as Record<Team, string>,
+    teamEvents: perTeam((team) => teamEventsTopic(scope, team)),
     deadLetter: `${scope}.dead-letter`,
   };
 }

@@ -3,7 +3,7 @@
 // script's), and team topics with records the suite wrote onto them itself. Each comes back in the port's shape,
 // for the one checker (model/effects-check.ts).
 import type { Config } from '../config';
-import { type Team, TEAMS } from '../domain';
+import { type Team, TEAMS, perTeam } from '../domain';
 import { decodeTeamEvent } from '../event-sourced/envelope';
 import type { EventLog } from '../event-sourced/event-log';
 import { topicsOf } from '../event-sourced/topics';
@@ -12,9 +12,6 @@ import { readTeamRecords } from '../traditional/teams';
 import { readDecidedAgain } from './edge/decided-again';
 
 type Decisions = Record<Team, Map<string, StoredDecision[]>>;
-
-const perTeam = <T>(value: () => T): Record<Team, T> =>
-  Object.fromEntries(TEAMS.map((team) => [team, value()])) as Record<Team, T>;
 
 function add(decisions: Map<string, StoredDecision[]>, returnId: string, decision: StoredDecision): void {
   const list = decisions.get(returnId);

@@ -2,7 +2,7 @@
 // database, and the factory of the activities its worker registers there (one per team, in teams/). Task queues
 // are named after the team, so a new team needs its table and its activities here and nothing else in this model.
 import type { Config } from '../config';
-import { type RecordOfTeam, type Team, TEAMS } from '../domain';
+import { type RecordOfTeam, type Team, TEAMS, perTeam } from '../domain';
 import {
   type StoredRecord,
   type TeamDependencies,
@@ -52,7 +52,7 @@ export function taskQueueOf(scope: string, team: WorkerTeam): string {
 export type TeamTaskQueues = Readonly<Record<Team, string>>;
 
 export function teamTaskQueues(scope: string): TeamTaskQueues {
-  return Object.fromEntries(TEAMS.map((team) => [team, taskQueueOf(scope, team)])) as Record<Team, string>;
+  return perTeam((team) => taskQueueOf(scope, team));
 }
 
 export interface TeamStores {

@@ -1,6 +1,6 @@
 // Task queues of the Temporal ceiling: the model's layout (one per team, one for the workflows) under a prefix of
 // their own, so ceiling workers never pick up the model's tasks in the same scope.
-import { TEAMS, type Team } from '../../domain';
+import { type Team, perTeam } from '../../domain';
 
 export const CEILING_WORKFLOW_QUEUE_ROLE = 'user-support';
 
@@ -9,7 +9,7 @@ export function temporalCeilingQueueOf(scope: string, role: Team | typeof CEILIN
 }
 
 export function temporalCeilingTeamQueues(scope: string): Record<Team, string> {
-  return Object.fromEntries(TEAMS.map((team) => [team, temporalCeilingQueueOf(scope, team)])) as Record<Team, string>;
+  return perTeam((team) => temporalCeilingQueueOf(scope, team));
 }
 
 export function temporalCeilingWorkflowId(scope: string, returnId: string): string {

@@ -5,7 +5,7 @@ import { connectEventLog } from '../../event-sourced/event-log';
 import { type EventSourcedModel, openEventSourcedModel } from '../../event-sourced/model';
 import { topicSpecs } from '../../event-sourced/topics';
 import type { BenchContext } from '../context';
-import { asProcessesOf, restartChild, watchProcesses } from './processes';
+import { asProcessesOf, restartChild, trackedSubject, watchProcesses } from './processes';
 import { ReturnTracker } from './return-tracker';
 import type { Subject, SubjectGroup, Verification } from './subject';
 import { verificationOf } from './verification';
@@ -43,14 +43,8 @@ export async function startChoreography(context: BenchContext, keepTopics = fals
     label: 'Choreography (event-sourced, Kafka API)',
     completionSignal: 'the driver has seen an event of each of the four teams on their topics',
     returnId: workload.returnId,
-    seesTeams: true,
+    ...trackedSubject(tracker, processes, true),
     submit,
-    outstanding: () => tracker.outstanding(),
-    outstandingPerTeam: () => tracker.outstandingPerTeam(),
-    waitUntilIdle: (timeoutMs) => tracker.waitUntilIdle(timeoutMs),
-    processes: processes.roles,
-    runningChildren: processes.running,
-    childEvents: processes.events,
     killTeam: (team) => model.killTeam(team),
     restartTeam: (team) => restartChild(supervisor.process(team), () => model.startTeam(team)),
     verify: () => verify(model, tracker, workload.returnId),

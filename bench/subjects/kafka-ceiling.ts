@@ -13,6 +13,7 @@ import {
   shipmentEvent,
   type Team,
   TEAMS,
+  perTeam,
 } from '../../domain';
 import { batchedAppend } from '../../event-sourced/batched-append';
 import { encodeEnvelope, requestEnvelope, teamEventEnvelope } from '../../event-sourced/envelope';
@@ -21,7 +22,7 @@ import type { StoredDecision, StoredEffects } from '../../model/port';
 import type { Supervisor } from '../../model/supervisor';
 import { kafkaCeilingTopics } from '../ceilings/kafka-ceiling-topics';
 import type { BenchContext } from '../context';
-import { restartChild, startCeilingProcesses, watchProcesses } from './processes';
+import { restartChild, startCeilingProcesses, trackedSubject, watchProcesses } from './processes';
 import { ReturnTracker } from './return-tracker';
 import type { Subject, SubjectGroup, Verification } from './subject';
 import { verificationOf } from './verification';
@@ -79,14 +80,8 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
     label: 'Kafka ceiling (kafkajs fan-out, no domain logic)',
     completionSignal: 'the driver has seen an event of each of the four teams on their topics',
     returnId: workload.returnId,
-    seesTeams: true,
+    ...trackedSubject(tracker, processes, true),
     submit,
-    outstanding: () => tracker.outstanding(),
-    outstandingPerTeam: () => tracker.outstandingPerTeam(),
-    waitUntilIdle: (timeoutMs) => tracker.waitUntilIdle(timeoutMs),
-    processes: processes.roles,
-    runningChildren: processes.running,
-    childEvents: processes.events,
     killTeam: async (team) => void (await teams.process(team).kill()),
     restartTeam: (team) => restartChild(teams.process(team)),
     verify: async (): Promise<Verification> => {
@@ -146,11 +141,8 @@ async function tailTeamTopics(
 
 // The echo's events are opaque: each is one decision of the return its key names, and one without a key is unreadable.
 async function effectsByKey(log: EventLog, teamTopics: Readonly<Record<Team, string>>): Promise<StoredEffects> {
-  const decisions = Object.fromEntries(TEAMS.map((team) => [team, new Map<string, StoredDecision[]>()])) as Record<
-    Team,
-    Map<string, StoredDecision[]>
-  >;
-  const unreadable = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
+  const decisions = perTeam(() => new Map<string, StoredDecision[]>());
+  const unreadable = perTeam(() => 0);
   const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamTopics[team], team]));
   // One read of all four topics: one consumer group to join, not four.
   await log.readToEnd(
@@ -168,7 +160,7 @@ async function effectsByKey(log: EventLog, teamTopics: Readonly<Record<Team, str
       else decisions[team].set(record.key, [decision]);
     },
   );
-  const copies = Object.fromEntries(TEAMS.map((team) => [team, 0])) as Record<Team, number>;
+  const copies = perTeam(() => 0);
   return { model: 'event-sourced', decisions, copies, unreadable };
 }
 

@@ -6,7 +6,7 @@ import { type ReturnVariant, WORKFLOW_TYPE_OF_VARIANT } from '../../traditional/
 import { openTraditionalModel, type TraditionalModel } from '../../traditional/model';
 import type { Supervisor } from '../../model/supervisor';
 import type { BenchContext } from '../context';
-import { asProcessesOf, restartChild, type SubjectProcesses, watchProcesses } from './processes';
+import { asProcessesOf, restartChild, type SubjectProcesses, trackedSubject, watchProcesses } from './processes';
 import { ReturnTracker } from './return-tracker';
 import type { Subject, SubjectGroup, TeamCompletion } from './subject';
 import { effectsOfReturns, verificationOf } from './verification';
@@ -86,14 +86,8 @@ function subjectOf(
     label: `Orchestration, ${model.variant} (Temporal workflow)`,
     completionSignal: `the ${WORKFLOW_TYPE_OF_VARIANT[model.variant]} workflow's result has arrived`,
     returnId: workload.returnId,
-    seesTeams: false,
+    ...trackedSubject(tracker, processes, false),
     submit,
-    outstanding: () => tracker.outstanding(),
-    outstandingPerTeam: () => null,
-    waitUntilIdle: (timeoutMs) => tracker.waitUntilIdle(timeoutMs),
-    processes: processes.roles,
-    runningChildren: processes.running,
-    childEvents: processes.events,
     killTeam: (team) => served.killTeam(team),
     restartTeam: (team) => restartChild(supervisor.process(team), () => served.startTeam(team)),
     teamCompletions,

@@ -1,7 +1,7 @@
 // The driver's view of the returns it sent: which are still open, for whom, and which completed. Shared by both
 // models and both ceilings, so backlog means the same thing everywhere: returns sent and not yet done by all four.
 import { performance } from 'node:perf_hooks';
-import { type Team, TEAMS } from '../../domain';
+import { perTeam, type Team, TEAMS } from '../../domain';
 
 export type TeamSeen = (team: Team, atMs: number) => void;
 
@@ -14,7 +14,7 @@ interface Open {
 }
 
 const ALL_TEAMS = (1 << TEAMS.length) - 1;
-const TEAM_BIT: Readonly<Record<Team, number>> = { sales: 1, inventory: 2, manufacturing: 4, accounting: 8 };
+const TEAM_BIT: Readonly<Record<Team, number>> = perTeam((team) => 1 << TEAMS.indexOf(team));
 
 export type ReturnState = 'sent' | 'completed' | 'failed';
 const STATE_CODE: Readonly<Record<ReturnState, number>> = { sent: 1, completed: 2, failed: 3 };
@@ -23,7 +23,7 @@ export class ReturnTracker {
   private readonly open = new Map<string, Open>();
   // One byte per index: 0 never sent, then STATE_CODE.
   private states = new Uint8Array(1024);
-  private readonly teamOpen: Record<Team, number> = { sales: 0, inventory: 0, manufacturing: 0, accounting: 0 };
+  private readonly teamOpen: Record<Team, number> = perTeam(() => 0);
   private idleWaiters: (() => void)[] = [];
   // Team answers for returns that were not open: a late duplicate, or an answer to a return already failed.
   unmatchedAnswers = 0;

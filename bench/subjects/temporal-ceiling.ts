@@ -13,7 +13,13 @@ import {
   temporalCeilingWorkflowId,
 } from '../ceilings/temporal-ceiling-queues';
 import type { BenchContext } from '../context';
-import { restartChild, startCeilingProcesses, type SubjectProcesses, watchProcesses } from './processes';
+import {
+  restartChild,
+  startCeilingProcesses,
+  type SubjectProcesses,
+  trackedSubject,
+  watchProcesses,
+} from './processes';
 import { ReturnTracker } from './return-tracker';
 import type { Subject, SubjectGroup } from './subject';
 
@@ -88,14 +94,8 @@ function subjectOf(
     label: `Temporal ceiling (empty ${variant} workflow, four no-op activities)`,
     completionSignal: `the ${CEILING_WORKFLOW_OF_VARIANT[variant]} workflow's result has arrived`,
     returnId: workload.returnId,
-    seesTeams: false,
+    ...trackedSubject(tracker, processes, false),
     submit,
-    outstanding: () => tracker.outstanding(),
-    outstandingPerTeam: () => null,
-    waitUntilIdle: (timeoutMs) => tracker.waitUntilIdle(timeoutMs),
-    processes: processes.roles,
-    runningChildren: processes.running,
-    childEvents: processes.events,
     killTeam: async (team) => void (await supervisor.process(team).kill()),
     restartTeam: (team) => restartChild(supervisor.process(team)),
     verify: async () => {

@@ -24,6 +24,11 @@ type ModuleOf<T extends Team> = Extract<(typeof TEAM_MODULES)[number], { readonl
 export type RecordOfTeam<T extends Team> = ReturnType<ModuleOf<T>['decideOnItsOwn']>;
 export type EventOfTeam<T extends Team> = ReturnType<ModuleOf<T>['eventOf']>;
 
+// One value per team, in the order of TEAMS: how every map of teams is built, so none is written out by hand.
+export function perTeam<V>(valueOf: (team: Team) => V): Record<Team, V> {
+  return Object.fromEntries(TEAMS.map((team) => [team, valueOf(team)])) as Record<Team, V>;
+}
+
 type RecordIds = { [M in (typeof TEAM_MODULES)[number] as keyof M['recordIds']]: (returnId: string) => string };
 // Record ids derive from the returnId alone, so both models produce the same ids for the same return.
 export const recordIds = Object.fromEntries(
