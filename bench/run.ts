@@ -69,7 +69,7 @@ async function main(entry: EntryPoint): Promise<number> {
   const stack = await ensureCommandStack(
     config,
     { kafka: options.families.includes('choreography'), temporal: options.families.includes('orchestration') },
-    { entry, log: (line) => say(`[stack] ${line}`), stopWhenDone: true },
+    { entry, log: say, stopWhenDone: true },
   );
   stackOfRun = stack;
   // Registered after the stack's own stop, so it runs first: team processes go before the servers they use.

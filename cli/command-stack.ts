@@ -7,6 +7,7 @@ import type { EntryPoint } from './entry-point';
 
 export interface CommandStackOptions {
   readonly entry: EntryPoint;
+  // The command's own log; every line of the stack's comes with the prefix [stack].
   readonly log: (line: string) => void;
   readonly stopWhenDone: boolean;
 }
@@ -14,8 +15,9 @@ export interface CommandStackOptions {
 export async function ensureCommandStack(
   config: Config,
   needs: StackNeeds,
-  { entry, log, stopWhenDone }: CommandStackOptions,
+  { entry, log: commandLog, stopWhenDone }: CommandStackOptions,
 ): Promise<StackHandle> {
+  const log = (line: string) => commandLog(`[stack] ${line}`);
   const stack = await ensureStack(config, needs, log);
   if (!stopWhenDone || stack.started.length === 0) return stack;
   let stopping: Promise<void> | undefined;

@@ -32,11 +32,7 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
   if (!returnId || positionals.length > 1) throw new UsageError('Give exactly one returnId.', USAGE);
   const config = loadConfig();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureCommandStack(
-    config,
-    { kafka: true, temporal: true },
-    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
-  );
+  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: log, stopWhenDone: false });
   const traditional = await openTraditionalAuditReader(config);
   try {
     const eventSourced = await openEventSourcedAuditReader(config);

@@ -194,11 +194,7 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
   const config = loadConfig();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureCommandStack(
-    config,
-    { kafka: true, temporal: true },
-    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
-  );
+  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: log, stopWhenDone: false });
   const client = await connectClient(config);
   try {
     // A client id outside the scope's prefix, so nothing of the reset's own is among what it clears.

@@ -60,11 +60,7 @@ async function main(entry: EntryPoint): Promise<number> {
   say('  event-sourced  User Support publishes one RefundRequested; each team reacts on its own and logs its events');
   say();
   const started = Date.now();
-  await ensureCommandStack(
-    config,
-    { kafka: true, temporal: true },
-    { entry, log: (line) => note(`[stack] ${line}`), stopWhenDone: false },
-  );
+  await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: note, stopWhenDone: false });
   note('starting both models: bundling the workflow code, starting five Temporal workers and four Kafka subscribers…');
   const models = await startBothModels(config, { variant: options.variant });
   entry.onStop(() => models.close());

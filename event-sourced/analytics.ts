@@ -102,11 +102,7 @@ async function main(argv: readonly string[], entry: EntryPoint): Promise<number>
   }
   const config = loadConfig();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await ensureCommandStack(
-    config,
-    { kafka: true, temporal: false },
-    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
-  );
+  await ensureCommandStack(config, { kafka: true, temporal: false }, { entry, log: log, stopWhenDone: false });
   const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.analytics`, log });
   try {
     await assertScopeTopicsExist(eventLog, config);

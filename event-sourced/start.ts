@@ -54,11 +54,7 @@ async function main(entry: EntryPoint): Promise<number> {
   }
 
   // Servers are left running for the next command; `npm run stack:down` stops them.
-  await ensureCommandStack(
-    config,
-    { kafka: true, temporal: false },
-    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
-  );
+  await ensureCommandStack(config, { kafka: true, temporal: false }, { entry, log: log, stopWhenDone: false });
   const deployment = await startEventSourcedDeployment(config, { log });
   // Anything published and not yet answered is answered on the next start: the teams' groups resume from their
   // last commit.

@@ -127,7 +127,7 @@ async function main(entry: EntryPoint): Promise<number> {
   const stack = await ensureCommandStack(
     config,
     { kafka: true, temporal: true },
-    { entry, log: (line) => say(`[stack] ${line}`), stopWhenDone: true },
+    { entry, log: say, stopWhenDone: true },
   );
   // Ctrl-C: every team process goes with the suite, before the servers it started (registered later, run first).
   entry.onStop((signal) => {

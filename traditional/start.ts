@@ -50,11 +50,7 @@ async function main(entry: EntryPoint): Promise<number> {
   // Signals are this script's to handle (runEntryPoint), not the Temporal runtime's.
   installTemporalRuntime();
   // Servers are left running for the next command; `npm run stack:down` stops them.
-  await ensureCommandStack(
-    config,
-    { kafka: false, temporal: true },
-    { entry, log: (line) => log(`[stack] ${line}`), stopWhenDone: false },
-  );
+  await ensureCommandStack(config, { kafka: false, temporal: true }, { entry, log: log, stopWhenDone: false });
   const deployment = await startTraditionalDeployment(config, { log });
   // A return still running when the workers stop is kept by Temporal, and finishes when they next run.
   entry.onStop(() => deployment.close());
