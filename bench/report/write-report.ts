@@ -1,13 +1,12 @@
 // Writes one run's results folder: results.json (every figure), report.md (the tables and notes) and the charts.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TEAMS } from '../../domain';
-import type { LatencySummary } from '../lib/latency-histogram';
-import { type Column, markdownTable } from '../lib/markdown-table';
+import { markdownTable } from '../lib/markdown-table';
 import type { BenchResults, PhaseResult, SubjectResult } from '../results';
 import { cpuByRateChart, cpuChart, latencyChart, outageChart, outageDetailChart, throughputChart } from './charts';
-import { formatRate } from './format';
 import { representativePhase } from './targets';
+import { count, latencyCells, number, phaseHealth, rateText, seconds, serverUnknown, verdictMark } from './cells';
+import { correctnessSection, outageSection, rampStepsSection } from './detail-sections';
 
 export interface WrittenReport {
   readonly dir: string;
@@ -50,22 +49,6 @@ export function writeReport(results: BenchResults, dir: string): WrittenReport {
   files.set('report.md', markdownReport(results, charts));
   for (const [file, content] of files) writeFileSync(path.join(dir, file), content);
   return { dir, files: [...files.keys()] };
-}
-
-const number = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : '–');
-// Exact counts with thousands separators, right-aligned.
-const COUNT: Column = {
-  header: '',
-  align: 'right',
-  format: (value) => (typeof value === 'number' ? Math.round(value).toLocaleString('en-US') : String(value ?? '')),
-};
-const count = (header: string): Column => ({ ...COUNT, header });
-const rateText = (value: number | null | undefined) =>
-  value === null || value === undefined ? '–' : formatRate(value);
-
-function verdictMark(met: boolean | null): string {
-  return met === true ? 'met' : met === false ? 'MISSED' : 'n/a';
 }
 
 function markdownReport(results: BenchResults, charts: readonly { file: string; title: string }[]): string {
@@ -238,157 +221,6 @@ function cpuPerReturnSection(results: BenchResults): string[] {
   return out;
 }
 
-function outageSection(results: BenchResults): string[] {
-  const out: string[] = [];
-  const push = (...lines: string[]) => out.push(...lines);
-  const withOutage = results.subjects.filter((subject) => subject.outage);
-  if (withOutage.length > 0) {
-    push('## Outage: Inventory killed and restarted under 50% load', '');
-    push(
-      "Inventory's process is killed (SIGKILL) and started again after the outage; load continues throughout. Backlog: returns sent and not yet done by all four teams, sampled every 250 ms. Recovery: from the restart until the backlog is back at or below the highest backlog seen before the kill.",
-      '',
-    );
-    push(
-      markdownTable(
-        [
-          'subject',
-          'rate',
-          'down for',
-          count('max backlog'),
-          'restart to ready',
-          'recovery',
-          'recovered under load',
-          'drain after load',
-          count('lost'),
-          count('duplicated'),
-        ],
-        withOutage.map((subject) => {
-          const outage = subject.outage!;
-          return [
-            subject.label,
-            rateText(outage.rate),
-            seconds(outage.restartedAtMs - outage.killedAtMs),
-            outage.maxBacklog,
-            `${seconds(outage.restartReadyMs)}${outage.rebuiltFromEvents === null ? '' : ` (state rebuilt from ${outage.rebuiltFromEvents.toLocaleString('en-US')} events)`}`,
-            outage.recoveryMs === null ? 'not reached' : seconds(outage.recoveryMs),
-            outage.recoveredWhileLoaded ? 'yes' : 'no',
-            outage.phase.drain.drained ? seconds(outage.phase.drain.drainMs) : 'did not drain',
-            subject.verification?.lost ?? '–',
-            subject.verification?.duplicatedEffects ?? '–',
-          ];
-        }),
-      ),
-    );
-    push('Latency of each team for the returns sent while Inventory was down (ms):', '');
-    const teamRows = withOutage.flatMap((subject) => {
-      const teamLatency = subject.outage?.teamLatency;
-      if (!teamLatency) return [];
-      return TEAMS.map((team) => [
-        subject.label,
-        team,
-        teamLatency.returns,
-        ...latencyCells(teamLatency.perTeam[team]).slice(0, 5),
-      ]);
-    });
-    push(
-      teamRows.length > 0
-        ? markdownTable(['subject', 'team', count('returns'), 'p50', 'p90', 'p99', 'p99.9', 'max'], teamRows)
-        : '(not measured)\n',
-    );
-    for (const subject of withOutage) {
-      push(
-        `- **${subject.label}**: ${subject.outage!.behaviour}${subject.outage!.teamLatency ? ` Team times from ${subject.outage!.teamLatency.source}.` : ''}${subject.outage!.error ? ` Error: ${subject.outage!.error}.` : ''}`,
-      );
-    }
-    push('');
-  }
-  return out;
-}
-
-function correctnessSection(results: BenchResults): string[] {
-  const out: string[] = [];
-  const push = (...lines: string[]) => out.push(...lines);
-  push('## Correctness: lost returns and duplicated effects', '');
-  push(
-    markdownTable(
-      [
-        'subject',
-        'checked by',
-        count('sent'),
-        count('complete in team state'),
-        count('lost'),
-        count('duplicated'),
-        count('unreadable'),
-        count('dead letters'),
-        count('process restarts'),
-      ],
-      results.subjects
-        .filter((subject) => subject.verification)
-        .map((subject) => {
-          const verification = subject.verification!;
-          return [
-            subject.label,
-            verification.method,
-            verification.sent,
-            verification.completeInTeamState,
-            verification.lost,
-            verification.duplicatedEffects,
-            verification.unreadableRecords,
-            verification.deadLetters ?? '–',
-            subject.childEvents.filter((event) => event.what === 'exited').length,
-          ];
-        }),
-    ),
-  );
-  return out;
-}
-
-function rampStepsSection(results: BenchResults): string[] {
-  const out: string[] = [];
-  const push = (...lines: string[]) => out.push(...lines);
-  push('## Ramp steps', '');
-  for (const subject of results.subjects.filter((candidate) => candidate.ramp)) {
-    push(`### ${subject.label}`, '');
-    push(
-      markdownTable(
-        [
-          'rate',
-          'kind',
-          count('offered'),
-          count('completed in step+grace'),
-          count('completed/s'),
-          count('backlog growth'),
-          'p50',
-          'p99',
-          'max',
-          'lag p99 / max',
-          'drain',
-          'CPU ms/return',
-          'other load (cores)',
-          'sustainable',
-        ],
-        (subject.ramp?.steps ?? []).map((step) => [
-          rateText(step.rate),
-          step.kind,
-          step.phase.offered,
-          step.phase.completedWithinGrace,
-          Math.round(step.phase.completedRatePerSecond),
-          step.backlogGrowth,
-          number(step.phase.latency.p50),
-          number(step.phase.latency.p99),
-          number(step.phase.latency.max),
-          `${number(step.phase.lag.p99)} / ${number(step.phase.lag.max)}`,
-          step.phase.drain.drained ? seconds(step.phase.drain.drainMs) : 'no',
-          number(step.phase.cpu.totalMsPerReturn, 3),
-          step.phase.cpu.otherProcessesCores === null ? 'n/a' : number(step.phase.cpu.otherProcessesCores, 2),
-          step.sustainable ? 'yes' : `no: ${step.reasons.join('; ')}`,
-        ]),
-      ),
-    );
-  }
-  return out;
-}
-
 function chartsAndNotesSection(results: BenchResults, charts: readonly { file: string; title: string }[]): string[] {
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
@@ -417,27 +249,4 @@ function methodSection(results: BenchResults): string[] {
     '',
   );
   return out;
-}
-
-function latencyCells(summary: LatencySummary): (number | string)[] {
-  return [
-    number(summary.p50),
-    number(summary.p90),
-    number(summary.p99),
-    number(summary.p999),
-    number(summary.max),
-    summary.count,
-  ];
-}
-
-function phaseHealth(phase: PhaseResult): string[] {
-  return [
-    `${number(phase.lag.p99)} / ${number(phase.lag.max)}`,
-    phase.drain.drained ? seconds(phase.drain.drainMs) : 'did not drain',
-    phase.valid ? 'yes' : `no: ${phase.invalidReasons.join('; ')}`,
-  ];
-}
-
-function serverUnknown(results: BenchResults, role: string): boolean {
-  return results.machine.servers.some((server) => server.role === role && server.pid === null);
 }
