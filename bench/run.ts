@@ -3,7 +3,6 @@
 // Writes results.json, report.md and SVG charts to bench/results/latest/ (or --out).
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Config, loadConfig } from '../config';
@@ -11,9 +10,6 @@ import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import type { StackHandle } from '../stack/ensure';
 import { killAllChildren } from '../model/supervisor';
-import { kafkaVersion } from '../stack/kafka-server';
-import { TEMPORAL_CLI_VERSION } from '../stack/temporal-server';
-import { connectClient } from '../traditional/client';
 import { type BenchContext, DEFAULT_BENCH_TUNING } from './context';
 import { createProgress, type Progress } from './lib/progress';
 import { type BenchOptions, type Family, parseBenchOptions, USAGE, UsageError } from './options';
@@ -21,7 +17,7 @@ import { IndexAllocator, type PhaseSettings, roundRate, runLoadPhase } from './l
 import { runOutage } from './outage';
 import { runLatencyPhases, runRamp } from './ramp';
 import { writeReport } from './report/write-report';
-import type { BenchResults, MachineInfo, SubjectResult } from './results';
+import type { BenchResults, SubjectResult } from './results';
 import { findServerProcesses } from './server-pids';
 import { startChoreography } from './subjects/choreography';
 import { startKafkaCeiling } from './subjects/kafka-ceiling';
@@ -30,6 +26,7 @@ import type { Subject, SubjectGroup, SubjectName } from './subjects/subject';
 import { startTemporalCeiling } from './subjects/temporal-ceiling';
 import { createWorkload } from './workload';
 import { evaluateTargets, fractionsOfCeilings, writeNotes } from './report/targets';
+import { describeMachine, tuningDescription } from './machine';
 
 const CEILING_OF: Partial<Record<SubjectName, SubjectName>> = {
   choreography: 'kafka-ceiling',
@@ -325,60 +322,6 @@ function runningProcesses(subject: Subject): SubjectResult['processes'] {
   return subject
     .runningChildren()
     .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) }));
-}
-
-async function describeMachine(
-  config: Config,
-  servers: MachineInfo['servers'],
-  options: BenchOptions,
-): Promise<MachineInfo> {
-  let serverVersion = 'unknown';
-  if (options.families.includes('orchestration')) {
-    try {
-      const client = await connectClient(config);
-      try {
-        serverVersion = (await client.connection.workflowService.getSystemInfo({})).serverVersion || 'unknown';
-      } finally {
-        await client.connection.close();
-      }
-    } catch {
-      // Reported as unknown.
-    }
-  }
-  const kafkaServer = servers.find((server) => server.role === 'kafka-server');
-  const temporalServer = servers.find((server) => server.role === 'temporal-server');
-  const cpus = os.cpus();
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model ?? 'unknown',
-    memoryBytes: os.totalmem(),
-    os: `${os.type()} ${os.release()}`,
-    arch: os.arch(),
-    node: process.version,
-    kafka:
-      kafkaServer?.source === 'stack pid file'
-        ? { version: kafkaVersion(), source: 'the local stack (stack/kafka/pom.xml)' }
-        : { version: 'unknown', source: 'a broker the local stack did not start' },
-    temporal: {
-      serverVersion,
-      cli:
-        temporalServer?.source === 'stack pid file'
-          ? `temporal CLI ${TEMPORAL_CLI_VERSION} (the local stack)`
-          : 'unknown',
-    },
-    servers: servers.map(({ role, pid, source }) => ({ role, pid, source })),
-    loadAverageAtStart: os.loadavg().map((value) => Math.round(value * 100) / 100),
-  };
-}
-
-function tuningDescription(): Record<string, unknown> {
-  return {
-    driverPublishBatchMax: DEFAULT_BENCH_TUNING.publishBatchMax,
-    driverPublish: 'every request due in one event-loop turn is sent as one produce request (acks=-1)',
-    eventSourcedConsumers: 'event-sourced/event-log.ts DEFAULT_CONSUMER_TUNING (run-team.ts passes none)',
-    temporalWorkers: 'Temporal SDK defaults (traditional/worker.ts passes no concurrency options)',
-    temporalServer: 'dev server with raised per-namespace rate limits (stack/temporal-server.ts)',
-  };
 }
 
 function summaryOf(results: BenchResults, written: { dir: string; files: readonly string[] }): string {
