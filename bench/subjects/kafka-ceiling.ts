@@ -1,20 +1,7 @@
 // The Kafka ceiling: the choreography's fan-out with no domain logic. The driver appends the model's request bytes,
 // unvalidated, through the same batching as the model's publisher, and tails the four team topics; a return is
 // done when each team's event has been seen. The teams are bench/ceilings/kafka-echo.ts processes.
-import {
-  decideAssetDisposal,
-  decideDisassemblyOrder,
-  decideOrderRefund,
-  decideReplacementShipment,
-  disassemblyEvent,
-  disposalEvent,
-  type RefundRequest,
-  refundEvent,
-  shipmentEvent,
-  type Team,
-  TEAMS,
-  perTeam,
-} from '../../domain';
+import { eventOnItsOwn, perTeam, type RefundRequest, type Team, TEAMS } from '../../domain';
 import { batchedAppend } from '../../event-sourced/batched-append';
 import { encodeEnvelope, requestEnvelope, teamEventEnvelope } from '../../event-sourced/envelope';
 import { connectEventLog, type EventLog, type Subscription, type TopicSpec } from '../../event-sourced/event-log';
@@ -173,17 +160,7 @@ function ceilingTopicSpecs(partitions: number, topics: readonly string[]): Topic
 function typicalTeamEventBytes(request: RefundRequest): number {
   const cause = requestEnvelope(request, new Date(0).toISOString());
   const at = cause.occurredAt;
-  const events = [
-    teamEventEnvelope('sales', refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null })), cause, at),
-    teamEventEnvelope(
-      'inventory',
-      shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 })),
-      cause,
-      at,
-    ),
-    teamEventEnvelope('manufacturing', disassemblyEvent(decideDisassemblyOrder(request)), cause, at),
-    teamEventEnvelope('accounting', disposalEvent(decideAssetDisposal(request)), cause, at),
-  ];
+  const events = TEAMS.map((team) => teamEventEnvelope(team, eventOnItsOwn(team, request), cause, at));
   const total = events.reduce((sum, event) => sum + Buffer.byteLength(String(encodeEnvelope(event).value)), 0);
   return Math.round(total / events.length);
 }

@@ -6,6 +6,7 @@ import { ACCOUNTING_TEAM } from './accounting';
 import { INVENTORY_TEAM } from './inventory';
 import { MANUFACTURING_TEAM } from './manufacturing';
 import { SALES_TEAM } from './sales';
+import type { RefundRequest } from '../refund-request';
 import type { TeamModule } from './team-module';
 
 export * from './accounting';
@@ -23,6 +24,13 @@ export type Team = (typeof TEAMS)[number];
 type ModuleOf<T extends Team> = Extract<(typeof TEAM_MODULES)[number], { readonly team: T }>;
 export type RecordOfTeam<T extends Team> = ReturnType<ModuleOf<T>['decideOnItsOwn']>;
 export type EventOfTeam<T extends Team> = ReturnType<ModuleOf<T>['eventOf']>;
+
+// The team's event for a return nothing earlier interferes with (no earlier refund of its order, no unit of its
+// model shipped yet): what the team writes for a return on its own.
+export function eventOnItsOwn<T extends Team>(team: T, request: RefundRequest): EventOfTeam<T> {
+  const module = TEAM_MODULES.find((candidate) => candidate.team === team) as TeamModule;
+  return module.eventOf(module.decideOnItsOwn(request) as never) as EventOfTeam<T>;
+}
 
 // One value per team, in the order of TEAMS: how every map of teams is built, so none is written out by hand.
 export function perTeam<V>(valueOf: (team: Team) => V): Record<Team, V> {

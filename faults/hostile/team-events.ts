@@ -1,17 +1,6 @@
 // Valid team events, built as each team would for a return decided on its own, and the forged copies of them that
 // a writer with access to a team topic could put there: the raw material of the team-topic cases.
-import {
-  decideAssetDisposal,
-  decideDisassemblyOrder,
-  decideOrderRefund,
-  decideReplacementShipment,
-  disassemblyEvent,
-  disposalEvent,
-  type RefundRequest,
-  refundEvent,
-  shipmentEvent,
-  type Team,
-} from '../../domain';
+import { eventOnItsOwn, perTeam, type RefundRequest, type Team } from '../../domain';
 import { requestEnvelope, type TeamEventEnvelope, teamEventEnvelope } from '../../event-sourced/envelope';
 
 // A fixed time, so that a case's record is the same bytes each time it is built.
@@ -19,31 +8,9 @@ export const AT = '2026-06-01T10:00:00.000Z';
 
 type TeamEventBuilder = (request: RefundRequest) => TeamEventEnvelope;
 
-export const LEGIT_EVENT: Readonly<Record<Team, TeamEventBuilder>> = {
-  sales: (request) =>
-    teamEventEnvelope(
-      'sales',
-      refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null })),
-      requestEnvelope(request, AT),
-      AT,
-    ),
-  inventory: (request) =>
-    teamEventEnvelope(
-      'inventory',
-      shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 })),
-      requestEnvelope(request, AT),
-      AT,
-    ),
-  manufacturing: (request) =>
-    teamEventEnvelope(
-      'manufacturing',
-      disassemblyEvent(decideDisassemblyOrder(request)),
-      requestEnvelope(request, AT),
-      AT,
-    ),
-  accounting: (request) =>
-    teamEventEnvelope('accounting', disposalEvent(decideAssetDisposal(request)), requestEnvelope(request, AT), AT),
-};
+export const LEGIT_EVENT: Readonly<Record<Team, TeamEventBuilder>> = perTeam(
+  (team) => (request) => teamEventEnvelope(team, eventOnItsOwn(team, request), requestEnvelope(request, AT), AT),
+);
 
 // A team's event with one field of its data changed, still valid: what a forger would write.
 const FORGED_DATA: Readonly<Record<Team, (data: Record<string, unknown>) => Record<string, unknown>>> = {
