@@ -1,7 +1,7 @@
 // The event-sourced model behind the one door (model/port.ts): User Support's publisher, the four team runners
 // and the live return-status projection, with every team's decisions read back from its own topic.
 import type { Config } from '../config';
-import { type Team, TEAMS } from '../domain';
+import { perTeam, type Team, TEAMS } from '../domain';
 import type {
   AuditReader,
   Model,
@@ -80,7 +80,7 @@ export async function openEventSourcedModel(
         onTeamRecord: wait?.onTeamRecord && ((team) => wait.onTeamRecord?.(team)),
       }),
     submit: async (request, wait) => model.outcome((await model.accept(request)).returnId, wait),
-    effects: () => readEffects(deployment),
+    effects: () => readTeamTopicEffects(deployment.eventLog, config.scope),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
     auditTrail: (returnId) => readAuditTrail(deployment.eventLog, config, returnId),
     onTeamRecord(listener) {
@@ -118,25 +118,28 @@ export function eventSourcedProcessSpecs(): ProcessSpec[] {
   }));
 }
 
-// Every team topic from offset 0, each record read by the gate every reader uses. A decision taken again differs
-// at least in when it occurred; a byte-identical record is the same decision stored twice, counted as a copy.
-async function readEffects(deployment: EventSourcedDeployment): Promise<StoredEffects> {
-  const decisions = {} as Record<Team, Map<string, StoredDecision[]>>;
-  const copies = {} as Record<Team, number>;
-  const unreadable = {} as Record<Team, number>;
+// Every team topic of a scope from offset 0, each record read by the gate every reader uses. A decision taken again
+// differs at least in when it occurred; a byte-identical record is the same decision stored twice, counted as a
+// copy. Values in ignoredValues (records a fault scenario wrote onto a topic itself) are no team's decision.
+export async function readTeamTopicEffects(
+  eventLog: EventLog,
+  scope: string,
+  ignoredValues: ReadonlySet<string> = new Set(),
+): Promise<StoredEffects> {
+  const decisions = perTeam(() => new Map<string, StoredDecision[]>());
+  const copies = perTeam(() => 0);
+  const unreadable = perTeam(() => 0);
+  const topics = topicsOf(scope).teamEvents;
   for (const team of TEAMS) {
-    const ofTeam = new Map<string, StoredDecision[]>();
     const seenValues = new Set<string>();
-    decisions[team] = ofTeam;
-    copies[team] = 0;
-    unreadable[team] = 0;
-    await deployment.eventLog.readToEnd([deployment.topics.teamEvents[team]], (record) => {
+    await eventLog.readToEnd([topics[team]], (record) => {
+      const value = record.value?.toString('utf8') ?? '';
+      if (ignoredValues.has(value)) return;
       const decoded = decodeTeamEvent(record, team);
       if (!decoded.ok) {
         unreadable[team]++;
         return;
       }
-      const value = record.value?.toString('utf8') ?? '';
       if (seenValues.has(value)) {
         copies[team]++;
         return;
@@ -144,9 +147,9 @@ async function readEffects(deployment: EventSourcedDeployment): Promise<StoredEf
       seenValues.add(value);
       const { envelope } = decoded;
       const decision = { record: envelope.data, recordedAt: envelope.occurredAt };
-      const stored = ofTeam.get(envelope.returnId);
+      const stored = decisions[team].get(envelope.returnId);
       if (stored) stored.push(decision);
-      else ofTeam.set(envelope.returnId, [decision]);
+      else decisions[team].set(envelope.returnId, [decision]);
     });
   }
   return { model: 'event-sourced', decisions, copies, unreadable };
@@ -162,7 +165,7 @@ async function returnsKnown(deployment: EventSourcedDeployment, returnIds: Itera
       if (decoded.ok && asked.has(decoded.envelope.returnId)) handed.add(decoded.envelope.returnId);
     });
   }
-  const effects = handed.size > 0 ? await readEffects(deployment) : null;
+  const effects = handed.size > 0 ? await readTeamTopicEffects(deployment.eventLog, deployment.config.scope) : null;
   const finished = new Set(
     [...handed].filter((returnId) => TEAMS.every((team) => effects?.decisions[team].has(returnId))),
   );

@@ -1,13 +1,12 @@
 // What the fault suite reads of the teams' effects beyond the port's Model.effects: the negative control's second
 // decisions (kept in a file of the suite's own), the scopes the hostile-input matrix ran without a model (a start
-// script's), and team topics with records the suite wrote onto them itself. Each comes back in the port's shape,
-// for the one checker (model/effects-check.ts).
+// script's), and several scopes merged. Team topics with records the suite wrote onto them itself are read by the
+// model's own reader (event-sourced/model.ts readTeamTopicEffects), told what to ignore. Each comes back in the
+// port's shape, for the one checker (model/effects-check.ts).
 import type { Config } from '../config';
 import { type Team, TEAMS, perTeam } from '../domain';
-import { decodeTeamEvent } from '../event-sourced/envelope';
-import type { EventLog } from '../event-sourced/event-log';
-import { topicsOf } from '../event-sourced/topics';
 import type { Model, ModelName, StoredDecision, StoredEffects } from '../model/port';
+import { readTeamDatabaseEffects } from '../traditional/model';
 import { readTeamRecords } from '../traditional/teams';
 import { readDecidedAgain } from './edge/decided-again';
 
@@ -49,47 +48,10 @@ export function recordedAt(effects: StoredEffects, team: Team): Map<string, numb
 
 // A traditional scope no model of the suite's ran (a start script's): each team's database as it is on disk.
 export function readTraditionalScopeEffects(config: Pick<Config, 'dataDir' | 'scope'>): StoredEffects {
-  const decisions = perTeam(() => new Map<string, StoredDecision[]>());
-  for (const team of TEAMS)
-    for (const stored of readTeamRecords(config, team)) add(decisions[team], stored.record.returnId, stored);
-  const none = perTeam(() => 0);
-  return withDecidedAgain({ model: 'traditional', decisions, copies: none, unreadable: { ...none } }, config);
-}
-
-// Every team topic of a scope from offset 0, each record read by the gate every reader uses, leaving out the raw
-// values the suite wrote there itself (hostile input): never a decision of the team. A byte-identical record is
-// one decision stored twice, counted as a copy.
-export async function readTopicEffects(
-  log: EventLog,
-  scope: string,
-  injectedValues: ReadonlySet<string> = new Set(),
-): Promise<StoredEffects> {
-  const decisions = perTeam(() => new Map<string, StoredDecision[]>());
-  const copies = perTeam(() => 0);
-  const unreadable = perTeam(() => 0);
-  const topics = topicsOf(scope).teamEvents;
-  for (const team of TEAMS) {
-    const seenValues = new Set<string>();
-    await log.readToEnd([topics[team]], (record) => {
-      const value = record.value?.toString('utf8') ?? '';
-      if (injectedValues.has(value)) return;
-      const decoded = decodeTeamEvent(record, team);
-      if (!decoded.ok) {
-        unreadable[team]++;
-        return;
-      }
-      if (seenValues.has(value)) {
-        copies[team]++;
-        return;
-      }
-      seenValues.add(value);
-      add(decisions[team], decoded.envelope.returnId, {
-        record: decoded.envelope.data,
-        recordedAt: decoded.envelope.occurredAt,
-      });
-    });
-  }
-  return { model: 'event-sourced', decisions, copies, unreadable };
+  return withDecidedAgain(
+    readTeamDatabaseEffects((team) => readTeamRecords(config, team)),
+    config,
+  );
 }
 
 // Several scopes of one model as one: what the hostile-input matrix checks per model.

@@ -10,7 +10,8 @@ import { connectEventLog } from '../event-sourced/event-log';
 import { topicSpecs } from '../event-sourced/topics';
 import { type CheckFigures, type CheckResult, EffectsChecker } from '../model/effects-check';
 import type { ModelName, StoredEffects } from '../model/port';
-import { mergeEffects, readTopicEffects, readTraditionalScopeEffects } from './effects';
+import { mergeEffects, readTraditionalScopeEffects } from './effects';
+import { readTeamTopicEffects } from '../event-sourced/model';
 import { clientPart } from './hostile/client-part';
 import type { MatrixRow, Part, ValidAfter } from './hostile/rows';
 import { startScriptPart } from './hostile/start-script-part';
@@ -87,7 +88,7 @@ async function checkEffects(
     // The event-sourced start script's scope: its topics hold the script's returns.
     const eventLog = await connectEventLog({ brokers: config.kafkaBrokers, clientId: `${config.scope}.faults` });
     try {
-      eventSourcedEffects.push(await readTopicEffects(eventLog, config.scope));
+      eventSourcedEffects.push(await readTeamTopicEffects(eventLog, config.scope));
       await eventLog.deleteTopics(topicSpecs(config).map(({ topic }) => topic));
     } finally {
       await eventLog.close();

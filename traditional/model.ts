@@ -101,7 +101,7 @@ export async function openTraditionalModel(
       return awaitOutcome(request.returnId, () => deployment.submit(request, variant), wait);
     },
     onTeamRecord: (listener) => tail.listen(listener),
-    effects: async () => readEffects(deployment),
+    effects: async () => readTeamDatabaseEffects((team) => deployment.readRecords(team)),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
     auditTrail: (returnId) => readAuditTrail(deployment.client, config, returnId),
     processes,
@@ -136,13 +136,12 @@ export function traditionalProcessSpecs(): ProcessSpec[] {
   }));
 }
 
-function readEffects(deployment: TraditionalDeployment): StoredEffects {
-  const decisions = {} as Record<Team, Map<string, StoredDecision[]>>;
+// Every team's decisions, from its database: the deployment's open stores, or the files of a scope no deployment
+// of this process runs.
+export function readTeamDatabaseEffects(readRecords: (team: Team) => readonly StoredDecision[]): StoredEffects {
+  // UNIQUE(return_id): a team database holds one decision per return at most.
+  const decisions = perTeam((team) => new Map(readRecords(team).map((stored) => [stored.record.returnId, [stored]])));
   const none = perTeam(() => 0);
-  for (const team of TEAMS) {
-    // UNIQUE(return_id): a team database holds one decision per return at most.
-    decisions[team] = new Map(deployment.readRecords(team).map((stored) => [stored.record.returnId, [stored]]));
-  }
   return { model: 'traditional', decisions, copies: none, unreadable: none };
 }
 

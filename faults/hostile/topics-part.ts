@@ -10,7 +10,7 @@ import type { EventSourcedModel } from '../../event-sourced/model';
 import type { EffectsChecker } from '../../model/effects-check';
 import type { StoredEffects } from '../../model/port';
 import { finished } from '../answers';
-import { readTopicEffects } from '../effects';
+import { readTeamTopicEffects } from '../../event-sourced/model';
 import { closeFaultModel, openFaultModel } from '../open';
 import { publisherDriver } from './drivers/publisher';
 import { waitForLetters, writeRecord, writeRefused } from './drivers/topic';
@@ -76,7 +76,7 @@ export async function topicsPart(
       validAfterOf('request and team topics, after poison', valid, outcomeOf, Math.max(0, ...finishedIn)),
       validAfterOf('after every team rebuilt over poison', later, outcomeOf, Math.max(0, ...laterIn)),
     );
-    const effects = await readTopicEffects(deployment.eventLog, model.config.scope, injected);
+    const effects = await readTeamTopicEffects(deployment.eventLog, model.config.scope, injected);
     return { rows, validAfter, problems, effects };
   } catch (error) {
     problems.push(`event-sourced topics: ${(error as Error).stack ?? (error as Error).message}`);
