@@ -2,39 +2,24 @@
 // Speed is never checked here; what is checked is that every return is accounted for, none is lost, no team did
 // anything twice, and the files are there and well-formed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchResults, PhaseResult, SubjectResult } from '../../bench/results';
 import { xmlProblems } from '../bench-lib/well-formed-xml';
+import { type Finished, ScriptProcess } from '../../model/script-process';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const RUN_TIMEOUT_MS = 6 * 60_000;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runBench(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), RUN_TIMEOUT_MS - 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+// Interrupted as Ctrl-C would, short of the test's own limit, so that the run's output still says where it was.
+async function runBench(args: readonly string[]): Promise<Finished> {
+  const bench = ScriptProcess.npm('bench', args, {});
+  const timer = setTimeout(() => bench.signalGroup('SIGINT'), RUN_TIMEOUT_MS - 20_000);
+  try {
+    return await bench.finished;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function phasesOf(subject: SubjectResult): { label: string; phase: PhaseResult }[] {
@@ -59,7 +44,7 @@ function isAlive(pid: number): boolean {
 describe('Benchmark, quick mode (npm run bench -- --quick)', function () {
   this.timeout(RUN_TIMEOUT_MS);
   let out: string;
-  let run: Run;
+  let run: Finished;
   let results: BenchResults;
 
   before(async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { paintFor } from '../../cli/colour';
 import { loadOutputSettings } from '../../config';
-import { runScript } from '../support/script-process';
+import { runScript } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 
 const ESCAPE = '\u001b[';

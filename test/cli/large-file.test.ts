@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type SubmissionCounts, SubmissionProgress } from '../../cli/submission-progress';
 import { initialStockOf, type ReturnOutcome } from '../../domain';
 import { generateReturns } from '../../samples/generate-returns';
-import { runScript } from '../support/script-process';
+import { runScript } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 
 describe('Progress of a long submission', () => {

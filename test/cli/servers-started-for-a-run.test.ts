@@ -8,7 +8,7 @@ import { kafkaServer } from '../../stack/kafka-server';
 import { isAlive, readPid } from '../../stack/processes';
 import { temporalServer } from '../../stack/temporal-server';
 import { type OwnStack, prepareOwnStack } from '../stack/own-stack';
-import { runScript, type ScriptRun } from '../support/script-process';
+import { runScript, type ScriptRun } from '../../model/script-process';
 
 describe('npm run faults on a stack folder with no server running', function () {
   this.timeout(600_000);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from '../../model/wait-for';
 import { generateReturns } from '../../samples/generate-returns';
-import { type Finished, hasStackTrace, runScript, ScriptProcess } from '../support/script-process';
+import { type Finished, hasStackTrace, runScript, ScriptProcess } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 
 // The returns of a run long enough to be interrupted, with returns that depend on earlier ones (the same order,

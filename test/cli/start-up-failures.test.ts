@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { builtTemporalBinary } from '../../stack/temporal-server';
 import { loadConfig } from '../../config';
-import { type Finished, hasStackTrace, ScriptProcess } from '../support/script-process';
+import { type Finished, hasStackTrace, ScriptProcess } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 import { type SilentServer, startSilentServer } from './support/silent-server';
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePortPair } from '../stack/own-stack';
-import { hasStackTrace, runScript, type ScriptRun } from '../support/script-process';
+import { hasStackTrace, runScript, type ScriptRun } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 
 describe('Commands on first use', function () {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config';
 import { teamEventTopics, topicSpecs, topicsOf } from '../../event-sourced/topics';
-import { runScript, type ScriptRun } from '../support/script-process';
+import { runScript, type ScriptRun } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 import { clearTestScope, connectScopeStores, testScopes } from './support/scope-stores';
 

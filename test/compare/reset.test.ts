@@ -11,7 +11,7 @@ import { waitFor } from '../../model/wait-for';
 import { readTeamRecords } from '../../traditional/teams';
 import { listScopeRuns, runStatus } from '../../traditional/scope-runs';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { runScript, type ScriptRun } from '../support/script-process';
+import { runScript, type ScriptRun } from '../../model/script-process';
 import {
   connectScopeStores,
   type OpenScopeStores,

@@ -15,7 +15,7 @@ import { startEventSourcedDeployment } from '../../event-sourced/deployment';
 import { startTraditionalDeployment } from '../../traditional/deployment';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { aReturn, sampleReturn } from '../fixtures/domain-scenarios';
-import { runScript } from '../support/script-process';
+import { runScript } from '../../model/script-process';
 import { sharedWorkflowBundle } from '../traditional/deployment-fixture';
 import { startBothOnScope, submitToBoth, testScopes } from './support/scope-stores';
 

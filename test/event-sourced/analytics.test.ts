@@ -6,7 +6,7 @@ import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { topicSpecs } from '../../event-sourced/topics';
 import type { MoneyTotals, UsageStats } from '../../event-sourced/projections/usage-stats.projection';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { runScript } from '../support/script-process';
+import { runScript } from '../../model/script-process';
 import { testConfig, uniqueScope } from '../support/test-config';
 import { SAMPLE_USAGE } from './support/sample-usage';
 import { connectTestLog, removeScope, startTestDeployment } from './support/scope';

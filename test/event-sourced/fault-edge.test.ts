@@ -6,7 +6,7 @@ import { type Team, TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { waitFor } from '../../model/wait-for';
 import { aReturn } from '../fixtures/domain-scenarios';
-import { ScriptProcess } from '../support/script-process';
+import { ScriptProcess } from '../../model/script-process';
 import { testConfig } from '../support/test-config';
 import { removeScope, startTestDeployment } from './support/scope';
 

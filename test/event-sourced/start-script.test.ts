@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { aReturn } from '../fixtures/domain-scenarios';
-import { runScript, type ScriptRun } from '../support/script-process';
+import { runScript, type ScriptRun } from '../../model/script-process';
 import { testConfig } from '../support/test-config';
 import { outcomeOnItsOwn } from '../../domain';
 import { removeScope } from './support/scope';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { ActionableError } from '../../cli/actionable-error';
 import { parseTraditionalWorkerArguments } from '../../faults/edge/traditional-worker';
-import { hasStackTrace, ScriptProcess } from '../support/script-process';
+import { hasStackTrace, ScriptProcess } from '../../model/script-process';
 
 const BAD_ARGUMENTS: readonly (readonly string[])[] = [
   [],

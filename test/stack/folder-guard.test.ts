@@ -11,7 +11,7 @@ import { kafkaAnswers, temporalAnswers } from '../../stack/health';
 import { KAFKA_MAIN_CLASS, kafkaServer } from '../../stack/kafka-server';
 import { isAlive, readPid, recordedServerPid } from '../../stack/processes';
 import { TEMPORAL_COMMAND_MARKER, temporalServer } from '../../stack/temporal-server';
-import { runScript } from '../support/script-process';
+import { runScript } from '../../model/script-process';
 import { freePortPair, type OwnStack, prepareOwnStack } from './own-stack';
 
 // What the running servers write themselves (their data and logs) changes on its own; everything else the stack

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { kafkaServer } from '../../stack/kafka-server';
 import { isAlive, readPid } from '../../stack/processes';
 import { temporalServer } from '../../stack/temporal-server';
-import { runScript } from '../support/script-process';
+import { runScript } from '../../model/script-process';
 import { freePortPair, type OwnStack, prepareOwnStack } from './own-stack';
 
 describe('when a user runs the local stack scripts', function () {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateRefundRequest } from '../../domain';
 import { sampleReturn } from '../fixtures/domain-scenarios';
-import { runScript, type ScriptRun } from '../support/script-process';
+import { runScript, type ScriptRun } from '../../model/script-process';
 import { uniqueScope } from '../support/test-config';
 import { SAMPLE_OUTCOMES, temporaryDataDir } from './deployment-fixture';
 

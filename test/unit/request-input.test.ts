@@ -18,7 +18,7 @@ import {
 import { MAX_REQUEST_BYTES, type RefundRequest } from '../../domain';
 import { generateReturns } from '../../samples/generate-returns';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { PROJECT_ROOT } from '../support/script-process';
+import { PROJECT_ROOT } from '../../model/supervisor';
 
 const PROBE = path.join(__dirname, 'support', 'request-input-probe.ts');
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -1,37 +1,16 @@
-// Driver for the start scripts' --requests: runs `npm run <script> -- --requests FILE` as a user would, and reads
-// back what the script answered: its exit code, what it printed about each request, and the outcomes it printed.
-import { spawn } from 'node:child_process';
+// Driver for the start scripts' --requests: runs `npm run <script> -- --requests FILE` as a user would, through the
+// project's one script runner, and reads back what the script answered: its exit code, what it printed about each
+// request, and the outcomes it printed.
 import { type Config, configEnv } from '../../../config';
 import type { ReturnOutcome } from '../../../domain';
-import { CHILD_NODE_ENV, PROJECT_ROOT, trackChild } from '../../../model/supervisor';
+import { hasStackTrace, runScript, type ScriptRun } from '../../../model/script-process';
+import { CHILD_NODE_ENV } from '../../../model/supervisor';
 import type { StartScript } from '../entry-points';
 
-export interface ScriptRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
+export type { ScriptRun };
 
 export function runStartScript(script: StartScript, args: readonly string[], config: Config): Promise<ScriptRun> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    // --silent: npm prints nothing of its own, so stdout is exactly what the script wrote.
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...configEnv(config), ...CHILD_NODE_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // A group of its own (npm, its shell, node), so that it can be killed whole.
-      detached: true,
-    });
-    trackChild(child, { group: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
+  return runScript(script, args, { ...configEnv(config), ...CHILD_NODE_ENV });
 }
 
 // What the start script printed about request `index` of the file: "request 3 in FILE was not submitted: - …".
@@ -40,9 +19,9 @@ export function rejectionOf(stderr: string, index: number): string | null {
   return match ? match[1].replace(/\n {2}- /g, '; ').replace(/^ {2}- /, '') : null;
 }
 
-// A clear error names the problem; a stack trace ("    at …") means the script fell over instead.
+// A clear error names the problem; a stack trace means the script fell over instead.
 export function isClearError(stderr: string): boolean {
-  return stderr.trim().length > 0 && !/\n\s+at .+:\d+:\d+\)?/.test(stderr);
+  return stderr.trim().length > 0 && !hasStackTrace(stderr);
 }
 
 // With --json, one outcome per line on stdout.

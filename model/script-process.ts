@@ -1,15 +1,15 @@
-// The project's commands run as a user runs them, in two shapes over one spawn: runScript runs an npm script to its
-// end and collects what it printed; ScriptProcess starts a command as a terminal does, so that a test can wait for
-// a line, interrupt it and see how it ends. In a process group of its own, a signal can go to the whole group as
-// Ctrl-C does, or to the first process alone as `kill PID` does; every process it starts is tracked from /proc, so
-// the test can tell that none is left behind.
+// The project's commands run as a user runs them, for the tests and for the harnesses that drive a command (the
+// hostile-input matrix): one spawn, in two shapes. runScript runs an npm script to its end and collects what it
+// printed; ScriptProcess starts a command as a terminal does, so that its caller can wait for a line, interrupt it
+// and see how it ends. Each runs in a process group of its own, so a signal can go to the whole group as Ctrl-C
+// does, or to the first process alone as `kill PID` does; the group is tracked by the supervisor's registry, so
+// none outlives the process that started it, and every process it starts is seen from /proc, so the caller can
+// tell that none is left behind.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { waitFor } from '../../model/wait-for';
-import { commandLineOf, isAlive } from '../../stack/processes';
-
-export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+import { commandLineOf, isAlive } from '../stack/processes';
+import { PROJECT_ROOT, trackChild } from './supervisor';
+import { waitFor } from './wait-for';
 
 // A trace's frames ("    at fn (file.ts:12:5)"): what a person must never need to read for a mistake they can fix.
 export const hasStackTrace = (text: string): boolean => /\n\s+at .+:\d+:\d+/.test(text);
@@ -18,6 +18,8 @@ export interface ScriptRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  // How long the command ran, from its start to the end of its output.
+  readonly ms: number;
 }
 
 export interface Finished extends ScriptRun {
@@ -25,9 +27,8 @@ export interface Finished extends ScriptRun {
 }
 
 export async function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ScriptRun> {
-  const { code, stdout, stderr } = await collect(spawnInProject('npm', npmRun(script, args), env, { detached: false }))
-    .finished;
-  return { code, stdout, stderr };
+  const { code, stdout, stderr, ms } = await collect(spawnInProject('npm', npmRun(script, args), env)).finished;
+  return { code, stdout, stderr, ms };
 }
 
 export class ScriptProcess {
@@ -44,16 +45,14 @@ export class ScriptProcess {
   }
 
   static npm(script: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
-    return new ScriptProcess(spawnInProject('npm', npmRun(script, args), env, { detached: true }));
+    return new ScriptProcess(spawnInProject('npm', npmRun(script, args), env));
   }
 
   // The entry file npm runs, started by Node itself, so that its own exit code is what the test sees. Type
   // checking is left to the npm runs and tsc, as the benchmark does for its child processes.
   static node(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ScriptProcess {
     const nodeArgs = ['-r', 'ts-node/register', file, ...args];
-    return new ScriptProcess(
-      spawnInProject(process.execPath, nodeArgs, { TS_NODE_TRANSPILE_ONLY: '1', ...env }, { detached: true }),
-    );
+    return new ScriptProcess(spawnInProject(process.execPath, nodeArgs, { TS_NODE_TRANSPILE_ONLY: '1', ...env }));
   }
 
   get pid(): number {
@@ -151,19 +150,16 @@ function npmRun(script: string, args: readonly string[]): string[] {
   return ['run', '--silent', script, '--', ...args];
 }
 
-// detached: a process group of its own, which a test can signal as a whole.
-function spawnInProject(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  { detached }: { detached: boolean },
-): ChildProcess {
-  return spawn(command, args, {
+// detached: a process group of its own (npm, its shell, node), which can be signalled, and killed, as a whole.
+function spawnInProject(command: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached,
+    detached: true,
   });
+  trackChild(child, { group: true });
+  return child;
 }
 
 interface Output {
@@ -174,13 +170,14 @@ interface Output {
 
 // What the command printed so far, and how it ended.
 function collect(child: ChildProcess): Output {
+  const started = performance.now();
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const finished = new Promise<Finished>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - started }));
   });
   return {
     get stdout() {
