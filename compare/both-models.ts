@@ -6,7 +6,7 @@ import { staleScopeRemedy } from '../cli/stale-scope-error';
 import type { Config } from '../config';
 import { type RefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
 import { type EventSourcedModel, openEventSourcedModel } from '../event-sourced/model';
-import type { ModelName, StoredEffects } from '../model/port';
+import type { Model, ModelName, StoredEffects } from '../model/port';
 import type { ReturnVariant } from '../traditional/client';
 import { openTraditionalModel, type TraditionalModel } from '../traditional/model';
 import { bundleReturnWorkflows, installTemporalRuntime } from '../traditional/worker';
@@ -14,24 +14,23 @@ import { type Difference, firstDifference } from './first-difference';
 
 export type { ModelName };
 
-export interface BothModels {
+// Both models, opened on the same servers and scope: two ports side by side, and nothing of their own. The
+// functions below read any two models through their ports; npm start also reads each model's audit trail.
+export interface ModelPair {
   readonly traditional: TraditionalModel;
   readonly eventSourced: EventSourcedModel;
-  // Submits one return to both models at once and waits for both outcomes.
-  submitToBoth(request: RefundRequest): Promise<{ traditional: ReturnOutcome; eventSourced: ReturnOutcome }>;
-  // Every team's records as each model stores them: SQLite rows, and the data of the events on the team topics.
-  teamRecords(): Promise<Record<ModelName, TeamRecordSets>>;
-  // What each model's other stores know of the returns: Temporal's runs, the request topic.
-  returnsSeen(returnIds: Iterable<string>): Promise<ReturnsSeen>;
-  // Every team record of both models compared, with the mismatches that are stale state told apart.
-  compareRecords(): Promise<RecordComparison>;
-  close(): Promise<void>;
+}
+
+// Any two models, as the comparisons read them: through the port alone.
+export interface TwoModels {
+  readonly traditional: Model;
+  readonly eventSourced: Model;
 }
 
 // Per team, the record of each return (by returnId).
 export type TeamRecordSets = Record<Team, Map<string, unknown>>;
 
-export interface StartBothOptions {
+export interface OpenBothOptions {
   readonly variant?: ReturnVariant;
   readonly workflowBundle?: WorkflowBundle;
   readonly log?: (line: string) => void;
@@ -49,50 +48,67 @@ export function firstDecisions(effects: StoredEffects): TeamRecordSets {
   ) as TeamRecordSets;
 }
 
-export async function startBothModels(config: Config, options: StartBothOptions = {}): Promise<BothModels> {
+export async function openBothModels(config: Config, options: OpenBothOptions = {}): Promise<ModelPair> {
   const log = options.log ?? (() => undefined);
   installTemporalRuntime();
   const workflowBundle = options.workflowBundle ?? (await bundleReturnWorkflows());
-  const [traditional, eventSourced] = await Promise.all([
+  const [traditional, eventSourced] = await Promise.allSettled([
     openTraditionalModel(config, { variant: options.variant, workflowBundle, log }),
     openEventSourcedModel(config, { log }),
   ]);
+  if (traditional.status === 'fulfilled' && eventSourced.status === 'fulfilled')
+    return { traditional: traditional.value, eventSourced: eventSourced.value };
+  // The one that opened is closed again, so that a failed start leaves nothing running.
+  await Promise.allSettled(
+    [traditional, eventSourced].flatMap((opened) => (opened.status === 'fulfilled' ? [opened.value.close()] : [])),
+  );
+  throw traditional.status === 'rejected' ? traditional.reason : (eventSourced as PromiseRejectedResult).reason;
+}
 
-  async function teamRecords(): Promise<Record<ModelName, TeamRecordSets>> {
-    const [traditionalEffects, eventSourcedEffects] = await Promise.all([
-      traditional.effects(),
-      eventSourced.effects(),
-    ]);
-    return { traditional: firstDecisions(traditionalEffects), 'event-sourced': firstDecisions(eventSourcedEffects) };
-  }
+export async function closeBothModels(models: TwoModels): Promise<void> {
+  await Promise.allSettled([models.traditional.close(), models.eventSourced.close()]);
+}
 
-  async function returnsSeen(returnIds: Iterable<string>): Promise<ReturnsSeen> {
-    const asked = [...new Set(returnIds)];
-    const [temporal, kafka] = await Promise.all([traditional.returnsKnown(asked), eventSourced.returnsKnown(asked)]);
-    return { knownToTemporal: temporal.handed, finishedInTemporal: temporal.finished, requestedOnKafka: kafka.handed };
-  }
+// Submits one return to both models at once and waits for both outcomes.
+export async function submitToBoth(
+  models: TwoModels,
+  request: RefundRequest,
+): Promise<{ traditional: ReturnOutcome; eventSourced: ReturnOutcome }> {
+  const [traditional, eventSourced] = await Promise.all([
+    models.traditional.submit(request),
+    models.eventSourced.submit(request),
+  ]);
+  return { traditional, eventSourced };
+}
 
-  return {
-    traditional,
-    eventSourced,
-    async submitToBoth(request) {
-      const [traditionalOutcome, eventSourcedOutcome] = await Promise.all([
-        traditional.submit(request),
-        eventSourced.submit(request),
-      ]);
-      return { traditional: traditionalOutcome, eventSourced: eventSourcedOutcome };
-    },
-    teamRecords,
-    returnsSeen,
-    async compareRecords() {
-      const records = await teamRecords();
-      const mismatches = compareTeamRecords(records.traditional, records['event-sourced']);
-      return classifyTeamRecords(records, await returnsSeen(mismatches.map(({ returnId }) => returnId)), mismatches);
-    },
-    async close() {
-      await Promise.allSettled([traditional.close(), eventSourced.close()]);
-    },
-  };
+// Every team's records as each model stores them: SQLite rows, and the data of the events on the team topics.
+export async function teamRecordsOfBoth(models: TwoModels): Promise<Record<ModelName, TeamRecordSets>> {
+  const [traditional, eventSourced] = await Promise.all([models.traditional.effects(), models.eventSourced.effects()]);
+  return { traditional: firstDecisions(traditional), 'event-sourced': firstDecisions(eventSourced) };
+}
+
+// What each model's other stores know of the returns: Temporal's runs, the request topic.
+export async function returnsSeenByBoth(models: TwoModels, returnIds: Iterable<string>): Promise<ReturnsSeen> {
+  const asked = [...new Set(returnIds)];
+  const [temporal, kafka] = await Promise.all([
+    models.traditional.returnsKnown(asked),
+    models.eventSourced.returnsKnown(asked),
+  ]);
+  return { knownToTemporal: temporal.handed, finishedInTemporal: temporal.finished, requestedOnKafka: kafka.handed };
+}
+
+// Every team record of both models compared, with the mismatches that are stale state told apart.
+export async function compareRecordsOfBoth(models: TwoModels): Promise<RecordComparison> {
+  const records = await teamRecordsOfBoth(models);
+  const mismatches = compareTeamRecords(records.traditional, records['event-sourced']);
+  return classifyTeamRecords(
+    records,
+    await returnsSeenByBoth(
+      models,
+      mismatches.map(({ returnId }) => returnId),
+    ),
+    mismatches,
+  );
 }
 
 export interface RecordMismatch {

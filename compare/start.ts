@@ -10,7 +10,13 @@ import { ReturnSubmission } from '../cli/submit-returns';
 import { type Config, loadConfig, loadOutputSettings, temporalUiUrl } from '../config';
 import { type RefundRequest, type ReturnOutcome, TEAMS } from '../domain';
 import { formatAuditTrail, readAuditTrail } from './audit-trails';
-import { type BothModels, describeStaleRecords, startBothModels } from './both-models';
+import {
+  closeBothModels,
+  compareRecordsOfBoth,
+  describeStaleRecords,
+  type ModelPair,
+  openBothModels,
+} from './both-models';
 import { describeDifference, firstDifference } from './first-difference';
 
 const USAGE = `Usage: npm start -- [--requests FILE|-] [--variant parallel|sequential] [--concurrency N] [--audit RETURN_ID]
@@ -62,8 +68,8 @@ async function main(entry: EntryPoint): Promise<number> {
   const started = Date.now();
   await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: note, stopWhenDone: false });
   note('starting both models: bundling the workflow code, starting five Temporal workers and four Kafka subscribers…');
-  const models = await startBothModels(config, { variant: options.variant });
-  entry.onStop(() => models.close());
+  const models = await openBothModels(config, { variant: options.variant });
+  entry.onStop(() => closeBothModels(models));
   entry.onStop(() => note(submission.stoppedSummary(config.scope)));
   note(`both models ready in ${((Date.now() - started) / 1000).toFixed(1)}s (scope "${config.scope}")`);
   say();
@@ -75,7 +81,7 @@ async function main(entry: EntryPoint): Promise<number> {
       last: undefined as string | undefined,
     };
     await submission.run(
-      (request) => submitToBoth(models, request),
+      (request) => submitTimedToBoth(models, request),
       (request, timed) => {
         run.first ??= request.returnId;
         run.last = request.returnId;
@@ -103,7 +109,7 @@ async function main(entry: EntryPoint): Promise<number> {
       note(`${submission.rejectedCount} request(s) rejected and not submitted (see above).`);
     return agree && submission.rejectedCount === 0 ? 0 : 1;
   } finally {
-    if (!entry.stopping) await models.close();
+    if (!entry.stopping) await closeBothModels(models);
   }
 }
 
@@ -112,7 +118,7 @@ interface TimedOutcomes {
   readonly eventSourced: { readonly outcome: ReturnOutcome; readonly ms: number };
 }
 
-async function submitToBoth(models: BothModels, request: RefundRequest): Promise<TimedOutcomes> {
+async function submitTimedToBoth(models: ModelPair, request: RefundRequest): Promise<TimedOutcomes> {
   const timed = async (submit: () => Promise<ReturnOutcome>) => {
     const startedAt = Date.now();
     return { outcome: await submit(), ms: Date.now() - startedAt };
@@ -149,11 +155,11 @@ function printComparison(paint: Paint, request: RefundRequest, { traditional, ev
 async function printVerdict(
   config: Config,
   paint: Paint,
-  models: BothModels,
+  models: ModelPair,
   identical: number,
   compared: number,
 ): Promise<boolean> {
-  const { differences, stale } = await models.compareRecords();
+  const { differences, stale } = await compareRecordsOfBoth(models);
   const agree = identical === compared && differences.length === 0;
   say(
     agree

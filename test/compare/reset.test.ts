@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { closeBothModels, compareRecordsOfBoth } from '../../compare/both-models';
 import { isEmpty, type ScopeState, surveyScope } from '../../compare/reset';
 import { type ReturnOutcome, TEAMS } from '../../domain';
 import { startEventSourcedDeployment } from '../../event-sourced/deployment';
@@ -15,8 +16,8 @@ import { runScript, type ScriptRun } from '../../model/script-process';
 import {
   connectScopeStores,
   type OpenScopeStores,
-  startBothOnScope,
-  submitToBoth,
+  openBothOnScope,
+  submitEachToBoth,
   testScopes,
 } from './support/scope-stores';
 
@@ -33,12 +34,12 @@ describe('when a scope is cleared with npm run reset', function () {
 
   before(async () => {
     for (const config of [cleared, kept]) {
-      const models = await startBothOnScope(config);
+      const models = await openBothOnScope(config);
       try {
-        const outcomes = await submitToBoth(models, SAMPLE_RETURNS);
+        const outcomes = await submitEachToBoth(models, SAMPLE_RETURNS);
         if (config === cleared) firstOutcomes = outcomes;
       } finally {
-        await models.close();
+        await closeBothModels(models);
       }
     }
     clearedStores = await connectScopeStores(cleared);
@@ -94,12 +95,12 @@ describe('when a scope is cleared with npm run reset', function () {
   });
 
   it('should give the same outcomes when the same returns run again, with identical records in both models', async () => {
-    const models = await startBothOnScope(cleared);
+    const models = await openBothOnScope(cleared);
     try {
-      assert.deepEqual(await submitToBoth(models, SAMPLE_RETURNS), firstOutcomes);
-      assert.deepEqual(await models.compareRecords(), { differences: [], stale: [] });
+      assert.deepEqual(await submitEachToBoth(models, SAMPLE_RETURNS), firstOutcomes);
+      assert.deepEqual(await compareRecordsOfBoth(models), { differences: [], stale: [] });
     } finally {
-      await models.close();
+      await closeBothModels(models);
     }
     assert.ok(!isEmpty(await surveyScope(cleared, clearedStores)));
   });

@@ -6,8 +6,12 @@ import path from 'node:path';
 import { StaleScopeError } from '../../cli/stale-scope-error';
 import {
   classifyTeamRecords,
+  closeBothModels,
+  compareRecordsOfBoth,
   describeStaleRecords,
+  returnsSeenByBoth,
   type StaleRecord,
+  teamRecordsOfBoth,
   type TeamRecordSets,
 } from '../../compare/both-models';
 import { TEAMS } from '../../domain';
@@ -17,7 +21,7 @@ import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { aReturn, sampleReturn } from '../fixtures/domain-scenarios';
 import { runScript } from '../../model/script-process';
 import { sharedWorkflowBundle } from '../traditional/deployment-fixture';
-import { startBothOnScope, submitToBoth, testScopes } from './support/scope-stores';
+import { openBothOnScope, submitEachToBoth, testScopes } from './support/scope-stores';
 
 // Orders and models of their own, so neither extra return changes what the samples come to in either model.
 const ONLY_ON_KAFKA = aReturn({
@@ -91,10 +95,10 @@ describe('when the stores of a scope disagree because of earlier runs', function
     });
 
     it('should call records of returns the other model never saw stale state of one store, not a difference', async () => {
-      const models = await startBothOnScope(config);
+      const models = await openBothOnScope(config);
       try {
-        await submitToBoth(models, SAMPLE_RETURNS);
-        const { differences, stale } = await models.compareRecords();
+        await submitEachToBoth(models, SAMPLE_RETURNS);
+        const { differences, stale } = await compareRecordsOfBoth(models);
         assert.deepEqual(differences, []);
         assert.deepEqual(
           [...stale].sort(byReturnAndTeam),
@@ -111,15 +115,15 @@ describe('when the stores of a scope disagree because of earlier runs', function
         assert.match(lines.join('\n'), /Stale state in traditional-stores: .*\(R-TEMPORAL-ONLY\)/);
         assert.match(lines.at(-1) ?? '', /`npm run reset`/);
       } finally {
-        await models.close();
+        await closeBothModels(models);
       }
     });
 
     it("should call records Temporal's finished runs name but the deleted databases lack stale state of the databases", async () => {
       rmSync(path.join(config.dataDir, config.scope), { recursive: true, force: true });
-      const models = await startBothOnScope(config);
+      const models = await openBothOnScope(config);
       try {
-        const { differences, stale } = await models.compareRecords();
+        const { differences, stale } = await compareRecordsOfBoth(models);
         assert.deepEqual(differences, []);
         assert.deepEqual(
           [...stale].sort(byReturnAndTeam),
@@ -135,17 +139,17 @@ describe('when the stores of a scope disagree because of earlier runs', function
           return true;
         });
       } finally {
-        await models.close();
+        await closeBothModels(models);
       }
     });
 
     it('should still report a record the models decided differently, or one model left out, as a difference', async () => {
-      const models = await startBothOnScope(config);
+      const models = await openBothOnScope(config);
       try {
         const returnIds = ['R-1001', 'R-1002'];
         // Both models saw these returns: Temporal ran them and the request topic has them.
-        const seen = await models.returnsSeen(returnIds);
-        const decided = (await models.teamRecords())['event-sourced'];
+        const seen = await returnsSeenByBoth(models, returnIds);
+        const decided = (await teamRecordsOfBoth(models))['event-sourced'];
         const copy = () =>
           Object.fromEntries(
             TEAMS.map((team) => [team, new Map(returnIds.map((returnId) => [returnId, decided[team].get(returnId)]))]),
@@ -160,7 +164,7 @@ describe('when the stores of a scope disagree because of earlier runs', function
         ]);
         assert.deepEqual(stale, []);
       } finally {
-        await models.close();
+        await closeBothModels(models);
       }
     });
   });

@@ -1,15 +1,20 @@
 // The parity contract: one scenario table through the traditional model (both workflow variants) and the
 // event-sourced model, against the real servers. Every outcome and every team record must be identical.
 import assert from 'node:assert/strict';
-import type { Config } from '../../config';
+import { rmSync } from 'node:fs';
 import { initialStockOf, type ReturnOutcome, TEAMS } from '../../domain';
-import { compareTeamRecords, firstDecisions, type TeamRecordSets } from '../../compare/both-models';
+import {
+  closeBothModels,
+  compareTeamRecords,
+  firstDecisions,
+  type ModelPair,
+  openBothModels,
+  type TeamRecordSets,
+} from '../../compare/both-models';
 import { describeDifference, firstDifference } from '../../compare/first-difference';
 import { submitInDependencyOrder } from '../../compare/submission-order';
-import { type EventSourcedModel, openEventSourcedModel } from '../../event-sourced/model';
 import type { Model } from '../../model/port';
 import type { ReturnVariant } from '../../traditional/client';
-import { openTraditionalModel, type TraditionalModel } from '../../traditional/model';
 import { generateReturns } from '../../samples/generate-returns';
 import { type ExpectedDecisions, PARITY_SCENARIOS } from '../fixtures/parity-scenarios';
 import { removeScope } from '../event-sourced/support/scope';
@@ -24,31 +29,19 @@ interface ModelRun {
   readonly records: TeamRecordSets;
 }
 
-interface Environment {
-  readonly config: Config;
-  readonly traditional: TraditionalModel;
-  readonly eventSourced: EventSourcedModel;
-  close(): Promise<void>;
+// Both models on a scope of their own, with team databases in a temporary folder: stock and refunded orders are
+// per scope, so the runs cannot see each other.
+async function openOnScopeOfItsOwn(label: string, variant: ReturnVariant): Promise<ModelPair> {
+  const config = testConfig(label, { dataDir: temporaryDataDir(label).dir });
+  return openBothModels(config, { variant, workflowBundle: await sharedWorkflowBundle() });
 }
 
-// One scope per model run: stock and refunded orders are per scope, so the runs cannot see each other.
-async function startEnvironment(label: string, variant: ReturnVariant): Promise<Environment> {
-  const data = temporaryDataDir(label);
-  const config = testConfig(label, { dataDir: data.dir });
-  const [traditional, eventSourced] = await Promise.all([
-    openTraditionalModel(config, { variant, workflowBundle: await sharedWorkflowBundle() }),
-    openEventSourcedModel(config),
-  ]);
-  return {
-    config,
-    traditional,
-    eventSourced,
-    async close() {
-      await Promise.allSettled([traditional.close(), eventSourced.close()]);
-      await removeScope(config).catch(() => undefined);
-      data.remove();
-    },
-  };
+// Closes both models, then clears what they left: the scope's topics, and the team databases' folder.
+async function closeAndClear(models: ModelPair): Promise<void> {
+  const { config } = models.traditional;
+  await closeBothModels(models);
+  await removeScope(config).catch(() => undefined);
+  rmSync(config.dataDir, { recursive: true, force: true });
 }
 
 // Each team's one decision per return, read back from where the model stores it: a second one fails the test.
@@ -110,8 +103,8 @@ describe('Parity: both models decide every return identically', function () {
       before(async () => {
         // The parallel workflow and the event-sourced model share one scope; the sequential workflow needs its
         // own, since workflow ids derive from the returnId and a second variant would join the first's runs.
-        const shared = await startEnvironment('parity', 'parallel');
-        const sequential = await startEnvironment('parity-seq', 'sequential');
+        const shared = await openOnScopeOfItsOwn('parity', 'parallel');
+        const sequential = await openOnScopeOfItsOwn('parity-seq', 'sequential');
         try {
           const submitAll = (model: Model) =>
             submitInDependencyOrder(scenario.returns, (request) => model.submit(request), { concurrency: CONCURRENCY });
@@ -124,7 +117,7 @@ describe('Parity: both models decide every return identically', function () {
           runs.set('sequential', { outcomes: sequentialOutcomes, records: await recordsOf(sequential.traditional) });
           runs.set('event-sourced', { outcomes: eventSourcedOutcomes, records: await recordsOf(shared.eventSourced) });
         } finally {
-          await Promise.all([shared.close(), sequential.close()]);
+          await Promise.all([closeAndClear(shared), closeAndClear(sequential)]);
         }
       });
 
@@ -188,16 +181,16 @@ describe('Parity: both models decide every return identically', function () {
     const outcomes = new Map<string, Map<string, ReturnOutcome>>();
 
     before(async () => {
-      const environment = await startEnvironment('parity-burst', 'parallel');
+      const models = await openOnScopeOfItsOwn('parity-burst', 'parallel');
       try {
         const [traditional, eventSourced] = await Promise.all([
-          Promise.all(requests.map((request) => environment.traditional.submit(request))),
-          Promise.all(requests.map((request) => environment.eventSourced.submit(request))),
+          Promise.all(requests.map((request) => models.traditional.submit(request))),
+          Promise.all(requests.map((request) => models.eventSourced.submit(request))),
         ]);
         outcomes.set('traditional', new Map(traditional.map((outcome) => [outcome.returnId, outcome])));
         outcomes.set('event-sourced', new Map(eventSourced.map((outcome) => [outcome.returnId, outcome])));
       } finally {
-        await environment.close();
+        await closeAndClear(models);
       }
     });
 

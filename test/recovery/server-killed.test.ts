@@ -4,7 +4,7 @@
 // Its own stack folder, ports and servers (test/stack/own-stack.ts), since it kills them.
 import assert from 'node:assert/strict';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { type BothModels, startBothModels } from '../../compare/both-models';
+import { closeBothModels, type ModelPair, openBothModels, submitToBoth } from '../../compare/both-models';
 import { firstDifference } from '../../compare/first-difference';
 import { submitInDependencyOrder } from '../../compare/submission-order';
 import type { Config } from '../../config';
@@ -69,12 +69,12 @@ async function killMidRunAndRerun(
   // Every submission the first run started, so it is closed only once none is in flight: the run as a whole gives
   // up at its first failure, while the other submissions still wait for the server.
   const firstRunSubmissions = new Set<Promise<unknown>>();
-  const submitAll = (models: BothModels, onDone: (returnId: string) => void = () => undefined) =>
+  const submitAll = (models: ModelPair, onDone: (returnId: string) => void = () => undefined) =>
     submitInDependencyOrder(
       requests,
       async (request) => {
         if (models === first && firstRunStopped) throw new Error(`the first run stopped before ${request.returnId}`);
-        const submission = models.submitToBoth(request);
+        const submission = submitToBoth(models, request);
         if (models === first) firstRunSubmissions.add(submission.catch(() => undefined));
         const outcomes = await submission;
         onDone(request.returnId);
@@ -83,9 +83,9 @@ async function killMidRunAndRerun(
       { concurrency: 4 },
     );
 
-  const first: BothModels = await finishWithin(
+  const first: ModelPair = await finishWithin(
     'both models to start',
-    startBothModels(config, { workflowBundle, log: keep }),
+    openBothModels(config, { workflowBundle, log: keep }),
   );
   const completed = new Set<string>();
   // The first run never finishes: its server dies under it. Its failures are expected and ignored.
@@ -108,11 +108,11 @@ async function killMidRunAndRerun(
   // Temporal client closed while a call of its waits to be retried throws from that retry's timer.)
   await finishWithin('the returns in flight at the kill to finish', firstRun);
   await finishWithin('every submission of the first run to settle', Promise.all(firstRunSubmissions));
-  await finishWithin('the first run to close', first.close());
+  await finishWithin('the first run to close', closeBothModels(first));
 
   const second = await finishWithin(
     'both models to start again',
-    startBothModels(config, { workflowBundle, log: keep }),
+    openBothModels(config, { workflowBundle, log: keep }),
   );
   try {
     const rerun = await finishWithin(`the rerun of ${RETURNS} returns to finish in both models`, submitAll(second));
@@ -130,7 +130,7 @@ async function killMidRunAndRerun(
       said,
     };
   } finally {
-    await second.close();
+    await closeBothModels(second);
   }
 }
 

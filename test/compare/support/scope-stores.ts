@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Config } from '../../../config';
 import type { RefundRequest, ReturnOutcome } from '../../../domain';
-import { type BothModels, startBothModels } from '../../../compare/both-models';
+import { type ModelPair, openBothModels, submitToBoth } from '../../../compare/both-models';
 import { clearScope, type ScopeStores, surveyScope } from '../../../compare/reset';
 import { connectEventLog } from '../../../event-sourced/event-log';
 import { connectClient } from '../../../traditional/client';
@@ -27,15 +27,18 @@ export async function connectScopeStores(config: Config): Promise<OpenScopeStore
   };
 }
 
-export function startBothOnScope(config: Config): Promise<BothModels> {
-  return sharedWorkflowBundle().then((workflowBundle) => startBothModels(config, { workflowBundle }));
+export function openBothOnScope(config: Config): Promise<ModelPair> {
+  return sharedWorkflowBundle().then((workflowBundle) => openBothModels(config, { workflowBundle }));
 }
 
 // One after the other, as npm start submits them; both models must agree on each.
-export async function submitToBoth(models: BothModels, requests: readonly RefundRequest[]): Promise<ReturnOutcome[]> {
+export async function submitEachToBoth(
+  models: ModelPair,
+  requests: readonly RefundRequest[],
+): Promise<ReturnOutcome[]> {
   const outcomes: ReturnOutcome[] = [];
   for (const request of requests) {
-    const { traditional, eventSourced } = await models.submitToBoth(request);
+    const { traditional, eventSourced } = await submitToBoth(models, request);
     assert.deepEqual(eventSourced, traditional, `both models' outcome of ${request.returnId}`);
     outcomes.push(traditional);
   }
