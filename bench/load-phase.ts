@@ -7,6 +7,7 @@ import { CpuMeter, type PhaseCpu } from './cpu-meter';
 import { type OpenLoopReport, runOpenLoop } from './lib/open-loop';
 import type { Progress } from './lib/progress';
 import type { BacklogSample, PhaseKind, PhaseResult } from './results';
+import { sendReturn } from './subjects/drive';
 import type { Subject } from './subjects/subject';
 
 export interface PhaseSettings {
@@ -69,7 +70,7 @@ export async function runLoadPhase(
   const offeredEstimate = Math.ceil((durationMs * rate) / 1000 - 1e-9);
   const base = indexes.take(offeredEstimate);
   const intervalMs = 1000 / rate;
-  const meter = new CpuMeter(() => subject.processes());
+  const meter = new CpuMeter(() => subject.processes.roles());
   meter.begin();
   const cpuTimer = setInterval(() => meter.sample(), CPU_SAMPLE_MS);
   const timeline: BacklogSample[] = [];
@@ -78,10 +79,10 @@ export async function runLoadPhase(
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const sample = () => {
-    const perTeam = subject.outstandingPerTeam();
+    const perTeam = subject.seesTeams ? subject.tracker.outstandingPerTeam() : null;
     timeline.push({
       tMs: Math.round(performance.now() - t0),
-      backlog: subject.outstanding(),
+      backlog: subject.tracker.outstanding(),
       ...(perTeam ? { perTeam } : {}),
     });
   };
@@ -96,7 +97,8 @@ export async function runLoadPhase(
     maxInFlight: MAX_IN_FLIGHT,
     drainTimeoutMs: settings.drainTimeoutMs,
     start: (localIndex) =>
-      subject.submit(
+      sendReturn(
+        subject,
         base + localIndex,
         onTeam ? (team, atMs) => onTeam(localIndex, team, atMs - (t0 + localIndex * intervalMs)) : undefined,
       ),
@@ -109,9 +111,11 @@ export async function runLoadPhase(
   // Actions still waiting (a restart late in the phase) run to their end before the phase is judged.
   await actions.finished();
   // Whatever the phase (or an earlier one) left open must finish before the next phase starts.
-  const idle = await subject.waitUntilIdle(settings.drainTimeoutMs);
+  const idle = await subject.tracker.waitUntilIdle(settings.drainTimeoutMs);
   if (!idle)
-    settings.log(`${subject.name} ${spec.name}: ${subject.outstanding()} returns still open after the drain timeout`);
+    settings.log(
+      `${subject.name} ${spec.name}: ${subject.tracker.outstanding()} returns still open after the drain timeout`,
+    );
   if (sampler) {
     sample();
     clearInterval(sampler);

@@ -5,6 +5,7 @@ import { type Team, TEAMS, perTeam } from '../domain';
 import { LatencyHistogram } from './lib/latency-histogram';
 import { formatRate, type IndexAllocator, type PhaseSettings, runLoadPhase } from './load-phase';
 import type { BacklogSample, OutageResult, TeamLatencyDuringOutage } from './results';
+import { restartTeam, teamCompletions } from './subjects/drive';
 import type { Subject } from './subjects/subject';
 
 export interface OutagePlan {
@@ -58,7 +59,7 @@ export async function runOutage(
         : {}),
       actions: [
         { atMs: preMs, run: (sinceStart) => killTeam(subject, team, marks, sinceStart) },
-        { atMs: preMs + outageMs, run: (sinceStart) => restartTeam(subject, team, marks, sinceStart) },
+        { atMs: preMs + outageMs, run: (sinceStart) => restartAfterOutage(subject, team, marks, sinceStart) },
       ],
     },
     settings,
@@ -103,17 +104,22 @@ export async function runOutage(
 async function killTeam(subject: Subject, team: Team, marks: OutageMarks, sinceStart: () => number): Promise<void> {
   marks.killedAtMs = sinceStart();
   try {
-    await subject.killTeam(team);
+    await subject.door.killTeam(team);
   } catch (caught) {
     marks.error = `could not stop ${team}: ${(caught as Error).message}`;
     throw caught;
   }
 }
 
-async function restartTeam(subject: Subject, team: Team, marks: OutageMarks, sinceStart: () => number): Promise<void> {
+async function restartAfterOutage(
+  subject: Subject,
+  team: Team,
+  marks: OutageMarks,
+  sinceStart: () => number,
+): Promise<void> {
   marks.restartedAtMs = sinceStart();
   try {
-    const running = await subject.restartTeam(team);
+    const running = await restartTeam(subject, team);
     if (running.note !== null && /^\d+$/.test(running.note)) marks.rebuiltFromEvents = Number(running.note);
   } catch (caught) {
     marks.error = `could not restart ${team}: ${(caught as Error).message}`;
@@ -169,14 +175,16 @@ async function teamLatencyDuringOutage(
         if (pairs[at] >= marks.killedAtMs && pairs[at] < marks.restartedAtMs) histograms[each].record(pairs[at + 1]);
       }
     }
-  } else if (subject.teamCompletions) {
-    source =
-      "each team's own record (its recordedAt, by the team's clock): from the intended send to the team recording its part";
+  } else {
     const returnIdOf = new Map<string, number>();
     for (let localIndex = first; localIndex < end; localIndex += 1)
-      returnIdOf.set(subject.returnId(base + localIndex), localIndex);
+      returnIdOf.set(subject.workload.returnId(base + localIndex), localIndex);
+    const completions = await teamCompletions(subject, [...returnIdOf.keys()]);
+    if (completions)
+      source =
+        "each team's own record (its recordedAt, by the team's clock): from the intended send to the team recording its part";
     const wallT0 = performance.timeOrigin + t0;
-    for (const completion of await subject.teamCompletions([...returnIdOf.keys()])) {
+    for (const completion of completions ?? []) {
       const localIndex = returnIdOf.get(completion.returnId);
       if (localIndex === undefined) continue;
       histograms[completion.team].record(completion.recordedAtMs - (wallT0 + localIndex * intervalMs));

@@ -22,6 +22,7 @@ import { findServerProcesses } from './server-pids';
 import { startChoreography } from './subjects/choreography';
 import { startKafkaCeiling } from './subjects/kafka-ceiling';
 import { startOrchestration } from './subjects/orchestration';
+import { verifySubject } from './subjects/drive';
 import type { Subject, SubjectGroup, SubjectName } from './subjects/subject';
 import { startTemporalCeiling } from './subjects/temporal-ceiling';
 import { createWorkload } from './workload';
@@ -283,7 +284,7 @@ async function measureSubject(
   }
   progress.phase(`${subject.name} verifying team state`, 0);
   try {
-    result = { ...result, verification: await subject.verify() };
+    result = { ...result, verification: await verifySubject(subject) };
   } catch (error) {
     result = {
       ...result,
@@ -293,7 +294,7 @@ async function measureSubject(
   result = {
     ...result,
     processes: runningProcesses(subject),
-    childEvents: subject.childEvents().map(({ role, pid, what, detail }) => ({ role, pid, what, detail })),
+    childEvents: subject.processes.events().map(({ role, pid, what, detail }) => ({ role, pid, what, detail })),
   };
   return result;
 }
@@ -319,8 +320,8 @@ async function measureOutage(
 }
 
 function runningProcesses(subject: Subject): SubjectResult['processes'] {
-  return subject
-    .runningChildren()
+  return subject.processes
+    .running()
     .map(({ role, pid, readyAfterMs }) => ({ role, pid, readyAfterMs: Math.round(readyAfterMs) }));
 }
 

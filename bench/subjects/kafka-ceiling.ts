@@ -9,10 +9,8 @@ import type { StoredDecision, StoredEffects } from '../../model/port';
 import type { Supervisor } from '../../model/supervisor';
 import { kafkaCeilingTopics } from '../ceilings/kafka-ceiling-topics';
 import type { BenchContext } from '../context';
-import { restartChild, startCeilingProcesses, trackedSubject, watchProcesses } from './processes';
-import { ReturnTracker } from './return-tracker';
-import type { Subject, SubjectGroup, Verification } from './subject';
-import { verificationOf } from './verification';
+import { startCeilingProcesses } from './processes';
+import { type Door, type SubjectGroup, subjectOf } from './subject';
 
 export async function startKafkaCeiling(context: BenchContext, keepTopics = false): Promise<SubjectGroup> {
   const { config, workload } = context;
@@ -23,12 +21,12 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
     clientId: `${config.scope}.bench.ceiling`,
     log: (line) => context.log(`driver ${line}`),
   });
-  const tracker = new ReturnTracker(workload.indexOf);
-  let tail: TeamTail | undefined;
+  const feed = new TeamFeed();
+  let tail: Subscription | undefined;
   let supervisor: Supervisor | undefined;
   try {
     await log.ensureTopics(specs);
-    tail = await tailTeamTopics(log, topics.teamEvents, tracker, context.log);
+    tail = await tailTeamTopics(log, topics.teamEvents, feed, context.log);
     const eventBytes = String(typicalTeamEventBytes(workload.request(0)));
     supervisor = await startCeilingProcesses(
       context,
@@ -41,52 +39,48 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
       })),
     );
   } catch (error) {
-    await tail?.subscription.stop().catch(() => undefined);
+    await tail?.stop().catch(() => undefined);
     await log.close().catch(() => undefined);
     throw error;
   }
   const teams = supervisor;
   const teamTail = tail;
-  const processes = watchProcesses(teams, context, 'kafka-server');
   const append = batchedAppend(log, topics.requests, context.tuning.publishBatchMax);
-
-  const submit: Subject['submit'] = (index, onTeam) => {
-    const tailFailure = teamTail.failure();
-    if (tailFailure) return Promise.reject(tailFailure);
-    const request = workload.request(index);
-    const done = tracker.expect(index, request.returnId, onTeam);
-    append({ key: request.returnId, value: JSON.stringify(requestEnvelope(request, new Date().toISOString())) }).catch(
-      (error: unknown) => tracker.fail(request.returnId, error as Error),
-    );
-    return done;
-  };
-
-  const subject: Subject = {
-    name: 'kafka-ceiling',
-    kind: 'ceiling',
-    label: 'Kafka ceiling (kafkajs fan-out, no domain logic)',
-    completionSignal: 'the driver has seen an event of each of the four teams on their topics',
-    returnId: workload.returnId,
-    ...trackedSubject(tracker, processes, true),
-    submit,
-    killTeam: async (team) => void (await teams.process(team).kill()),
-    restartTeam: (team) => restartChild(teams.process(team)),
-    verify: async (): Promise<Verification> => {
-      const accepted = [...tracker.indexesIn('completed'), ...tracker.indexesIn('sent')].map(workload.returnId);
-      return verificationOf(
-        'team topics read to the end, events counted by key',
-        accepted,
-        await effectsByKey(log, topics.teamEvents),
-        null,
-      );
+  const door: Door = {
+    async accept(request) {
+      if (feed.failure) throw feed.failure;
+      await append({
+        key: request.returnId,
+        value: JSON.stringify(requestEnvelope(request, new Date().toISOString())),
+      });
     },
+    onTeamRecord: (listener) => feed.listen(listener),
+    killTeam: async (team) => void (await teams.process(team).kill()),
+    startTeam: (team) => teams.process(team).start(),
+    effects: () => effectsByKey(log, topics.teamEvents),
   };
+  const subject = subjectOf(
+    {
+      name: 'kafka-ceiling',
+      kind: 'ceiling',
+      label: 'Kafka ceiling (kafkajs fan-out, no domain logic)',
+      completionSignal: 'the driver has seen an event of each of the four teams on their topics',
+      seesTeams: true,
+      verifiedBy: 'team topics read to the end, events counted by key',
+    },
+    door,
+    teams,
+    context,
+    'kafka-server',
+  );
+  // Once the tail has failed, no open return can be seen to complete.
+  feed.onFailure((error) => subject.tracker.failAll(error));
 
   return {
     subjects: [subject],
     async close() {
       await teams.close();
-      await teamTail.subscription.stop().catch(() => undefined);
+      await teamTail.stop().catch(() => undefined);
       if (!keepTopics)
         await log
           .deleteTopics(specs.map(({ topic }) => topic))
@@ -96,34 +90,50 @@ export async function startKafkaCeiling(context: BenchContext, keepTopics = fals
   };
 }
 
-interface TeamTail {
-  readonly subscription: Subscription;
-  // Set once the tail has failed: no return can be seen to complete after that.
-  failure(): Error | undefined;
+// Each team event the driver's tail sees, to whoever listens; and the tail's failure, once.
+class TeamFeed {
+  private readonly listeners = new Set<(returnId: string, team: Team) => void>();
+  private readonly failureListeners: ((error: Error) => void)[] = [];
+  failure: Error | undefined;
+
+  listen(listener: (returnId: string, team: Team) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  answered(returnId: string, team: Team): void {
+    for (const listener of this.listeners) listener(returnId, team);
+  }
+
+  onFailure(listener: (error: Error) => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  failed(error: Error): void {
+    this.failure = error;
+    for (const listener of this.failureListeners) listener(error);
+  }
 }
 
 // From the beginning of the team topics: nothing answered before the tail joined is missed.
 async function tailTeamTopics(
   log: EventLog,
   teamTopics: Readonly<Record<Team, string>>,
-  tracker: ReturnTracker,
+  feed: TeamFeed,
   say: (line: string) => void,
-): Promise<TeamTail> {
+): Promise<Subscription> {
   const teamOfTopic = new Map<string, Team>(TEAMS.map((team) => [teamTopics[team], team]));
-  let failure: Error | undefined;
-  const subscription = await log.tail(
+  return log.tail(
     TEAMS.map((team) => teamTopics[team]),
     (record) => {
       const team = teamOfTopic.get(record.topic);
-      if (team && record.key !== null) tracker.teamAnswered(record.key, team);
+      if (team && record.key !== null) feed.answered(record.key, team);
     },
     (error) => {
-      failure = error;
       say(`the driver's tail of the team topics failed: ${error.message}`);
-      tracker.failAll(error);
+      feed.failed(error);
     },
   );
-  return { subscription, failure: () => failure };
 }
 
 // The echo's events are opaque: each is one decision of the return its key names, and one without a key is unreadable.

@@ -5,8 +5,6 @@ import type { ProcessSpec } from '../../model/port';
 import { describeExit, type SupervisedProcess, type SupervisedSpec, Supervisor } from '../../model/supervisor';
 import type { BenchContext } from '../context';
 import type { ProcessRole } from '../cpu-meter';
-import type { ReturnTracker } from './return-tracker';
-import type { Subject } from './subject';
 
 export interface RunningChild {
   readonly role: string;
@@ -105,26 +103,5 @@ export function watchProcesses(
         .filter((found) => found.role === server && found.pid !== null)
         .map((found) => ({ role: found.role, pid: found.pid as number })),
     ],
-  };
-}
-
-// What every subject answers the same way, from its tracker of returns and its processes. A subject that sees each
-// team's answer (the choreography and its ceiling) also counts what is outstanding per team.
-export function trackedSubject(
-  tracker: ReturnTracker,
-  processes: SubjectProcesses,
-  seesTeams: boolean,
-): Pick<
-  Subject,
-  'seesTeams' | 'outstanding' | 'outstandingPerTeam' | 'waitUntilIdle' | 'processes' | 'runningChildren' | 'childEvents'
-> {
-  return {
-    seesTeams,
-    outstanding: () => tracker.outstanding(),
-    outstandingPerTeam: () => (seesTeams ? tracker.outstandingPerTeam() : null),
-    waitUntilIdle: (timeoutMs) => tracker.waitUntilIdle(timeoutMs),
-    processes: processes.roles,
-    runningChildren: processes.running,
-    childEvents: processes.events,
   };
 }

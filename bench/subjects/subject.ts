@@ -1,8 +1,15 @@
-// What the benchmark needs from each thing it measures: the two models and their two platform ceilings.
-import type { Team } from '../../domain';
+// What the benchmark measures: the two models, through their own ports (model/port.ts), and their two platform
+// ceilings, which are no models and answer the same few calls with stand-ins. A subject is a description beside
+// that door, with the driver's tracker of the returns it sent and the processes it runs; bench/subjects/drive.ts
+// drives every subject the same way.
+import type { RefundRequest, Team } from '../../domain';
+import type { StoredEffects } from '../../model/port';
+import type { Supervisor } from '../../model/supervisor';
+import type { BenchContext } from '../context';
 import type { ProcessRole } from '../cpu-meter';
-import type { ChildEvent, RunningChild } from './processes';
-import type { TeamSeen } from './return-tracker';
+import type { Workload } from '../workload';
+import { type SubjectProcesses, watchProcesses } from './processes';
+import { ReturnTracker } from './return-tracker';
 
 export type SubjectName =
   | 'choreography'
@@ -13,6 +20,65 @@ export type SubjectName =
   | 'temporal-ceiling-sequential';
 
 export type SubjectKind = 'implementation' | 'ceiling';
+
+// The calls the benchmark makes. A Model is one as it is; a ceiling gives the calls it can.
+export interface Door {
+  accept(request: RefundRequest): Promise<unknown>;
+  // How the driver learns that a return is done: the whole return's result (a workflow's), or, for a subject that
+  // sees each team, each team's record as it is stored.
+  outcome?(returnId: string): Promise<unknown>;
+  onTeamRecord?(listener: (returnId: string, team: Team) => void): () => void;
+  killTeam(team: Team): Promise<void>;
+  startTeam(team: Team): Promise<void>;
+  // What the teams stored; none for a ceiling whose teams keep nothing.
+  effects?(): Promise<StoredEffects>;
+}
+
+export interface SubjectDescription {
+  readonly name: SubjectName;
+  readonly kind: SubjectKind;
+  readonly label: string;
+  // How the driver knows a return is done.
+  readonly completionSignal: string;
+  // True when the driver sees each team's answer as it happens (choreography), not only the whole return's.
+  readonly seesTeams: boolean;
+  // How the check after the run reads the teams' state.
+  readonly verifiedBy: string;
+  // The records of the dead-letter topic, where the subject has one.
+  deadLetters?(): Promise<number>;
+}
+
+export interface Subject extends SubjectDescription {
+  readonly door: Door;
+  readonly supervisor: Supervisor;
+  readonly processes: SubjectProcesses;
+  readonly tracker: ReturnTracker;
+  readonly workload: Workload;
+}
+
+// A subject of its own tracker: several subjects can share processes (both workflow variants run on the same
+// workers), never the returns they sent.
+export function subjectOf(
+  description: SubjectDescription,
+  door: Door,
+  supervisor: Supervisor,
+  context: BenchContext,
+  server: ProcessRole['role'],
+): Subject {
+  const tracker = new ReturnTracker(context.workload.indexOf);
+  if (description.seesTeams) {
+    if (!door.onTeamRecord) throw new Error(`${description.name} sees each team, but its door gives no team records`);
+    door.onTeamRecord((returnId, team) => tracker.teamAnswered(returnId, team));
+  } else if (!door.outcome) throw new Error(`${description.name} gives neither outcomes nor team records`);
+  return {
+    ...description,
+    door,
+    supervisor,
+    processes: watchProcesses(supervisor, context, server),
+    tracker,
+    workload: context.workload,
+  };
+}
 
 export interface TeamCompletion {
   readonly returnId: string;
@@ -39,30 +105,6 @@ export interface Verification {
   > | null;
   // Records of the dead-letter topic: poison the readers could not use.
   readonly deadLetters: number | null;
-}
-
-export interface Subject {
-  readonly name: SubjectName;
-  readonly kind: SubjectKind;
-  readonly label: string;
-  // How the driver knows a return is done.
-  readonly completionSignal: string;
-  // True when the driver sees each team's answer as it happens (choreography), not only the whole return's.
-  readonly seesTeams: boolean;
-  returnId(index: number): string;
-  // Sends return `index` and resolves once all four teams have done their part; rejects when it cannot be sent.
-  submit(index: number, onTeam?: TeamSeen): Promise<void>;
-  outstanding(): number;
-  outstandingPerTeam(): Record<Team, number> | null;
-  waitUntilIdle(timeoutMs: number): Promise<boolean>;
-  processes(): ProcessRole[];
-  runningChildren(): RunningChild[];
-  childEvents(): readonly ChildEvent[];
-  killTeam(team: Team): Promise<void>;
-  restartTeam(team: Team): Promise<RunningChild>;
-  // When each team recorded its part of these returns, read from the teams' own state after the fact.
-  teamCompletions?(returnIds: readonly string[]): Promise<TeamCompletion[]>;
-  verify(): Promise<Verification>;
 }
 
 // Several subjects can share processes and connections (both workflow variants run on the same workers).

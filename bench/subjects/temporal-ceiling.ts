@@ -2,6 +2,7 @@
 // queue, served by bench/ceilings/temporal-noop-worker.ts processes. The driver starts one workflow per return and
 // awaits its result; the no-op teams keep nothing, so only the driver's view is there to check.
 import type { Client } from '@temporalio/client';
+import type { Config } from '../../config';
 import type { Supervisor } from '../../model/supervisor';
 import { connectClient, type ReturnVariant } from '../../traditional/client';
 import { WORKER_TEAMS } from '../../traditional/teams';
@@ -13,15 +14,8 @@ import {
   temporalCeilingWorkflowId,
 } from '../ceilings/temporal-ceiling-queues';
 import type { BenchContext } from '../context';
-import {
-  restartChild,
-  startCeilingProcesses,
-  type SubjectProcesses,
-  trackedSubject,
-  watchProcesses,
-} from './processes';
-import { ReturnTracker } from './return-tracker';
-import type { Subject, SubjectGroup } from './subject';
+import { startCeilingProcesses } from './processes';
+import { type Door, type SubjectGroup, subjectOf } from './subject';
 
 const CEILING_WORKFLOW_OF_VARIANT: Readonly<Record<ReturnVariant, string>> = {
   sequential: 'noopSequential',
@@ -49,9 +43,23 @@ export async function startTemporalCeiling(
     await client.connection.close();
     throw error;
   }
-  const processes = watchProcesses(supervisor, context, 'temporal-server');
   return {
-    subjects: workflowVariants.map((variant) => subjectOf(variant, client, supervisor, processes, context)),
+    subjects: workflowVariants.map((variant) =>
+      subjectOf(
+        {
+          name: `temporal-ceiling-${variant}`,
+          kind: 'ceiling',
+          label: `Temporal ceiling (empty ${variant} workflow, four no-op activities)`,
+          completionSignal: `the ${CEILING_WORKFLOW_OF_VARIANT[variant]} workflow's result has arrived`,
+          seesTeams: false,
+          verifiedBy: "the driver's view only (the no-op activities keep no state)",
+        },
+        ceilingDoor(variant, client, supervisor, context.config),
+        supervisor,
+        context,
+        'temporal-server',
+      ),
+    ),
     async close() {
       await supervisor.close();
       await client.connection.close();
@@ -59,59 +67,21 @@ export async function startTemporalCeiling(
   };
 }
 
-function subjectOf(
-  variant: ReturnVariant,
-  client: Client,
-  supervisor: Supervisor,
-  processes: SubjectProcesses,
-  context: BenchContext,
-): Subject {
-  const { config, workload } = context;
+// A workflow per return, started by the returnId as the model's are; the no-op teams keep nothing to read back.
+function ceilingDoor(variant: ReturnVariant, client: Client, supervisor: Supervisor, config: Config): Door {
   const taskQueues = temporalCeilingTeamQueues(config.scope);
-  // A tracker per variant: the variants share the workers, but run on return ids of their own.
-  const tracker = new ReturnTracker(workload.indexOf);
-  const submit: Subject['submit'] = (index) => {
-    const request = workload.request(index);
-    const done = tracker.expect(index, request.returnId);
-    const run = async () => {
+  const workflowId = (returnId: string) => temporalCeilingWorkflowId(config.scope, returnId);
+  return {
+    async accept(request) {
       const input: NoopWorkflowInput = { request, taskQueues };
-      const handle = await client.workflow.start(CEILING_WORKFLOW_OF_VARIANT[variant], {
-        workflowId: temporalCeilingWorkflowId(config.scope, request.returnId),
+      await client.workflow.start(CEILING_WORKFLOW_OF_VARIANT[variant], {
+        workflowId: workflowId(request.returnId),
         taskQueue: temporalCeilingQueueOf(config.scope, CEILING_WORKFLOW_QUEUE_ROLE),
         args: [input],
       });
-      await handle.result();
-    };
-    run().then(
-      () => tracker.complete(request.returnId),
-      (error: unknown) => tracker.fail(request.returnId, error as Error),
-    );
-    return done;
-  };
-  return {
-    name: `temporal-ceiling-${variant}`,
-    kind: 'ceiling',
-    label: `Temporal ceiling (empty ${variant} workflow, four no-op activities)`,
-    completionSignal: `the ${CEILING_WORKFLOW_OF_VARIANT[variant]} workflow's result has arrived`,
-    returnId: workload.returnId,
-    ...trackedSubject(tracker, processes, false),
-    submit,
-    killTeam: async (team) => void (await supervisor.process(team).kill()),
-    restartTeam: (team) => restartChild(supervisor.process(team)),
-    verify: async () => {
-      const accepted = [...tracker.indexesIn('completed'), ...tracker.indexesIn('sent')].map(workload.returnId);
-      const unfinished = tracker.indexesIn('sent').map(workload.returnId);
-      return {
-        method: "the driver's view only (the no-op activities keep no state)",
-        sent: accepted.length,
-        completeInTeamState: accepted.length - unfinished.length,
-        lost: unfinished.length,
-        lostExamples: unfinished.slice(0, 10),
-        duplicatedEffects: 0,
-        unreadableRecords: 0,
-        perTeam: null,
-        deadLetters: null,
-      };
     },
+    outcome: (returnId) => client.workflow.getHandle(workflowId(returnId)).result(),
+    killTeam: async (team) => void (await supervisor.process(team).kill()),
+    startTeam: (team) => supervisor.process(team).start(),
   };
 }
