@@ -65,6 +65,7 @@ export async function startTestDeployment(
 export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
   {
     returnId: 'R-1001',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1001',
       returnId: 'R-1001',
@@ -87,6 +88,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X1-000123',
       siteId: 'AMS-1',
       diagnosis: 'battery',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1001',
@@ -94,10 +96,22 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X1-000123',
       costCentre: 'CC-AMS-1',
       amount: eur(41250),
+      status: 'charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1001',
+      returnId: 'R-1001',
+      recipient: 'Ada Lovelace',
+      verdict: 'accepted',
+      refundedAmount: eur(79900),
+      replacement: 'shipped',
+      refusalReason: null,
+      message: 'Your return R-1001 is accepted: 799.00 EUR refunded, and your replacement PHONE-X1 has shipped.',
     },
   },
   {
     returnId: 'R-1002',
+    verdict: 'refused',
     refund: {
       refundId: 'refund:R-1002',
       returnId: 'R-1002',
@@ -112,7 +126,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       returnId: 'R-1002',
       modelId: 'LAPTOP-L3',
       shipTo: sampleReturn('R-1002').shipment.shipTo,
-      status: 'shipped',
+      status: 'cancelled',
     },
     disassembly: {
       disassemblyOrderId: 'disassembly:R-1002',
@@ -120,17 +134,31 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-L3-004711',
       siteId: 'DAL-2',
       diagnosis: 'display',
+      status: 'unit-returned',
     },
     disposal: {
       disposalId: 'disposal:R-1002',
       returnId: 'R-1002',
       serialNumber: 'SN-L3-004711',
       costCentre: 'CC-DAL-2',
-      amount: usd(70000),
+      amount: usd(0),
+      status: 'not-charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1002',
+      returnId: 'R-1002',
+      recipient: 'Grace Hopper',
+      verdict: 'refused',
+      refundedAmount: null,
+      replacement: null,
+      refusalReason: 'outside-return-window',
+      message:
+        'Your return R-1002 is refused: it was requested more than 30 days after the purchase. No replacement is sent.',
     },
   },
   {
     returnId: 'R-1003',
+    verdict: 'refused',
     refund: {
       refundId: 'refund:R-1003',
       returnId: 'R-1003',
@@ -145,7 +173,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       returnId: 'R-1003',
       modelId: 'PHONE-X1',
       shipTo: sampleReturn('R-1003').shipment.shipTo,
-      status: 'shipped',
+      status: 'cancelled',
     },
     disassembly: {
       disassemblyOrderId: 'disassembly:R-1003',
@@ -153,17 +181,31 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X1-000999',
       siteId: 'AMS-1',
       diagnosis: 'liquid-damage',
+      status: 'unit-returned',
     },
     disposal: {
       disposalId: 'disposal:R-1003',
       returnId: 'R-1003',
       serialNumber: 'SN-X1-000999',
       costCentre: 'CC-AMS-1',
-      amount: eur(41250),
+      amount: eur(0),
+      status: 'not-charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1003',
+      returnId: 'R-1003',
+      recipient: 'Ada Lovelace',
+      verdict: 'refused',
+      refundedAmount: null,
+      replacement: null,
+      refusalReason: 'order-already-refunded',
+      message:
+        'Your return R-1003 is refused: order O-5001 was already refunded by return R-1001. No replacement is sent.',
     },
   },
   {
     returnId: 'R-1004',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1004',
       returnId: 'R-1004',
@@ -186,6 +228,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000042',
       siteId: 'MAN-1',
       diagnosis: 'display',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1004',
@@ -193,10 +236,22 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000042',
       costCentre: 'CC-MAN-1',
       amount: gbp(15500),
+      status: 'charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1004',
+      returnId: 'R-1004',
+      recipient: 'Alan Turing',
+      verdict: 'accepted',
+      refundedAmount: gbp(29900),
+      replacement: 'shipped',
+      refusalReason: null,
+      message: 'Your return R-1004 is accepted: 299.00 GBP refunded, and your replacement WATCH-W1 has shipped.',
     },
   },
   {
     returnId: 'R-1005',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1005',
       returnId: 'R-1005',
@@ -219,6 +274,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000077',
       siteId: 'MAN-1',
       diagnosis: 'other',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1005',
@@ -226,10 +282,22 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000077',
       costCentre: 'CC-MAN-1',
       amount: gbp(15500),
+      status: 'charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1005',
+      returnId: 'R-1005',
+      recipient: 'Joan Clarke',
+      verdict: 'accepted',
+      refundedAmount: gbp(29900),
+      replacement: 'backordered',
+      refusalReason: null,
+      message: 'Your return R-1005 is accepted: 299.00 GBP refunded, and your replacement WATCH-W1 is backordered.',
     },
   },
   {
     returnId: 'R-1006',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1006',
       returnId: 'R-1006',
@@ -252,6 +320,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X0-000001',
       siteId: 'DAL-2',
       diagnosis: 'battery',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1006',
@@ -259,6 +328,17 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X0-000001',
       costCentre: 'CC-DAL-2',
       amount: usd(18000),
+      status: 'charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1006',
+      returnId: 'R-1006',
+      recipient: 'Katherine Johnson',
+      verdict: 'accepted',
+      refundedAmount: usd(49900),
+      replacement: 'backordered',
+      refusalReason: null,
+      message: 'Your return R-1006 is accepted: 499.00 USD refunded, and your replacement PHONE-X0 is backordered.',
     },
   },
 ];
@@ -266,8 +346,8 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
 // What each sample shows a reader, in business words.
 export const SAMPLE_PATHS: Readonly<Record<string, string>> = {
   'R-1001': 'a device returned within the window is refunded, replaced, disassembled and written off',
-  'R-1002': 'a device returned after 45 days is not refunded, but still replaced, disassembled and written off',
-  'R-1003': 'a second return of an order already refunded is not refunded again',
+  'R-1002': 'a device returned after 45 days is refused: nothing ships, no order stands, nothing is charged',
+  'R-1003': 'a second return of an order already refunded is refused, so it gets no free replacement',
   'R-1004': 'the last watch in stock is shipped as the replacement',
   'R-1005': 'the next watch is backordered once the last unit has shipped',
   'R-1006': 'a discontinued model is backordered',

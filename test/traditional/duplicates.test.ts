@@ -109,7 +109,7 @@ describe('traditional model, duplicate submissions', () => {
 
     it('should differ from the first version in every team record, or the test would prove nothing', () => {
       const [one, other] = [outcomeOnItsOwn(first), outcomeOnItsOwn(second)];
-      for (const record of ['refund', 'replacement', 'disassembly', 'disposal'] as const) {
+      for (const record of ['refund', 'replacement', 'disassembly', 'disposal', 'notification'] as const) {
         assert.notDeepEqual(one[record], other[record], record);
       }
     });
@@ -148,6 +148,7 @@ describe('traditional model, duplicate submissions', () => {
         replacement: expected.replacement,
         disassembly: expected.disassembly,
         disposal: expected.disposal,
+        notification: expected.notification,
       });
       assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT', 'R-CONFLICT']);
     });
@@ -177,9 +178,10 @@ for (const variant of ['sequential', 'parallel'] as const) {
       store = openTeamStore({ dataDir: data.dir, scope: 'retry' }, 'inventory');
       // The failure that hurts most: Inventory commits the shipment, then its answer is lost. A retry that decided
       // again would count that shipment and backorder the return's own watch.
+      // The shipment is the step after the verdict, in both variants (settleOnce).
       const losesFirstAnswer: InventoryStore = Object.create(store);
-      losesFirstAnswer.recordOnce = (returnId, recordedAt, decide) => {
-        const record = store.recordOnce(returnId, recordedAt, decide);
+      losesFirstAnswer.settleOnce = (returnId, recordedAt, settle) => {
+        const record = store.settleOnce(returnId, recordedAt, settle);
         if (!failed.has(returnId)) {
           failed.add(returnId);
           throw new Error(`connection lost after recording ${returnId}`);
@@ -212,7 +214,9 @@ for (const variant of ['sequential', 'parallel'] as const) {
 
       it('should show the second attempt and the failure before it in the workflow history', async () => {
         const history = await test.deployment.workflowHistory('R-RETRY');
-        const started = history.filter((event) => event.type === 'ActivityTaskStarted' && event.team === 'inventory');
+        const started = history.filter(
+          (event) => event.type === 'ActivityTaskStarted' && event.activity === 'shipReplacement',
+        );
 
         assert.deepEqual(
           started.map(({ attempt, failure }) => ({ attempt, failure })),
