@@ -1,4 +1,4 @@
-// A fifth subscriber nobody told User Support about: it joins late, reads the request topic and every team's
+// A subscriber nobody told User Support about: it joins late, reads the request topic and every team's
 // topic from the beginning, and prints usage statistics. Adding it changed no line of the publisher or a team.
 import { ActionableError } from '../cli/actionable-error';
 import { parseCommandLine } from '../cli/command-line';
@@ -70,7 +70,7 @@ export function formatUsageStats(stats: UsageStats, scope: string): string[] {
     ),
   ]);
   section(
-    'Disposal cost by site',
+    'Disposal cost charged by site',
     sortedEntries(stats.disposalCostBySite).map(([site, totals]) => [site, formatTotals(totals ?? {})] as const),
   );
   section('Replacements', [
@@ -79,7 +79,9 @@ export function formatUsageStats(stats: UsageStats, scope: string): string[] {
     ...sortedEntries(stats.replacements.backordersPerModel).map(
       ([model, count]) => [`  ${model}`, String(count ?? 0)] as const,
     ),
+    ['cancelled (refused)', String(stats.replacements.cancelled)],
   ]);
+  section('Customers', [['notified', String(stats.customersNotified)]]);
   return lines;
 }
 

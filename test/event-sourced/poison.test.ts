@@ -1,15 +1,15 @@
 // Poison: a record no reader can make sense of goes to the dead-letter topic with the reason, whoever reads it,
 // and the records after it are processed as usual.
 import assert from 'node:assert/strict';
-import { TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { encodeEnvelope, requestEnvelope } from '../../event-sourced/envelope';
+import { TEAM_INPUTS } from '../../event-sourced/teams';
 import type { DeadLetter } from '../../event-sourced/event-log';
 import { waitFor } from '../../model/wait-for';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
-import { outcomeOnItsOwn } from '../../domain';
-import { removeScope, startTestDeployment } from './support/scope';
+import { outcomeOnItsOwn, type Team, TEAMS } from '../../domain';
+import { removeScope, startTestDeployment, TEAMS_READING_REQUESTS } from './support/scope';
 
 const AT = '2026-05-11T10:00:00.000Z';
 const valid = aReturn({ returnId: 'R-AFTER-POISON', orderId: 'O-AFTER-POISON' });
@@ -47,12 +47,16 @@ describe('Event-sourced model: poison messages', () => {
       assert.deepEqual(await deployment.waitForOutcome(valid.returnId, { timeoutMs: 30_000 }), outcomeOnItsOwn(valid));
     });
 
-    it('should have every team send each of them to the dead-letter topic with its reason', async () => {
+    it('should have every team that reads requests dead-letter each of them with its reason', async () => {
       letters = await waitFor('a dead letter from every team for every poison record', async () => {
         const found = await deployment.readDeadLetters();
-        return found.length >= TEAMS.length * POISON.length && found;
+        return found.length >= TEAMS_READING_REQUESTS.length * POISON.length && found;
       });
-      for (const team of TEAMS) {
+      assert.deepEqual(
+        [...new Set(letters.map((letter) => letter.reportedBy))].sort(),
+        [...TEAMS_READING_REQUESTS].sort(),
+      );
+      for (const team of TEAMS_READING_REQUESTS) {
         const fromTeam = letters.filter((letter) => letter.reportedBy === team);
         assert.deepEqual(
           fromTeam.map((letter) => letter.reason).sort(),
@@ -83,7 +87,7 @@ describe('Event-sourced model: poison messages', () => {
   });
 
   describe('when a team topic holds a record that is not a team event', () => {
-    it('should dead-letter it from the return-status projection, which goes on to the next return', async () => {
+    it('should dead-letter it from the return-status projection and the teams that read it, who go on', async () => {
       await deployment.eventLog.append(deployment.topics.teamEvents.sales, [
         { key: 'R-GARBAGE', value: 'not an event' },
       ]);
@@ -96,6 +100,14 @@ describe('Event-sourced model: poison messages', () => {
         { reason: letter.reason, sourceTopic: letter.sourceTopic, key: letter.key },
         { reason: 'invalid-json', sourceTopic: deployment.topics.teamEvents.sales, key: 'R-GARBAGE' },
       );
+      // Every team that reads Sales reports it as well, once its group has delivered it.
+      const readers = TEAMS.filter((team) => TEAM_INPUTS[team].some((read: Team) => read === 'sales'));
+      const reporters = await waitFor('every reader of sales to report the record', async () => {
+        const found = (await deployment.readDeadLetters()).filter((candidate) => candidate.key === 'R-GARBAGE');
+        const teams = new Set(found.map((candidate) => candidate.reportedBy));
+        return readers.every((team) => teams.has(team)) && teams;
+      });
+      assert.deepEqual([...reporters].sort(), ['return-status', ...readers].sort());
     });
   });
 });

@@ -1,13 +1,25 @@
 // The outcomes the sample returns must have, stated as the business decisions they are.
-import { type Diagnosis, type Money, type OrderRefund, type RefundRequest, type ReturnOutcome } from '../../../domain';
+import {
+  decideNotification,
+  type Diagnosis,
+  type DisassemblyStatus,
+  type DisposalStatus,
+  type Money,
+  type OrderRefund,
+  type RefundRequest,
+  type ReplacementShipment,
+  type ReturnOutcome,
+  type ShipmentStatus,
+} from '../../../domain';
 import { SAMPLE_RETURNS } from '../../../samples/sample-returns';
 
 interface Decisions {
   readonly refund: Pick<OrderRefund, 'status' | 'refundedAmount' | 'rejectionReason' | 'refundedByReturnId'>;
-  readonly replacement: 'shipped' | 'backordered';
+  readonly replacement: ShipmentStatus;
   readonly diagnosis: Diagnosis;
+  readonly disassembly: DisassemblyStatus;
   readonly costCentre: string;
-  readonly disposal: Money;
+  readonly disposal: { readonly status: DisposalStatus; readonly amount: Money };
 }
 
 export function sample(returnId: string): RefundRequest {
@@ -18,29 +30,40 @@ export function sample(returnId: string): RefundRequest {
 
 export function sampleOutcome(returnId: string, decisions: Decisions): ReturnOutcome {
   const request = sample(returnId);
+  const refund: OrderRefund = {
+    refundId: `refund:${returnId}`,
+    returnId,
+    orderId: request.order.orderId,
+    ...decisions.refund,
+  };
+  const replacement: ReplacementShipment = {
+    shipmentId: `shipment:${returnId}`,
+    returnId,
+    modelId: request.model.modelId,
+    shipTo: request.shipment.shipTo,
+    status: decisions.replacement,
+  };
   return {
     returnId,
-    refund: { refundId: `refund:${returnId}`, returnId, orderId: request.order.orderId, ...decisions.refund },
-    replacement: {
-      shipmentId: `shipment:${returnId}`,
-      returnId,
-      modelId: request.model.modelId,
-      shipTo: request.shipment.shipTo,
-      status: decisions.replacement,
-    },
+    verdict: refund.status === 'issued' ? 'accepted' : 'refused',
+    refund,
+    replacement,
     disassembly: {
       disassemblyOrderId: `disassembly:${returnId}`,
       returnId,
       serialNumber: request.defectiveItem.serialNumber,
       siteId: request.location.siteId,
       diagnosis: decisions.diagnosis,
+      status: decisions.disassembly,
     },
     disposal: {
       disposalId: `disposal:${returnId}`,
       returnId,
       serialNumber: request.defectiveItem.serialNumber,
       costCentre: decisions.costCentre,
-      amount: decisions.disposal,
+      ...decisions.disposal,
     },
+    // Its wording is the domain's; what it says is checked apart, by the sample test.
+    notification: decideNotification({ refund, replacement }),
   };
 }
