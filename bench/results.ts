@@ -173,6 +173,8 @@ export interface BenchResults {
     readonly poolSize: number;
     readonly models: readonly string[];
     readonly repeatedOrderShare: number;
+    // Share of the returns Sales refuses; absent in reports from before the verdict gated the return.
+    readonly refusedShare?: number;
     readonly note: string;
   };
   readonly machine: MachineInfo;

@@ -1,12 +1,13 @@
 // What the fault scenarios measure differently in each model, by design: how long an answer may take after a
 // fault, how "nothing in flight" shows, and the evidence that a kill landed while its victim held work. Each
 // scenario is written once for both models (kills.ts, crash-point.ts, outage.ts, server-restart.ts) and asks here.
-import { type Team, TEAMS } from '../../domain';
+import { perTeam, type Team, TEAMS } from '../../domain';
 import type { EventSourcedModel } from '../../event-sourced/model';
 import type { ModelName } from '../../model/port';
 import { fetchAuditTrail } from '../../traditional/audit-trail';
 import type { TraditionalModel } from '../../traditional/model';
 import { scopeRunsQuery } from '../../traditional/scope-runs';
+import { createTeamActivities } from '../../traditional/teams';
 import type { Kill } from '../inject';
 import { type FaultModel, type FaultModelOptions, openFaultModel } from '../open';
 import { delay, type ScenarioContext } from '../scenario';
@@ -93,13 +94,11 @@ async function requestsInHand(model: EventSourcedModel, team: Team): Promise<Rec
   }
 }
 
-// Each team's one activity, as it shows in a workflow's pending activities and history.
-const ACTIVITY_OF_TEAM: Readonly<Record<Team, string>> = {
-  sales: 'createOrderRefundRequest',
-  inventory: 'createShipmentRequest',
-  manufacturing: 'registerDisassemblyOrder',
-  accounting: 'chargeAssetDisposal',
-};
+// Each team's activities by name, as they show in a workflow's pending activities: read from the team's own
+// factory, which only names its functions until one is called.
+const ACTIVITIES_OF_TEAM: Readonly<Record<Team, ReadonlySet<string>>> = perTeam(
+  (team) => new Set(Object.keys(createTeamActivities(team, { store: undefined as never, clock: () => new Date(0) }))),
+);
 
 // temporal.api.enums.v1.PendingActivityState: handed to a worker, no answer yet.
 const PENDING_ACTIVITY_STATE_STARTED = 2;
@@ -119,7 +118,8 @@ async function activitiesInHand(
         .describe();
       return (description.raw.pendingActivities ?? []).filter(
         (activity) =>
-          activity.activityType?.name === ACTIVITY_OF_TEAM[team] && activity.state === PENDING_ACTIVITY_STATE_STARTED,
+          ACTIVITIES_OF_TEAM[team].has(activity.activityType?.name ?? '') &&
+          activity.state === PENDING_ACTIVITY_STATE_STARTED,
       ).length;
     } catch {
       return 0;
