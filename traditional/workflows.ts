@@ -27,7 +27,7 @@ export interface ReturnWorkflowInput {
 // The process changes, each deployed over returns already running (Temporal's workflow versioning). A run started
 // before a change replays its history without the change's marker, so patched() is false for it there, and it
 // finishes as it started; every run started since takes the new path. Once no run from before a change is open,
-// the next release turns its patched() into deprecatePatch() and deletes the old path.
+// the next release replaces its patched call with deprecatePatch, and deletes the old path.
 export const PROCESS_CHANGES = {
   // Sales' verdict gates the return: Inventory holds, then ships or releases; a refusal leaves nothing standing.
   verdictGatesReturn: 'verdict-gates-return',
