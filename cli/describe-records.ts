@@ -22,7 +22,7 @@ export function describeTeamRecords(records: TeamRecords): Record<Team, string> 
       ? 'pending'
       : disassembly.status === 'ordered'
         ? `disassembly (${disassembly.diagnosis}) at ${disassembly.siteId}`
-        : `no disassembly: unit returned to the customer from ${disassembly.siteId}`,
+        : `unit returned from ${disassembly.siteId}, no disassembly`,
     accounting: !disposal
       ? 'pending'
       : disposal.status === 'charged'
