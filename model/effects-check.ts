@@ -225,7 +225,7 @@ export function compareOutcomes(
 }
 
 // Per team, what its store holds for the benchmark's verification: records as stored (copies and unreadable
-// items included), the returns they cover, and the records beyond one per return.
+// items included), the returns they cover, and the steps of a return taken more than once (copies included).
 export interface TeamTally {
   readonly records: number;
   readonly returns: number;
@@ -236,12 +236,15 @@ export function tallyEffects(effects: StoredEffects): Record<Team, TeamTally> {
   const tally = {} as Record<Team, TeamTally>;
   for (const team of TEAMS) {
     let decisions = 0;
-    for (const stored of effects.decisions[team].values()) decisions += stored.length;
-    const returns = effects.decisions[team].size;
+    let stepsTakenAgain = 0;
+    for (const stored of effects.decisions[team].values()) {
+      decisions += stored.length;
+      stepsTakenAgain += stored.length - new Set(stored.map(({ step }) => step)).size;
+    }
     tally[team] = {
       records: decisions + effects.copies[team] + effects.unreadable[team],
-      returns,
-      duplicates: decisions - returns + effects.copies[team],
+      returns: effects.decisions[team].size,
+      duplicates: stepsTakenAgain + effects.copies[team],
     };
   }
   return tally;

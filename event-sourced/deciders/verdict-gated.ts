@@ -2,6 +2,7 @@
 // it records: the request and the verdict arrive on two topics, in either order, and the team's record stands once
 // it is the one the verdict leaves. Each team gives its own rules (what it records before the verdict, how the
 // verdict settles it); the bookkeeping of what it has heard of each return is here, once.
+import { isDeepStrictEqual } from 'node:util';
 import { type RefundRequest, type Team, type TeamEvent, type Verdict, verdictOf } from '../../domain';
 import type { BucketMap } from '../bucket-map';
 import type { TeamEventsOf } from '../envelope';
@@ -91,10 +92,11 @@ export function verdictGatedDecider<T extends Team, State extends GatedState<Rec
       const learned = withOpen(state, returnId, { ...open, verdict });
       // Before its request: kept until the request comes.
       if (!open.request) return unchanged(learned);
-      return {
-        state: learned,
-        events: [rules.eventOf(rules.settle(open.request, open.record, verdict, state), open.record)],
-      };
+      const settled = rules.settle(open.request, open.record, verdict, state);
+      // A record the verdict cannot move (a unit shipped by the release before the change, for a return now
+      // refused) stays as it is: writing it again would be a second effect of one step.
+      if (open.record !== undefined && isDeepStrictEqual(settled, open.record)) return unchanged(learned);
+      return { state: learned, events: [rules.eventOf(settled, open.record)] };
     },
 
     recall(request, state) {
