@@ -10,7 +10,15 @@ import {
   traditionalNegativeControl,
 } from './scenarios/crash-point';
 import { hostileInput } from './scenarios/hostile';
-import { eventSourcedKills, traditionalKills, traditionalUserSupportKills } from './scenarios/kills';
+import {
+  eventSourcedCustomerCareKills,
+  eventSourcedInventoryHoldingKills,
+  eventSourcedKills,
+  traditionalCustomerCareKills,
+  traditionalInventoryHoldingKills,
+  traditionalKills,
+  traditionalUserSupportKills,
+} from './scenarios/kills';
 import { eventSourcedOutage, traditionalOutageParallel, traditionalOutageSequential } from './scenarios/outage';
 import { eventSourcedBrokerRestart, traditionalTemporalRestart } from './scenarios/server-restart';
 import { type Scenario, type ScenarioContext, type ScenarioResult, skippedResult } from './scenario';
@@ -23,6 +31,10 @@ export const SCENARIOS: readonly Scenario[] = [
   eventSourcedNegativeControl,
   traditionalNegativeControl,
   traditionalUserSupportKills,
+  eventSourcedInventoryHoldingKills,
+  traditionalInventoryHoldingKills,
+  eventSourcedCustomerCareKills,
+  traditionalCustomerCareKills,
   eventSourcedOutage,
   traditionalOutageSequential,
   traditionalOutageParallel,

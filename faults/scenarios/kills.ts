@@ -11,6 +11,7 @@ import type { FaultModel } from '../open';
 import { faultReturns, judge, type Scenario, type ScenarioContext, seconds, type Sizes, withModel } from '../scenario';
 import {
   ANSWER_TIMEOUT_MS,
+  changeWindowEvidence,
   killEvidence,
   openScenarioModel,
   retriedActivities,
@@ -36,6 +37,8 @@ interface KillsPlan {
   readonly kills: (sizes: Sizes) => number;
   // Whether each kill waits for a moment its victim holds work.
   readonly withEvidence: boolean;
+  // Evidence of the plan's own, gathered at the moment of each kill, instead of the model's.
+  readonly evidence?: (model: FaultModel) => Promise<Record<string, number>>;
   figures(model: FaultModel, kills: readonly Kill[], settled: Settled, context: ScenarioContext): Promise<KillFigures>;
 }
 
@@ -63,6 +66,7 @@ function killsScenario(plan: KillsPlan): Scenario {
           seed: context.seed,
           recoveryTimeoutMs: timeoutMs,
           ...(plan.withEvidence ? { evidence: (role, held) => killEvidence(model, role as Team, held) } : {}),
+          ...(plan.evidence ? { evidence: () => plan.evidence!(model) } : {}),
           progress: context.progress,
         });
         const driven = await drive.done;
@@ -142,3 +146,38 @@ function traditionalKillsPlan(role: 'teams' | 'user-support'): KillsPlan {
 
 export const traditionalKills = killsScenario(traditionalKillsPlan('teams'));
 export const traditionalUserSupportKills = killsScenario(traditionalKillsPlan('user-support'));
+
+// The windows the process change opened, hit on purpose: Inventory killed while it holds units for returns whose
+// verdict has not reached it (a held unit must ship or go back to stock exactly once), and Customer Care killed
+// while returns wait for their notification (each must be told exactly once). About a third of the returns are
+// refused, so releases and compensations run throughout.
+function changeWindowKillsPlan(model: ModelName, team: 'inventory' | 'customer-care'): KillsPlan {
+  const short = model === 'traditional' ? 'trad' : 'es';
+  const window = team === 'inventory' ? 'holding units' : 'around a notification';
+  return {
+    id: `${short}-kill-${team}-${team === 'inventory' ? 'holding' : 'notifying'}`,
+    title: `${team} SIGKILLed ${window}`,
+    model,
+    label: `${short}-${team}-kills`,
+    roles: [team],
+    kills: (sizes) => sizes.kills,
+    withEvidence: false,
+    async figures(_model, kills, _settled, context) {
+      const inWindow = kills.reduce((sum, kill) => sum + Object.values(kill.evidence).reduce((a, b) => a + b, 0), 0);
+      const what = team === 'inventory' ? 'units held' : 'returns awaiting their notification';
+      return {
+        faults: `${kills.length} SIGKILLs of ${team}; ${inWindow} ${what} at the kills`,
+        details: {},
+        notes: inWindow === 0 ? [`no kill found ${what}: none hit the window`] : [],
+        problems:
+          kills.length < context.sizes.kills ? [`only ${kills.length} of ${context.sizes.kills} kills happened`] : [],
+      };
+    },
+    evidence: (model) => changeWindowEvidence(model, team),
+  };
+}
+
+export const eventSourcedInventoryHoldingKills = killsScenario(changeWindowKillsPlan('event-sourced', 'inventory'));
+export const traditionalInventoryHoldingKills = killsScenario(changeWindowKillsPlan('traditional', 'inventory'));
+export const eventSourcedCustomerCareKills = killsScenario(changeWindowKillsPlan('event-sourced', 'customer-care'));
+export const traditionalCustomerCareKills = killsScenario(changeWindowKillsPlan('traditional', 'customer-care'));

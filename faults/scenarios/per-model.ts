@@ -1,9 +1,18 @@
 // What the fault scenarios measure differently in each model, by design: how long an answer may take after a
 // fault, how "nothing in flight" shows, and the evidence that a kill landed while its victim held work. Each
 // scenario is written once for both models (kills.ts, crash-point.ts, outage.ts, server-restart.ts) and asks here.
-import { perTeam, type Team, TEAMS } from '../../domain';
+import {
+  missingTeams,
+  perTeam,
+  RECORD_OF_TEAM,
+  type ReplacementShipment,
+  type Team,
+  TEAMS,
+  type TeamRecords,
+} from '../../domain';
 import type { EventSourcedModel } from '../../event-sourced/model';
-import type { ModelName } from '../../model/port';
+import { standingDecision } from '../../model/effects-check';
+import type { ModelName, StoredEffects } from '../../model/port';
 import { fetchAuditTrail } from '../../traditional/audit-trail';
 import type { TraditionalModel } from '../../traditional/model';
 import { scopeRunsQuery } from '../../traditional/scope-runs';
@@ -82,6 +91,44 @@ export async function lagsOf(model: EventSourcedModel): Promise<Record<Team, num
 // lands then; says how much it held.
 export function killEvidence(model: FaultModel, team: Team, held: readonly string[]): Promise<Record<string, number>> {
   return model.name === 'traditional' ? activitiesInHand(model, team, held) : requestsInHand(model, team);
+}
+
+// The windows the process change opened, as the teams' own records show them: units Inventory holds for returns
+// whose verdict it has not acted on, and returns whose four other teams' records stand while Customer Care has not
+// notified them yet.
+export function changeWindowOf(effects: StoredEffects, team: 'inventory' | 'customer-care'): number {
+  if (team === 'inventory') {
+    return [...effects.decisions.inventory.values()].filter(
+      (decisions) => (standingDecision(decisions).record as ReplacementShipment).status === 'held',
+    ).length;
+  }
+  let awaiting = 0;
+  for (const returnId of effects.decisions.sales.keys()) {
+    const records = Object.fromEntries(
+      TEAMS.flatMap((other) => {
+        const decisions = effects.decisions[other].get(returnId);
+        return decisions ? [[RECORD_OF_TEAM[other], standingDecision(decisions).record]] : [];
+      }),
+    ) as TeamRecords;
+    const missing = missingTeams(records);
+    if (missing.length === 1 && missing[0] === 'customer-care') awaiting++;
+  }
+  return awaiting;
+}
+
+// Waits (up to a few seconds) for a moment when the victim has work in the change's window, so that the kill lands
+// then; says how much it had.
+export async function changeWindowEvidence(
+  model: FaultModel,
+  team: 'inventory' | 'customer-care',
+): Promise<Record<string, number>> {
+  const name = team === 'inventory' ? 'unitsHeldAtKill' : 'returnsAwaitingNotificationAtKill';
+  const deadline = performance.now() + 3_000;
+  for (;;) {
+    const inWindow = changeWindowOf(await model.effects(), team);
+    if (inWindow > 0 || performance.now() > deadline) return { [name]: inWindow };
+    await delay(50);
+  }
 }
 
 // The requests the victim's group has not committed: it holds them, mid-batch.
