@@ -38,16 +38,29 @@ export function verdictOfRecords(records: TeamRecords): Verdict | null {
 
 // Whether the team's record for the return stands: there is one, and it is the one the verdict leaves.
 export function teamHasSettled(team: Team, records: TeamRecords): boolean {
-  const module = moduleOfTeam(team);
-  const record = (records as Record<string, unknown>)[module.outcomeField];
+  const record = recordOf(team, records);
   if (!record) return false;
   const verdict = verdictOfRecords(records);
-  return verdict !== null && module.standsUnder(record as never, verdict);
+  return verdict !== null && moduleOfTeam(team).standsUnder(record as never, verdict);
+}
+
+function recordOf(team: Team, records: TeamRecords): unknown {
+  return (records as Record<string, unknown>)[moduleOfTeam(team).outcomeField];
 }
 
 // The teams whose record does not stand yet, in the order of TEAMS: no record, or one the verdict has not settled.
 export function missingTeams(records: TeamRecords): Team[] {
   return TEAM_MODULES.filter(({ team }) => !teamHasSettled(team, records)).map(({ team }) => team);
+}
+
+// The teams that acted before a refusal reached them and have yet to undo it: a record the refusal does not leave
+// standing (a unit held, a disassembly ordered, a charge made). None while the verdict is unknown or an acceptance.
+export function teamsAwaitingUndo(records: TeamRecords): Team[] {
+  const verdict = verdictOfRecords(records);
+  if (verdict?.kind !== 'refused') return [];
+  return TEAM_MODULES.filter(({ team }) => recordOf(team, records) !== undefined && !teamHasSettled(team, records)).map(
+    ({ team }) => team,
+  );
 }
 
 // A return is settled when every team's record stands; until then there is no outcome.

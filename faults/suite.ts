@@ -11,16 +11,19 @@ import {
 } from './scenarios/crash-point';
 import { hostileInput } from './scenarios/hostile';
 import {
+  eventSourcedCompensatingKills,
   eventSourcedCustomerCareKills,
   eventSourcedInventoryHoldingKills,
   eventSourcedKills,
   traditionalCustomerCareKills,
   traditionalInventoryHoldingKills,
   traditionalKills,
+  traditionalUserSupportCompensatingKills,
   traditionalUserSupportKills,
 } from './scenarios/kills';
 import { eventSourcedOutage, traditionalOutageParallel, traditionalOutageSequential } from './scenarios/outage';
 import { eventSourcedBrokerRestart, traditionalTemporalRestart } from './scenarios/server-restart';
+import { eventSourcedVerdictTwice } from './scenarios/verdict-twice';
 import { type Scenario, type ScenarioContext, type ScenarioResult, skippedResult } from './scenario';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -33,6 +36,8 @@ export const SCENARIOS: readonly Scenario[] = [
   traditionalUserSupportKills,
   eventSourcedInventoryHoldingKills,
   traditionalInventoryHoldingKills,
+  eventSourcedCompensatingKills,
+  traditionalUserSupportCompensatingKills,
   eventSourcedCustomerCareKills,
   traditionalCustomerCareKills,
   eventSourcedOutage,
@@ -40,6 +45,7 @@ export const SCENARIOS: readonly Scenario[] = [
   traditionalOutageParallel,
   eventSourcedDuplicates,
   traditionalDuplicates,
+  eventSourcedVerdictTwice,
   hostileInput,
   eventSourcedBrokerRestart,
   traditionalTemporalRestart,

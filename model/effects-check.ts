@@ -55,6 +55,16 @@ export function standingDecision(decisions: readonly StoredDecision[]): StoredDe
   return steps[steps.length - 1];
 }
 
+// The record of each team that has one for the return, as every reader goes by it: the return's state so far.
+export function recordsOfReturn(effects: StoredEffects, returnId: string): TeamRecords {
+  return Object.fromEntries(
+    TEAMS.flatMap((team) => {
+      const decisions = effects.decisions[team].get(returnId);
+      return decisions ? [[RECORD_OF_TEAM[team], standingDecision(decisions).record]] : [];
+    }),
+  );
+}
+
 function refusedWithSomethingStanding(outcomes: Iterable<ReturnOutcome>, note: (problem: string) => void): number {
   let count = 0;
   for (const outcome of outcomes) {

@@ -1,17 +1,9 @@
 // What the fault scenarios measure differently in each model, by design: how long an answer may take after a
 // fault, how "nothing in flight" shows, and the evidence that a kill landed while its victim held work. Each
 // scenario is written once for both models (kills.ts, crash-point.ts, outage.ts, server-restart.ts) and asks here.
-import {
-  missingTeams,
-  perTeam,
-  RECORD_OF_TEAM,
-  type ReplacementShipment,
-  type Team,
-  TEAMS,
-  type TeamRecords,
-} from '../../domain';
+import { missingTeams, perTeam, type ReplacementShipment, type Team, TEAMS, teamsAwaitingUndo } from '../../domain';
 import type { EventSourcedModel } from '../../event-sourced/model';
-import { standingDecision } from '../../model/effects-check';
+import { recordsOfReturn, standingDecision } from '../../model/effects-check';
 import type { ModelName, StoredEffects } from '../../model/port';
 import { fetchAuditTrail } from '../../traditional/audit-trail';
 import type { TraditionalModel } from '../../traditional/model';
@@ -93,40 +85,45 @@ export function killEvidence(model: FaultModel, team: Team, held: readonly strin
   return model.name === 'traditional' ? activitiesInHand(model, team, held) : requestsInHand(model, team);
 }
 
-// The windows the process change opened, as the teams' own records show them: units Inventory holds for returns
-// whose verdict it has not acted on, and returns whose four other teams' records stand while Customer Care has not
-// notified them yet.
-export function changeWindowOf(effects: StoredEffects, team: 'inventory' | 'customer-care'): number {
-  if (team === 'inventory') {
+// The windows the process change opened, each as the teams' own records show it (the kill scenarios aim at them):
+// - holding: units Inventory holds for returns whose verdict it has not acted on;
+// - compensating: refused returns some team has yet to undo (a unit held, an order, a charge still standing);
+// - notifying: returns whose every other team's record stands while Customer Care has not told the customer yet.
+export type ChangeWindow = 'holding' | 'compensating' | 'notifying';
+
+export function changeWindowOf(effects: StoredEffects, window: ChangeWindow): number {
+  if (window === 'holding') {
     return [...effects.decisions.inventory.values()].filter(
       (decisions) => (standingDecision(decisions).record as ReplacementShipment).status === 'held',
     ).length;
   }
-  let awaiting = 0;
+  let inWindow = 0;
   for (const returnId of effects.decisions.sales.keys()) {
-    const records = Object.fromEntries(
-      TEAMS.flatMap((other) => {
-        const decisions = effects.decisions[other].get(returnId);
-        return decisions ? [[RECORD_OF_TEAM[other], standingDecision(decisions).record]] : [];
-      }),
-    ) as TeamRecords;
+    const records = recordsOfReturn(effects, returnId);
     const missing = missingTeams(records);
-    if (missing.length === 1 && missing[0] === 'customer-care') awaiting++;
+    if (window === 'compensating' ? teamsAwaitingUndo(records).length > 0 : sameTeams(missing, ['customer-care'])) {
+      inWindow++;
+    }
   }
-  return awaiting;
+  return inWindow;
 }
 
-// Waits (up to a few seconds) for a moment when the victim has work in the change's window, so that the kill lands
+const sameTeams = (teams: readonly Team[], others: readonly Team[]) =>
+  teams.length === others.length && teams.every((team, index) => team === others[index]);
+
+const WINDOW_EVIDENCE: Readonly<Record<ChangeWindow, string>> = {
+  holding: 'unitsHeldAtKill',
+  compensating: 'refusalsBeingUndoneAtKill',
+  notifying: 'returnsAwaitingNotificationAtKill',
+};
+
+// Waits (up to a few seconds) for a moment when the model has work in the change's window, so that the kill lands
 // then; says how much it had.
-export async function changeWindowEvidence(
-  model: FaultModel,
-  team: 'inventory' | 'customer-care',
-): Promise<Record<string, number>> {
-  const name = team === 'inventory' ? 'unitsHeldAtKill' : 'returnsAwaitingNotificationAtKill';
+export async function changeWindowEvidence(model: FaultModel, window: ChangeWindow): Promise<Record<string, number>> {
   const deadline = performance.now() + 3_000;
   for (;;) {
-    const inWindow = changeWindowOf(await model.effects(), team);
-    if (inWindow > 0 || performance.now() > deadline) return { [name]: inWindow };
+    const inWindow = changeWindowOf(await model.effects(), window);
+    if (inWindow > 0 || performance.now() > deadline) return { [WINDOW_EVIDENCE[window]]: inWindow };
     await delay(50);
   }
 }

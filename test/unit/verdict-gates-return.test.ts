@@ -16,6 +16,7 @@ import {
   settleDisassembly,
   settleReplacement,
   takesStock,
+  teamsAwaitingUndo,
   type Verdict,
   verdictOf,
 } from '../../domain';
@@ -164,6 +165,27 @@ describe('The verdict gates the return', () => {
       const records = { refund, replacement: held, disassembly, disposal };
       assert.equal(assembleOutcome('R-6', records), null);
       assert.deepEqual(missingTeams(records), ['inventory', 'customer-care']);
+    });
+
+    it('given a refusal the teams have not all undone yet, then it names those with something still standing', () => {
+      const held = holdReplacement(late, { unitsTakenOfModel: 0 });
+      const ordered = decideDisassemblyOrder(late);
+      assert.deepEqual(teamsAwaitingUndo({ refund, replacement: held, disassembly: ordered, disposal }), [
+        'inventory',
+        'manufacturing',
+      ]);
+      // A team that has not acted has nothing to undo; once each has undone, none is named.
+      assert.deepEqual(teamsAwaitingUndo({ refund, disassembly: ordered }), ['manufacturing']);
+      assert.deepEqual(teamsAwaitingUndo({ refund, replacement, disassembly, disposal }), []);
+    });
+
+    it('given no verdict yet, or an acceptance, then no team has anything to undo', () => {
+      const held = holdReplacement(late, { unitsTakenOfModel: 0 });
+      assert.deepEqual(teamsAwaitingUndo({ replacement: held, disposal: decideAssetDisposal(late) }), []);
+      const onTime = aReturn({ returnId: 'R-11' });
+      const issued = decideOrderRefund(onTime, { earlierRefundOfOrder: null });
+      const heldOnTime = holdReplacement(onTime, { unitsTakenOfModel: 0 });
+      assert.deepEqual(teamsAwaitingUndo({ refund: issued, replacement: heldOnTime }), []);
     });
 
     it('given a refused return that settled, then the outcome says refused and nothing stands', () => {
