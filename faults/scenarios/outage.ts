@@ -71,8 +71,11 @@ async function runOutage(
     const held = inFlightFor(model, drive, STOPPED);
     const backlog = model.name === 'event-sourced' ? await model.deployment.teamLag(STOPPED) : held.length;
     const restartedAtMs = performance.now();
-    await child.start();
+    // The outage ends when the restart begins: a team may answer what waited for it while it starts, before it says
+    // it is ready (an event-sourced team decides the requests it rebuilt as unanswered), and that is no answer of a
+    // stopped team.
     const window = { stoppedAt, restartedAt: Date.now() };
+    await child.start();
     context.progress(
       model.name === 'traditional'
         ? `${model.label}: ${what} back with ${backlog} returns waiting for it`
