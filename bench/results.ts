@@ -25,7 +25,7 @@ export interface PhaseResult {
   readonly achievedRatePerSecond: number;
   // Completed returns per second of the send phase plus the grace.
   readonly completedRatePerSecond: number;
-  // From the intended send time to all four teams done (ms).
+  // From the intended send time to every team done (ms).
   readonly latency: LatencySummary;
   // Dispatch − intended send time: how late the generator itself was (ms).
   readonly lag: LatencySummary;
