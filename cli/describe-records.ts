@@ -18,7 +18,15 @@ export function describeTeamRecords(records: TeamRecords): Record<Team, string> 
         ? `refund issued ${formatMoney(refund.refundedAmount)}`
         : `refund rejected: ${refund.rejectionReason}`,
     inventory: !replacement ? 'pending' : `${replacement.modelId} ${replacement.status}`,
-    manufacturing: !disassembly ? 'pending' : `disassembly (${disassembly.diagnosis}) at ${disassembly.siteId}`,
-    accounting: !disposal ? 'pending' : `disposal ${formatMoney(disposal.amount)} to ${disposal.costCentre}`,
+    manufacturing: !disassembly
+      ? 'pending'
+      : disassembly.status === 'ordered'
+        ? `disassembly (${disassembly.diagnosis}) at ${disassembly.siteId}`
+        : `unit returned from ${disassembly.siteId}, no disassembly`,
+    accounting: !disposal
+      ? 'pending'
+      : disposal.status === 'charged'
+        ? `disposal ${formatMoney(disposal.amount)} to ${disposal.costCentre}`
+        : `no disposal charged to ${disposal.costCentre}`,
   };
 }

@@ -15,6 +15,7 @@ export * from './manufacturing';
 export * from './sales';
 export type { TeamModule } from './team-module';
 
+// In the order a return needs them: Sales' verdict gates the three after it.
 export const TEAM_MODULES = [SALES_TEAM, INVENTORY_TEAM, MANUFACTURING_TEAM, ACCOUNTING_TEAM] as const;
 
 type TeamNames<Modules extends readonly TeamModule[]> = { readonly [I in keyof Modules]: Modules[I]['team'] };
@@ -25,11 +26,24 @@ type ModuleOf<T extends Team> = Extract<(typeof TEAM_MODULES)[number], { readonl
 export type RecordOfTeam<T extends Team> = ReturnType<ModuleOf<T>['decideOnItsOwn']>;
 export type EventOfTeam<T extends Team> = ReturnType<ModuleOf<T>['eventOf']>;
 
-// The team's event for a return nothing earlier interferes with (no earlier refund of its order, no unit of its
-// model shipped yet): what the team writes for a return on its own.
+// The records that stand for a return nothing earlier interferes with (no earlier refund of its order, no unit of
+// its model taken yet), by outcome field, each team's decided from the records of the teams before it.
+export function recordsOnItsOwn(request: RefundRequest): Readonly<Record<string, { readonly returnId: string }>> {
+  const records: Record<string, { readonly returnId: string }> = {};
+  for (const module of TEAM_MODULES as readonly TeamModule[]) {
+    records[module.outcomeField] = module.decideOnItsOwn(request, records as never);
+  }
+  return records;
+}
+
+// The team's standing event for a return on its own, as if nothing had been recorded before it.
 export function eventOnItsOwn<T extends Team>(team: T, request: RefundRequest): EventOfTeam<T> {
-  const module = TEAM_MODULES.find((candidate) => candidate.team === team) as TeamModule;
-  return module.eventOf(module.decideOnItsOwn(request) as never) as EventOfTeam<T>;
+  const module = moduleOfTeam(team);
+  return module.eventOf(recordsOnItsOwn(request)[module.outcomeField] as never) as EventOfTeam<T>;
+}
+
+export function moduleOfTeam(team: Team): TeamModule {
+  return TEAM_MODULES.find((candidate) => candidate.team === team) as TeamModule;
 }
 
 // One value per team, in the order of TEAMS: how every map of teams is built, so none is written out by hand.

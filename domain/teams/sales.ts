@@ -75,6 +75,18 @@ export interface RefundRejectedV2 {
   readonly data: OrderRefund;
 }
 
+// Sales' refund is the verdict every other team's effect depends on: a return is accepted when the refund is
+// issued, and refused, with its reason, when it is rejected.
+export type Verdict =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'refused'; readonly reason: RefundRejectionReason; readonly refundedByReturnId: string | null };
+
+export function verdictOf(refund: OrderRefund): Verdict {
+  if (refund.status === 'issued') return { kind: 'accepted' };
+  if (refund.rejectionReason === null) throw new Error(`Refund ${refund.refundId} is rejected without a reason`);
+  return { kind: 'refused', reason: refund.rejectionReason, refundedByReturnId: refund.refundedByReturnId };
+}
+
 // Records become events by what they say happened, never by who asked.
 export function refundEvent(refund: OrderRefund): RefundIssuedV2 | RefundRejectedV2 {
   return refund.status === 'issued'
@@ -89,4 +101,6 @@ export const SALES_TEAM = defineTeam({
   eventTypes: ['RefundIssued', 'RefundRejected'],
   eventOf: refundEvent,
   decideOnItsOwn: (request: RefundRequest) => decideOrderRefund(request, { earlierRefundOfOrder: null }),
+  // Sales' record stands as it is made: nothing later undoes a verdict.
+  standsUnder: () => true,
 });

@@ -3,16 +3,23 @@ import { describeTeamRecords, formatMoney } from '../../cli/describe-records';
 import {
   assembleOutcome,
   decideAssetDisposal,
-  decideDisassemblyOrder,
   decideOrderRefund,
-  decideReplacementShipment,
   missingTeams,
   type RefundRequest,
   type Team,
   type TeamRecords,
+  settleAssetDisposal,
+  settleDisassembly,
+  settleReplacement,
   TEAMS,
+  verdictOf,
 } from '../../domain';
-import { aReturn, MONEY_FORMAT_SCENARIOS, SAMPLE_RETURN_SCENARIOS } from '../fixtures/domain-scenarios';
+import {
+  aReturn,
+  MONEY_FORMAT_SCENARIOS,
+  type ReturnScenario,
+  SAMPLE_RETURN_SCENARIOS,
+} from '../fixtures/domain-scenarios';
 
 const RECORD_OF_TEAM: Readonly<Record<Team, keyof TeamRecords>> = {
   sales: 'refund',
@@ -21,13 +28,20 @@ const RECORD_OF_TEAM: Readonly<Record<Team, keyof TeamRecords>> = {
   accounting: 'disposal',
 };
 
-function allRecords(request: RefundRequest): Required<TeamRecords> {
+// Each team's record in the order the teams need each other: Sales' verdict first.
+function recordsInOrder(request: RefundRequest, given: ReturnScenario['given']): Required<TeamRecords> {
+  const refund = decideOrderRefund(request, given.sales);
+  const verdict = verdictOf(refund);
   return {
-    refund: decideOrderRefund(request, { earlierRefundOfOrder: null }),
-    replacement: decideReplacementShipment(request, { unitsShippedOfModel: 0 }),
-    disassembly: decideDisassemblyOrder(request),
-    disposal: decideAssetDisposal(request),
+    refund,
+    replacement: settleReplacement(request, undefined, verdict, given.inventory),
+    disassembly: settleDisassembly(request, undefined, verdict),
+    disposal: settleAssetDisposal(request, undefined, verdict),
   };
+}
+
+function allRecords(request: RefundRequest): Required<TeamRecords> {
+  return recordsInOrder(request, { sales: { earlierRefundOfOrder: null }, inventory: { unitsTakenOfModel: 0 } });
 }
 
 function recordsOf(teams: readonly Team[], records: Required<TeamRecords>): TeamRecords {
@@ -45,7 +59,8 @@ describe('Outcome of a return', () => {
 
   describe('when fewer than four teams have answered', () => {
     for (const answered of PARTIAL_ANSWERS) {
-      const missing = TEAMS.filter((team) => !answered.includes(team));
+      // Without Sales' verdict no other team's record can stand yet.
+      const missing = TEAMS.filter((team) => !answered.includes(team) || !answered.includes('sales'));
       const who = answered.length === 0 ? 'no team' : `only ${answered.join(', ')}`;
       it(`should have no outcome yet when ${who} answered, and name ${missing.join(', ')} as missing`, () => {
         const partial = recordsOf(answered, records);
@@ -56,8 +71,8 @@ describe('Outcome of a return', () => {
   });
 
   describe('when all four teams have answered', () => {
-    it('should assemble the four records into the outcome and miss no team', () => {
-      assert.deepEqual(assembleOutcome('R-1', records), { returnId: 'R-1', ...records });
+    it('should assemble the four records and the verdict into the outcome and miss no team', () => {
+      assert.deepEqual(assembleOutcome('R-1', records), { returnId: 'R-1', verdict: 'accepted', ...records });
       assert.deepEqual(missingTeams(records), []);
     });
 
@@ -96,12 +111,7 @@ describe('Outcome of a return', () => {
     for (const scenario of SAMPLE_RETURN_SCENARIOS) {
       it(`should describe ${scenario.name}`, () => {
         const { when, given } = scenario;
-        const sampleRecords: Required<TeamRecords> = {
-          refund: decideOrderRefund(when, given.sales),
-          replacement: decideReplacementShipment(when, given.inventory),
-          disassembly: decideDisassemblyOrder(when),
-          disposal: decideAssetDisposal(when),
-        };
+        const sampleRecords = recordsInOrder(when, given);
         assert.deepEqual(describeTeamRecords(sampleRecords), scenario.then);
         assert.notEqual(assembleOutcome(when.returnId, sampleRecords), null);
       });

@@ -13,7 +13,7 @@ import { aReturn, gbp, RECORD_ID_SCENARIOS } from '../fixtures/domain-scenarios'
 function decideAll(request: RefundRequest) {
   return {
     refund: decideOrderRefund(request, { earlierRefundOfOrder: null }),
-    replacement: decideReplacementShipment(request, { unitsShippedOfModel: 0 }),
+    replacement: decideReplacementShipment(request, { unitsTakenOfModel: 0 }),
     disassembly: decideDisassemblyOrder(request),
     disposal: decideAssetDisposal(request),
   };
