@@ -15,7 +15,7 @@ import { type AsProcesses, killTeamProcess, startModelProcesses } from '../model
 import { waitFor } from '../model/wait-for';
 import { type Client, isGrpcServiceError } from '@temporalio/client';
 import { type AuditEvent, fetchAuditTrail, inTimeOrder } from './audit-trail';
-import { connectClient, returnWorkflowId, type ReturnVariant, type ReturnWorkflow } from './client';
+import { connectClient, outcomeOfRun, returnWorkflowId, type ReturnVariant, type ReturnWorkflow } from './client';
 import { RecordTail } from './record-tail';
 import {
   startTraditionalDeployment,
@@ -33,7 +33,7 @@ export interface TraditionalModel extends Model, AuditReader<TraditionalAuditTra
 }
 
 export interface TraditionalModelOptions extends TraditionalDeploymentOptions {
-  // Which workflow User Support runs: all four teams at once (default), or one after another in the seed's order.
+  // Which workflow User Support runs: every team at once, a saga (default), or one after another, Sales first.
   readonly variant?: ReturnVariant;
   // Each worker a process of its own; here only the client.
   readonly asProcesses?: AsProcesses;
@@ -92,7 +92,10 @@ export async function openTraditionalModel(
     outcome: (returnId, wait) =>
       awaitOutcome(
         returnId,
-        () => deployment.client.workflow.getHandle<ReturnWorkflow>(deployment.workflowId(returnId)).result(),
+        async () =>
+          outcomeOfRun(
+            await deployment.client.workflow.getHandle<ReturnWorkflow>(deployment.workflowId(returnId)).result(),
+          ),
         wait,
       ),
     async submit(input, wait) {
@@ -138,11 +141,24 @@ export function traditionalProcessSpecs(): ProcessSpec[] {
 
 // Every team's decisions, from its database: the deployment's open stores, or the files of a scope no deployment
 // of this process runs.
-export function readTeamDatabaseEffects(readRecords: (team: Team) => readonly StoredDecision[]): StoredEffects {
-  // UNIQUE(return_id): a team database holds one decision per return at most.
-  const decisions = perTeam((team) => new Map(readRecords(team).map((stored) => [stored.record.returnId, [stored]])));
+export function readTeamDatabaseEffects(
+  readRecords: (team: Team) => readonly Omit<StoredDecision, 'step'>[],
+): StoredEffects {
+  // UNIQUE(return_id): a team database holds one record per return at most, its latest step.
+  const decisions = perTeam(
+    (team) =>
+      new Map(
+        readRecords(team).map((stored) => [stored.record.returnId, [{ ...stored, step: stepOfRecord(stored.record) }]]),
+      ),
+  );
   const none = perTeam(() => 0);
   return { model: 'traditional', decisions, copies: none, unreadable: none };
+}
+
+// A team record's step is its status (held, shipped…); a record with none has one step only.
+export function stepOfRecord(record: { readonly returnId: string }): string {
+  const { status } = record as { readonly status?: unknown };
+  return typeof status === 'string' ? status : 'recorded';
 }
 
 // Handed: a workflow of the return exists, running or finished. Finished: it completed.

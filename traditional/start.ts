@@ -17,8 +17,8 @@ Submits returns to the traditional model (Temporal orchestration) and prints wha
 workflow id and its Temporal UI link. Starts the local Temporal server when none answers, and leaves it running.
 
 ${REQUEST_OPTIONS_HELP}
-  --variant V      sequential: the seed's order, one team after another
-                   parallel: all four teams at once (default)
+  --variant V      sequential: the seed's order, one team after another, Sales first
+                   parallel: every team at once, undoing what a refusal leaves (default)
   --json           one ReturnOutcome as JSON per line on stdout; everything else on stderr
   -h, --help       this text
 

@@ -19,6 +19,9 @@ export interface TeamTable<R extends TeamRecord, C extends string> {
   readonly recordId: (record: R) => string;
   readonly columns: { readonly [K in C]: (record: R) => string };
   readonly indexes: readonly (readonly C[])[];
+  // A record stored by an earlier version of the team, as this version reads it (a field added since gets the
+  // value every earlier record meant). Without it, records are read as stored.
+  readonly upgrade?: (stored: R) => R;
 }
 
 export interface StoredRecord<R> {
@@ -71,6 +74,7 @@ export function deleteScopeDatabases(config: Pick<Config, 'dataDir' | 'scope'>):
 export class TeamStore<R extends TeamRecord, C extends string> {
   private readonly selectByReturnId: Database.Statement<[string], { record: string }>;
   private readonly insertRecord: Database.Statement<unknown[]>;
+  private readonly updateRecord: Database.Statement<unknown[]>;
   private readonly selectAll: Database.Statement<[], { record: string; recorded_at: string }>;
   private readonly queries = new Map<string, Database.Statement<unknown[]>>();
 
@@ -83,6 +87,10 @@ export class TeamStore<R extends TeamRecord, C extends string> {
     this.insertRecord = db.prepare(
       `INSERT INTO ${table.name} (return_id, record_id, ${columns.join(', ')}, recorded_at, record)
        VALUES (${['?', '?', ...columns.map(() => '?'), '?', '?'].join(', ')})`,
+    );
+    this.updateRecord = db.prepare(
+      `UPDATE ${table.name} SET ${columns.map((column) => `${column} = ?, `).join('')}recorded_at = ?, record = ?
+       WHERE return_id = ?`,
     );
     this.selectAll = db.prepare(`SELECT record, recorded_at FROM ${table.name} ORDER BY seq`);
   }
@@ -135,7 +143,7 @@ export class TeamStore<R extends TeamRecord, C extends string> {
 
   recordOf(returnId: string): R | undefined {
     const row = this.selectByReturnId.get(returnId);
-    return row ? (JSON.parse(row.record) as R) : undefined;
+    return row ? this.parse(row.record) : undefined;
   }
 
   // The idempotent heart of every activity: in one transaction, the record this return already has, unchanged,
@@ -163,6 +171,37 @@ export class TeamStore<R extends TeamRecord, C extends string> {
       .immediate();
   }
 
+  // A later step of the return, as idempotent as recordOnce: in one transaction, `settle` turns the record the return
+  // has now (or none) into the one that follows; when that is the record already kept, nothing is written. The
+  // team keeps a return's latest record only, as a team database does: how it got there is in the workflow's
+  // history.
+  settleOnce(returnId: string, recordedAt: string, settle: (recorded: R | undefined) => R): R {
+    return this.db
+      .transaction((): R => {
+        const existing = this.recordOf(returnId);
+        const record = settle(existing);
+        if (record.returnId !== returnId) {
+          throw new Error(`Settled a record for return ${record.returnId} while recording return ${returnId}`);
+        }
+        if (existing && JSON.stringify(existing) === JSON.stringify(record)) return existing;
+        const columns = Object.keys(this.table.columns) as C[];
+        const columnValues = columns.map((column) => this.table.columns[column](record));
+        if (existing) {
+          this.updateRecord.run(...columnValues, recordedAt, JSON.stringify(record), returnId);
+        } else {
+          this.insertRecord.run(
+            returnId,
+            this.table.recordId(record),
+            ...columnValues,
+            recordedAt,
+            JSON.stringify(record),
+          );
+        }
+        return record;
+      })
+      .immediate();
+  }
+
   // The return that recorded first among those matching, or null.
   firstReturnIdWhere(where: Where<C>): string | null {
     const [statement, values] = this.query('SELECT return_id FROM', where, 'ORDER BY seq LIMIT 1');
@@ -176,7 +215,12 @@ export class TeamStore<R extends TeamRecord, C extends string> {
   }
 
   records(): StoredRecord<R>[] {
-    return this.selectAll.all().map((row) => ({ record: JSON.parse(row.record) as R, recordedAt: row.recorded_at }));
+    return this.selectAll.all().map((row) => ({ record: this.parse(row.record), recordedAt: row.recorded_at }));
+  }
+
+  private parse(json: string): R {
+    const stored = JSON.parse(json) as R;
+    return this.table.upgrade ? this.table.upgrade(stored) : stored;
   }
 
   close(): void {

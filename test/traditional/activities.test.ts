@@ -1,7 +1,7 @@
 // The four teams' activities over temporary SQLite databases, with no Temporal server: a duplicate delivery or a
 // retry must change nothing, and each team decides from its own records only.
 import assert from 'node:assert/strict';
-import { type RefundRequest, type Team, TEAMS } from '../../domain';
+import { type RefundRequest, type Team, TEAMS, type Verdict } from '../../domain';
 import { createTeamActivities, openTeamStore, readTeamRecords } from '../../traditional/teams';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { temporaryDataDir } from './deployment-fixture';
@@ -22,21 +22,31 @@ const ACTIVITY_OF_TEAM: Readonly<Record<Team, string>> = {
   accounting: 'chargeAssetDisposal',
 };
 
+const REFUSED: Verdict = { kind: 'refused', reason: 'outside-return-window', refundedByReturnId: null };
+
 interface TeamUnderTest {
   call(request: RefundRequest): Promise<unknown>;
+  // Any of the team's activities, by name, with the request and the verdict when it takes one.
+  callNamed(name: string, request: RefundRequest, verdict?: Verdict): Promise<unknown>;
   close(): void;
 }
 
-// One team's activity over its own store, as its worker would run it.
+// One team's activities over its own store, as its worker would run them.
 function teamOver(location: { dataDir: string; scope: string }, team: Team, clock = tickingClock()): TeamUnderTest {
   const store = openTeamStore(location, team);
   const activities = createTeamActivities(team, { store, clock }) as unknown as Record<
     string,
-    (request: RefundRequest) => Promise<unknown>
+    (...args: unknown[]) => Promise<unknown>
   >;
-  const activity = activities[ACTIVITY_OF_TEAM[team]];
-  assert.equal(typeof activity, 'function', `${team} has no activity ${ACTIVITY_OF_TEAM[team]}`);
-  return { call: (request) => activity(request), close: () => store.close() };
+  const named = (name: string) => {
+    assert.equal(typeof activities[name], 'function', `${team} has no activity ${name}`);
+    return activities[name];
+  };
+  return {
+    call: (request) => named(ACTIVITY_OF_TEAM[team])(request),
+    callNamed: (name, request, verdict) => named(name)(request, verdict),
+    close: () => store.close(),
+  };
 }
 
 describe('traditional activities (no server)', () => {
@@ -154,6 +164,53 @@ describe('traditional activities (no server)', () => {
       const watch = (await inventory.call(aReturn({ returnId: 'R-3', modelId: 'WATCH-W1' }))) as { status: string };
 
       assert.equal(watch.status, 'shipped');
+    });
+  });
+
+  describe('when the saga compensates a refused return', () => {
+    it('should release a held unit once, however often the release is delivered, and give it back to stock', async () => {
+      const inventory = team('inventory');
+      const watch = (returnId: string) => aReturn({ returnId, orderId: `O-${returnId}`, modelId: 'WATCH-W1' });
+      const held = (await inventory.callNamed('holdReplacement', watch('R-1'))) as { status: string };
+      const released = await inventory.callNamed('releaseReplacement', watch('R-1'), REFUSED);
+      const again = await inventory.callNamed('releaseReplacement', watch('R-1'), REFUSED);
+      const next = (await inventory.callNamed('holdReplacement', watch('R-2'))) as { status: string };
+
+      assert.equal(held.status, 'held');
+      assert.deepEqual(again, released);
+      assert.equal((released as { status: string }).status, 'cancelled');
+      assert.equal(next.status, 'held', 'the released unit is in stock again');
+      const [first] = readTeamRecords(location, 'inventory');
+      assert.equal(first.recordedAt, '2026-05-11T10:00:01.000Z', 'the second release wrote nothing');
+    });
+
+    it('should hold no unit while the model has none left, and backorder instead', async () => {
+      const inventory = team('inventory');
+      await inventory.callNamed('holdReplacement', aReturn({ returnId: 'R-1', modelId: 'WATCH-W1' }));
+      const second = (await inventory.callNamed(
+        'holdReplacement',
+        aReturn({ returnId: 'R-2', modelId: 'WATCH-W1' }),
+      )) as {
+        status: string;
+      };
+      assert.equal(second.status, 'backordered');
+    });
+
+    it('should reverse a charge and cancel an order once each, however often delivered', async () => {
+      const accounting = team('accounting');
+      const manufacturing = team('manufacturing');
+      const request = aReturn({ returnId: 'R-1' });
+      await accounting.call(request);
+      await manufacturing.call(request);
+      const reversed = await accounting.callNamed('reverseAssetDisposal', request, REFUSED);
+      const cancelled = await manufacturing.callNamed('cancelDisassemblyOrder', request, REFUSED);
+
+      assert.deepEqual(await accounting.callNamed('reverseAssetDisposal', request, REFUSED), reversed);
+      assert.deepEqual(await manufacturing.callNamed('cancelDisassemblyOrder', request, REFUSED), cancelled);
+      assert.equal((reversed as { status: string }).status, 'not-charged');
+      assert.equal((cancelled as { status: string }).status, 'unit-returned');
+      assert.equal(readTeamRecords(location, 'accounting').length, 1);
+      assert.equal(readTeamRecords(location, 'manufacturing').length, 1);
     });
   });
 

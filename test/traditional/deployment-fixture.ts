@@ -65,6 +65,7 @@ export async function startTestDeployment(
 export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
   {
     returnId: 'R-1001',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1001',
       returnId: 'R-1001',
@@ -87,6 +88,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X1-000123',
       siteId: 'AMS-1',
       diagnosis: 'battery',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1001',
@@ -94,10 +96,12 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X1-000123',
       costCentre: 'CC-AMS-1',
       amount: eur(41250),
+      status: 'charged',
     },
   },
   {
     returnId: 'R-1002',
+    verdict: 'refused',
     refund: {
       refundId: 'refund:R-1002',
       returnId: 'R-1002',
@@ -112,7 +116,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       returnId: 'R-1002',
       modelId: 'LAPTOP-L3',
       shipTo: sampleReturn('R-1002').shipment.shipTo,
-      status: 'shipped',
+      status: 'cancelled',
     },
     disassembly: {
       disassemblyOrderId: 'disassembly:R-1002',
@@ -120,17 +124,20 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-L3-004711',
       siteId: 'DAL-2',
       diagnosis: 'display',
+      status: 'unit-returned',
     },
     disposal: {
       disposalId: 'disposal:R-1002',
       returnId: 'R-1002',
       serialNumber: 'SN-L3-004711',
       costCentre: 'CC-DAL-2',
-      amount: usd(70000),
+      amount: usd(0),
+      status: 'not-charged',
     },
   },
   {
     returnId: 'R-1003',
+    verdict: 'refused',
     refund: {
       refundId: 'refund:R-1003',
       returnId: 'R-1003',
@@ -145,7 +152,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       returnId: 'R-1003',
       modelId: 'PHONE-X1',
       shipTo: sampleReturn('R-1003').shipment.shipTo,
-      status: 'shipped',
+      status: 'cancelled',
     },
     disassembly: {
       disassemblyOrderId: 'disassembly:R-1003',
@@ -153,17 +160,20 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X1-000999',
       siteId: 'AMS-1',
       diagnosis: 'liquid-damage',
+      status: 'unit-returned',
     },
     disposal: {
       disposalId: 'disposal:R-1003',
       returnId: 'R-1003',
       serialNumber: 'SN-X1-000999',
       costCentre: 'CC-AMS-1',
-      amount: eur(41250),
+      amount: eur(0),
+      status: 'not-charged',
     },
   },
   {
     returnId: 'R-1004',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1004',
       returnId: 'R-1004',
@@ -186,6 +196,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000042',
       siteId: 'MAN-1',
       diagnosis: 'display',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1004',
@@ -193,10 +204,12 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000042',
       costCentre: 'CC-MAN-1',
       amount: gbp(15500),
+      status: 'charged',
     },
   },
   {
     returnId: 'R-1005',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1005',
       returnId: 'R-1005',
@@ -219,6 +232,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000077',
       siteId: 'MAN-1',
       diagnosis: 'other',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1005',
@@ -226,10 +240,12 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-W1-000077',
       costCentre: 'CC-MAN-1',
       amount: gbp(15500),
+      status: 'charged',
     },
   },
   {
     returnId: 'R-1006',
+    verdict: 'accepted',
     refund: {
       refundId: 'refund:R-1006',
       returnId: 'R-1006',
@@ -252,6 +268,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X0-000001',
       siteId: 'DAL-2',
       diagnosis: 'battery',
+      status: 'ordered',
     },
     disposal: {
       disposalId: 'disposal:R-1006',
@@ -259,6 +276,7 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       serialNumber: 'SN-X0-000001',
       costCentre: 'CC-DAL-2',
       amount: usd(18000),
+      status: 'charged',
     },
   },
 ];
@@ -266,8 +284,8 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
 // What each sample shows a reader, in business words.
 export const SAMPLE_PATHS: Readonly<Record<string, string>> = {
   'R-1001': 'a device returned within the window is refunded, replaced, disassembled and written off',
-  'R-1002': 'a device returned after 45 days is not refunded, but still replaced, disassembled and written off',
-  'R-1003': 'a second return of an order already refunded is not refunded again',
+  'R-1002': 'a device returned after 45 days is refused: nothing ships, no order stands, nothing is charged',
+  'R-1003': 'a second return of an order already refunded is refused, so it gets no free replacement',
   'R-1004': 'the last watch in stock is shipped as the replacement',
   'R-1005': 'the next watch is backordered once the last unit has shipped',
   'R-1006': 'a discontinued model is backordered',

@@ -177,9 +177,10 @@ for (const variant of ['sequential', 'parallel'] as const) {
       store = openTeamStore({ dataDir: data.dir, scope: 'retry' }, 'inventory');
       // The failure that hurts most: Inventory commits the shipment, then its answer is lost. A retry that decided
       // again would count that shipment and backorder the return's own watch.
+      // The shipment is the step after the verdict, in both variants (settleOnce).
       const losesFirstAnswer: InventoryStore = Object.create(store);
-      losesFirstAnswer.recordOnce = (returnId, recordedAt, decide) => {
-        const record = store.recordOnce(returnId, recordedAt, decide);
+      losesFirstAnswer.settleOnce = (returnId, recordedAt, settle) => {
+        const record = store.settleOnce(returnId, recordedAt, settle);
         if (!failed.has(returnId)) {
           failed.add(returnId);
           throw new Error(`connection lost after recording ${returnId}`);
@@ -212,7 +213,9 @@ for (const variant of ['sequential', 'parallel'] as const) {
 
       it('should show the second attempt and the failure before it in the workflow history', async () => {
         const history = await test.deployment.workflowHistory('R-RETRY');
-        const started = history.filter((event) => event.type === 'ActivityTaskStarted' && event.team === 'inventory');
+        const started = history.filter(
+          (event) => event.type === 'ActivityTaskStarted' && event.activity === 'shipReplacement',
+        );
 
         assert.deepEqual(
           started.map(({ attempt, failure }) => ({ attempt, failure })),

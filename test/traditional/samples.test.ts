@@ -9,12 +9,47 @@ import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { sampleReturn } from '../fixtures/domain-scenarios';
 import { SAMPLE_OUTCOMES, SAMPLE_PATHS, startTestDeployment, type TestDeployment } from './deployment-fixture';
 
-const SEED_ORDER = [
-  'createOrderRefundRequest',
-  'createShipmentRequest',
-  'registerDisassemblyOrder',
-  'chargeAssetDisposal',
-];
+// The calls of an accepted return, in the order each variant schedules them, with the team called.
+const ACCEPTED_CALLS = {
+  // Sales first: the others act on its verdict.
+  sequential: [
+    ['createOrderRefundRequest', 'sales'],
+    ['shipReplacement', 'inventory'],
+    ['registerDisassemblyOrder', 'manufacturing'],
+    ['chargeAssetDisposal', 'accounting'],
+  ],
+  // All at once, Inventory holding a unit; the held unit ships once the verdict is in.
+  parallel: [
+    ['createOrderRefundRequest', 'sales'],
+    ['holdReplacement', 'inventory'],
+    ['registerDisassemblyOrder', 'manufacturing'],
+    ['chargeAssetDisposal', 'accounting'],
+    ['shipReplacement', 'inventory'],
+  ],
+} as const;
+
+// The calls of a refused return: the sequential variant tells each team, with nothing to undo; the parallel saga
+// compensates what its teams did, in the reverse order of the steps.
+const REFUSED_CALLS = {
+  sequential: [
+    ['createOrderRefundRequest', 'sales'],
+    ['cancelReplacement', 'inventory'],
+    ['returnUnitToCustomer', 'manufacturing'],
+    ['waiveAssetDisposal', 'accounting'],
+  ],
+  parallel: [
+    ['createOrderRefundRequest', 'sales'],
+    ['holdReplacement', 'inventory'],
+    ['registerDisassemblyOrder', 'manufacturing'],
+    ['chargeAssetDisposal', 'accounting'],
+    ['reverseAssetDisposal', 'accounting'],
+    ['cancelDisassemblyOrder', 'manufacturing'],
+    ['releaseReplacement', 'inventory'],
+  ],
+} as const;
+
+const callsOf = (history: readonly AuditEvent[]) =>
+  eventsOf(history, 'ActivityTaskScheduled').map(({ activity, team }) => [activity, team]);
 
 const eventsOf = (history: readonly AuditEvent[], type: string) => history.filter((event) => event.type === type);
 
@@ -62,14 +97,17 @@ for (const variant of RETURN_VARIANTS) {
         const workflowType = variant === 'sequential' ? 'processReturnSequential' : 'processReturnParallel';
         assert.equal(eventsOf(history, 'WorkflowExecutionStarted')[0]?.workflowType, workflowType);
         assert.equal(eventsOf(history, 'WorkflowExecutionCompleted').length, 1);
-        assert.deepEqual(
-          eventsOf(history, 'ActivityTaskScheduled').map(({ activity, team }) => [activity, team]),
-          SEED_ORDER.map((activity, index) => [activity, TEAMS[index]]),
-        );
+        assert.deepEqual(callsOf(history), ACCEPTED_CALLS[variant]);
         assert.ok(
           eventsOf(history, 'ActivityTaskStarted').every((event) => event.attempt === 1),
           'no call needed a retry',
         );
+      });
+
+      it(`should show in the history of a refused return what the ${variant} variant did about it`, async () => {
+        for (const returnId of ['R-1002', 'R-1003']) {
+          assert.deepEqual(callsOf(await test.deployment.workflowHistory(returnId)), REFUSED_CALLS[variant], returnId);
+        }
       });
 
       if (variant === 'sequential') {
@@ -77,18 +115,20 @@ for (const variant of RETURN_VARIANTS) {
           const history = await test.deployment.workflowHistory('R-1001');
           const scheduled = eventsOf(history, 'ActivityTaskScheduled');
           const completed = eventsOf(history, 'ActivityTaskCompleted');
-          for (let step = 1; step < SEED_ORDER.length; step++) {
-            const previousDone = completed.find((event) => event.activity === SEED_ORDER[step - 1]);
+          const order = ACCEPTED_CALLS.sequential.map(([activity]) => activity);
+          for (let step = 1; step < order.length; step++) {
+            const previousDone = completed.find((event) => event.activity === order[step - 1]);
             assert.ok(
               previousDone && previousDone.eventId < scheduled[step].eventId,
-              `${SEED_ORDER[step]} waited for ${SEED_ORDER[step - 1]}`,
+              `${order[step]} waited for ${order[step - 1]}`,
             );
           }
         });
       } else {
-        it('should call all four teams before any has answered', async () => {
+        it('should call the four teams of the seed before any has answered', async () => {
           const history = await test.deployment.workflowHistory('R-1001');
-          const lastScheduled = Math.max(...eventsOf(history, 'ActivityTaskScheduled').map((event) => event.eventId));
+          const firstSteps = eventsOf(history, 'ActivityTaskScheduled').slice(0, 4);
+          const lastScheduled = Math.max(...firstSteps.map((event) => event.eventId));
           const firstCompleted = Math.min(...eventsOf(history, 'ActivityTaskCompleted').map((event) => event.eventId));
           assert.ok(lastScheduled < firstCompleted);
         });
