@@ -70,7 +70,7 @@ export function formatUsageStats(stats: UsageStats, scope: string): string[] {
     ),
   ]);
   section(
-    'Disposal cost by site',
+    'Disposal cost charged by site',
     sortedEntries(stats.disposalCostBySite).map(([site, totals]) => [site, formatTotals(totals ?? {})] as const),
   );
   section('Replacements', [
@@ -79,6 +79,7 @@ export function formatUsageStats(stats: UsageStats, scope: string): string[] {
     ...sortedEntries(stats.replacements.backordersPerModel).map(
       ([model, count]) => [`  ${model}`, String(count ?? 0)] as const,
     ),
+    ['cancelled (refused)', String(stats.replacements.cancelled)],
   ]);
   return lines;
 }

@@ -2,7 +2,7 @@
 // return-status projection. The start script, the parity and fault suites and the benchmark drive the model
 // through this; any team can be stopped and started again, as if its service went down and came back.
 import type { Config } from '../config';
-import { missingTeams, RECORD_OF_TEAM, type ReturnOutcome, type Team, TEAMS, type TeamRecords } from '../domain';
+import { missingTeams, type ReturnOutcome, type Team, TEAMS, teamHasSettled, type TeamRecords } from '../domain';
 import { watchBroker } from './broker-watch';
 import {
   deadLetterOf,
@@ -20,9 +20,9 @@ import {
   tailReturnStatus,
 } from './projections/return-status.projection';
 import { createPublisher } from './publisher';
-import { startTeamRunnerOf, type TeamRunner } from './team-runner';
-import { teamGroupId } from './teams';
-import { partitionMismatchNotice, type Topics, topicSpecs, topicsOf } from './topics';
+import { readyLine, startTeamRunnerOf, type TeamRunner } from './team-runner';
+import { TEAM_DECIDERS, teamGroupId } from './teams';
+import { partitionMismatchNotice, type Topics, topicSpecs, topicsOf, topicsReadBy } from './topics';
 
 export interface EventSourcedDeploymentOptions {
   // The team runners to run in this process (default: all four). The others may run as their own processes.
@@ -54,7 +54,8 @@ export interface TeamEventRecord {
 
 export interface WaitOptions {
   readonly timeoutMs?: number;
-  // Called once per team, as soon as its record for the return is known (at once for those known already).
+  // Called once per team, as soon as its record for the return stands (at once for those that stand already): a
+  // unit held until the verdict is not the team's answer yet.
   readonly onTeamRecord?: (team: Team, records: TeamRecords) => void;
 }
 
@@ -70,14 +71,18 @@ export interface EventSourcedDeployment {
   // What each team has recorded for the return so far, by the live projection.
   recordsOfReturn(returnId: string): TeamRecords;
   startTeam(team: Team): Promise<void>;
-  // Finishes the team's requests in hand and leaves its group; new requests wait on the topic.
+  // Finishes the team's records in hand and leaves its group; new records wait on their topics.
   stopTeam(team: Team): Promise<void>;
   runningTeams(): Team[];
   teamStatus(team: Team): TeamStatus;
   // The running team's state, as its runner holds it.
   teamState(team: Team): unknown;
-  // Requests on the request topic the team's group has not committed yet.
+  // Records the team's group has not committed yet, over every topic it reads: requests, and the events of the
+  // teams it reads.
   teamLag(team: Team): Promise<number>;
+  // True when every team has taken every record it reads. Each team's lag is read after those of the teams it
+  // reads, so an event written by a team that had just taken its last record is counted by its readers.
+  caughtUp(): Promise<boolean>;
   // Everything on the team's topic, duplicates included, in each partition's order.
   readTeamEvents(team: Team): Promise<TeamEventRecord[]>;
   readDeadLetters(): Promise<DeadLetter[]>;
@@ -228,8 +233,7 @@ export async function startEventSourcedDeployment(
     if (crashedWhileStarting) return handleCrash(team, crashedWhileStarting);
     lastFailure.delete(team);
     runners.set(team, runner);
-    const group = teamGroupId(config.scope, team);
-    say(`${team} ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${topics.requests} as ${group}`);
+    say(`${team} ready: ${readyLine(runner, teamGroupId(config.scope, team))}`);
   }
 
   function startTeam(team: Team): Promise<void> {
@@ -281,7 +285,7 @@ export async function startEventSourcedDeployment(
         }
         const records = live.projection.records(returnId);
         for (const team of TEAMS) {
-          if (records[RECORD_OF_TEAM[team]] && !reported.has(team)) {
+          if (teamHasSettled(team, records) && !reported.has(team)) {
             reported.add(team);
             onTeamRecord?.(team, records);
           }
@@ -297,7 +301,9 @@ export async function startEventSourcedDeployment(
           done();
           const missing = missingTeams(live.projection.records(returnId));
           reject(
-            new Error(`${returnId} did not complete within ${timeoutMs} ms; no answer yet from ${missing.join(', ')}`),
+            new Error(
+              `${returnId} did not complete within ${timeoutMs} ms; nothing standing yet from ${missing.join(', ')}`,
+            ),
           );
         }, timeoutMs);
       }
@@ -367,7 +373,13 @@ export async function startEventSourcedDeployment(
       if (!runner) throw new Error(`${team} is not running in this process`);
       return runner.state();
     },
-    teamLag: (team) => log.lag(teamGroupId(config.scope, team), topics.requests),
+    teamLag: (team) => log.lag(teamGroupId(config.scope, team), topicsReadBy(topics, team)),
+    async caughtUp() {
+      for (const team of TEAMS_AFTER_THEIR_INPUTS) {
+        if ((await deployment.teamLag(team)) > 0) return false;
+      }
+      return true;
+    },
     readTeamEvents,
     readDeadLetters,
     auditTrail: async (returnId) =>
@@ -383,3 +395,16 @@ export async function startEventSourcedDeployment(
   }
   return deployment;
 }
+
+// The teams, each after every team it reads.
+const TEAMS_AFTER_THEIR_INPUTS: readonly Team[] = (() => {
+  const ordered: Team[] = [];
+  while (ordered.length < TEAMS.length) {
+    const next = TEAMS.filter(
+      (team) => !ordered.includes(team) && TEAM_DECIDERS[team].reads.every((read) => ordered.includes(read)),
+    );
+    if (next.length === 0) throw new Error('The teams read each other in a circle: no team comes first');
+    ordered.push(...next);
+  }
+  return ordered;
+})();

@@ -7,19 +7,21 @@ import {
   type EventOfTeam,
   CURRENCIES,
   DIAGNOSES,
+  DISASSEMBLY_EVENT_TYPES,
+  DISASSEMBLY_STATUSES,
+  DISPOSAL_EVENT_TYPES,
+  DISPOSAL_STATUSES,
   REFUND_REJECTION_REASONS,
   REFUND_STATUSES,
+  SHIPMENT_EVENT_TYPES,
   SHIPMENT_STATUSES,
   type DisassemblyOrder,
-  disassemblyEvent,
-  disposalEvent,
   type OrderRefund,
   type RefundRequest,
   type RefundRequestedV1,
   type ReplacementShipment,
   refundEvent,
   refundRequested,
-  shipmentEvent,
   TEAM_OF_EVENT,
   type Team,
   requestContentId,
@@ -40,13 +42,16 @@ export interface EnvelopeMeta {
   readonly returnId: string;
   readonly occurredAt: string;
   readonly producer: EventAuthor;
-  // The RefundRequested that caused a team's event; null for the request itself.
+  // What caused a team's event: the RefundRequested it answers, or the other team's event it reacts to (Sales'
+  // verdict, say). Null for the request itself.
   readonly causationId: string | null;
 }
 
 export interface TeamEnvelopeMeta extends EnvelopeMeta {
-  // The content of the request a team's event answers (requestContentId): two requests under one returnId share
-  // their eventId, but not this. Null for an event of version 1, written before events named it.
+  // The content of the request a team's event comes from (requestContentId): two requests under one returnId share
+  // their eventId, but not this. An event caused by another team's event copies that event's, so every event of a
+  // return still names the request it goes back to. Null when that is unknown: an event of a type's first version
+  // written before events named it, and an event caused by one.
   readonly causationContentId: string | null;
 }
 
@@ -81,10 +86,11 @@ export function requestEnvelope(request: RefundRequest, occurredAt: string): Req
   };
 }
 
+// cause: the request the event answers, or the other team's event it reacts to.
 export function teamEventEnvelope<T extends Team>(
   team: T,
   event: TeamEventsOf[T],
-  cause: RequestEnvelope,
+  cause: RequestEnvelope | TeamEventEnvelope,
   occurredAt: string,
 ): TeamEventEnvelope<T> {
   const envelope = {
@@ -95,7 +101,7 @@ export function teamEventEnvelope<T extends Team>(
     occurredAt,
     producer: team,
     causationId: cause.eventId,
-    causationContentId: requestContentId(cause.data),
+    causationContentId: cause.type === 'RefundRequested' ? requestContentId(cause.data) : cause.causationContentId,
     data: event.data,
   };
   // Fields in reading order. TypeScript cannot match a literal to the envelope of a generic team, hence the cast.
@@ -123,7 +129,7 @@ export const envelopeSchema = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true }),
   producer: z.enum(EVENT_AUTHORS),
   causationId: z.string().min(1).max(256).nullable(),
-  causationContentId: contentId.optional(),
+  causationContentId: contentId.nullable().optional(),
   data: z.unknown().refine((data) => data !== undefined, 'is missing'),
 });
 
@@ -157,6 +163,7 @@ const disassemblyOrderSchema: z.ZodType<DisassemblyOrder> = z.strictObject({
   serialNumber: identifier,
   siteId: identifier,
   diagnosis: z.enum(DIAGNOSES),
+  status: z.enum(DISASSEMBLY_STATUSES),
 });
 
 const assetDisposalSchema: z.ZodType<AssetDisposal> = z.strictObject({
@@ -165,32 +172,40 @@ const assetDisposalSchema: z.ZodType<AssetDisposal> = z.strictObject({
   serialNumber: identifier,
   costCentre: z.string().min(1).max(80),
   amount: moneySchema,
+  status: z.enum(DISPOSAL_STATUSES),
 });
 
 type DataCheck = { ok: true; data: unknown } | { ok: false; problems: string[] };
 
-// Each type's data schema. A team's record also has to say what its type says (an issued refund is a
-// RefundIssued), which the domain's own event constructors decide.
+// Each type's data schema. A team's record also has to be one its type may carry (an issued refund is a
+// RefundIssued, a held unit a UnitHeld), as the domain's lists of the event types of each status say.
 const DATA_OF_TYPE: Readonly<Record<EventType, (data: unknown, type: EventType) => DataCheck>> = {
   RefundRequested: (data) => {
     const validation = validateRefundRequest(data);
     return validation.ok ? { ok: true, data: validation.request } : { ok: false, problems: [...validation.problems] };
   },
-  RefundIssued: recordOf(orderRefundSchema, refundEvent),
-  RefundRejected: recordOf(orderRefundSchema, refundEvent),
-  ReplacementShipped: recordOf(replacementShipmentSchema, shipmentEvent),
-  ReplacementBackordered: recordOf(replacementShipmentSchema, shipmentEvent),
-  DisassemblyOrdered: recordOf(disassemblyOrderSchema, disassemblyEvent),
-  AssetDisposalCharged: recordOf(assetDisposalSchema, disposalEvent),
+  RefundIssued: recordOf(orderRefundSchema, (refund) => [refundEvent(refund).type]),
+  RefundRejected: recordOf(orderRefundSchema, (refund) => [refundEvent(refund).type]),
+  UnitHeld: recordOf(replacementShipmentSchema, ({ status }) => SHIPMENT_EVENT_TYPES[status]),
+  ReplacementShipped: recordOf(replacementShipmentSchema, ({ status }) => SHIPMENT_EVENT_TYPES[status]),
+  ReplacementBackordered: recordOf(replacementShipmentSchema, ({ status }) => SHIPMENT_EVENT_TYPES[status]),
+  ReplacementReleased: recordOf(replacementShipmentSchema, ({ status }) => SHIPMENT_EVENT_TYPES[status]),
+  ReplacementCancelled: recordOf(replacementShipmentSchema, ({ status }) => SHIPMENT_EVENT_TYPES[status]),
+  DisassemblyOrdered: recordOf(disassemblyOrderSchema, ({ status }) => DISASSEMBLY_EVENT_TYPES[status]),
+  DisassemblyCancelled: recordOf(disassemblyOrderSchema, ({ status }) => DISASSEMBLY_EVENT_TYPES[status]),
+  DefectiveUnitReturned: recordOf(disassemblyOrderSchema, ({ status }) => DISASSEMBLY_EVENT_TYPES[status]),
+  AssetDisposalCharged: recordOf(assetDisposalSchema, ({ status }) => DISPOSAL_EVENT_TYPES[status]),
+  AssetDisposalReversed: recordOf(assetDisposalSchema, ({ status }) => DISPOSAL_EVENT_TYPES[status]),
+  AssetDisposalNotCharged: recordOf(assetDisposalSchema, ({ status }) => DISPOSAL_EVENT_TYPES[status]),
 };
 
-function recordOf<R>(schema: z.ZodType<R>, eventOf: (record: R) => { type: string }) {
+function recordOf<R>(schema: z.ZodType<R>, typesOfRecord: (record: R) => readonly string[]) {
   return (data: unknown, type: EventType): DataCheck => {
     const parsed = schema.safeParse(data);
     if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error) };
-    const typeOfRecord = eventOf(parsed.data).type;
-    if (typeOfRecord !== type) {
-      return { ok: false, problems: [`(data): records a ${typeOfRecord}, not a ${type}`] };
+    const types = typesOfRecord(parsed.data);
+    if (!types.includes(type)) {
+      return { ok: false, problems: [`(data): records a ${types.join(' or a ')}, not a ${type}`] };
     }
     return { ok: true, data: parsed.data };
   };
@@ -199,18 +214,65 @@ function recordOf<R>(schema: z.ZodType<R>, eventOf: (record: R) => { type: strin
 // Versions ----------------------------------------------------------------------------------------------------------
 
 // Every version of every type a reader understands, the one written now last; each is read as the one written now.
-// No version has changed an event's data so far: team events v2 kept v1's data and added causationContentId to the
-// envelope, so a v1 team event is read with it null. A breaking change of the data gets a new version number, and
-// upcast then turns the old version's data into the new one's.
+// Team events v2 kept v1's data and added causationContentId to the envelope, so a v1 team event is read with it
+// null. DisassemblyOrdered and AssetDisposalCharged v3 added a status to the data, once Sales' verdict could undo
+// them: upcast gives an event of an older version the status every one of them had. Types that came with the
+// verdict start at version 1.
 const READABLE_VERSIONS: Readonly<Record<EventType, readonly number[]>> = {
   RefundRequested: [1],
   RefundIssued: [1, 2],
   RefundRejected: [1, 2],
+  UnitHeld: [1],
   ReplacementShipped: [1, 2],
   ReplacementBackordered: [1, 2],
-  DisassemblyOrdered: [1, 2],
-  AssetDisposalCharged: [1, 2],
+  ReplacementReleased: [1],
+  ReplacementCancelled: [1],
+  DisassemblyOrdered: [1, 2, 3],
+  DisassemblyCancelled: [1],
+  DefectiveUnitReturned: [1],
+  AssetDisposalCharged: [1, 2, 3],
+  AssetDisposalReversed: [1],
+  AssetDisposalNotCharged: [1],
 };
+
+// How the data of an older version becomes the current version's, for the types whose data changed. A status an
+// older version never wrote is left as it is, for the data schema to judge.
+const withStatus =
+  (status: string) =>
+  (data: unknown): unknown =>
+    data !== null && typeof data === 'object' && !Array.isArray(data) && !('status' in data)
+      ? { ...data, status }
+      : data;
+const DATA_UPCASTS: Partial<Readonly<Record<EventType, Readonly<Record<number, (data: unknown) => unknown>>>>> = {
+  // Before the verdict could cancel an order, every order stood.
+  DisassemblyOrdered: { 1: withStatus('ordered'), 2: withStatus('ordered') },
+  // Before the verdict gated Accounting, every disposal was a charge.
+  AssetDisposalCharged: { 1: withStatus('charged'), 2: withStatus('charged') },
+};
+
+// The version from which each type's events name the content of their request (causationContentId): the first
+// types' team events since version 2, every type that came later since its first. A request names none.
+const NAMES_CONTENT_FROM: Readonly<Record<EventType, number | null>> = {
+  RefundRequested: null,
+  RefundIssued: 2,
+  RefundRejected: 2,
+  UnitHeld: 1,
+  ReplacementShipped: 2,
+  ReplacementBackordered: 2,
+  ReplacementReleased: 1,
+  ReplacementCancelled: 1,
+  DisassemblyOrdered: 2,
+  DisassemblyCancelled: 1,
+  DefectiveUnitReturned: 1,
+  AssetDisposalCharged: 2,
+  AssetDisposalReversed: 1,
+  AssetDisposalNotCharged: 1,
+};
+
+function namesContent(type: EventType, version: number): boolean {
+  const from = NAMES_CONTENT_FROM[type];
+  return from !== null && version >= from;
+}
 
 export type Upcast =
   | { readonly ok: true; readonly type: EventType; readonly version: number; readonly data: unknown }
@@ -218,9 +280,12 @@ export type Upcast =
 
 export function upcast(type: string, version: number, data: unknown): Upcast {
   if (!Object.hasOwn(READABLE_VERSIONS, type)) return { ok: false, reason: 'unknown-type' };
-  const versions = READABLE_VERSIONS[type as EventType];
+  const known = type as EventType;
+  const versions = READABLE_VERSIONS[known];
   if (!versions.includes(version)) return { ok: false, reason: 'unknown-version' };
-  return { ok: true, type: type as EventType, version: versions[versions.length - 1], data };
+  const current = versions[versions.length - 1];
+  const upcastData = version === current ? undefined : DATA_UPCASTS[known]?.[version];
+  return { ok: true, type: known, version: current, data: upcastData ? upcastData(data) : data };
 }
 
 // Decoding -----------------------------------------------------------------------------------------------------------
@@ -288,14 +353,27 @@ function decode(
   if ((envelope.causationId === null) !== (current.type === 'RefundRequested')) {
     return poison(
       'invalid-envelope',
-      'causationId: a team event names the request that caused it, and only a team event does',
+      'causationId: a team event names the request or the event that caused it, and only a team event does',
     );
   }
-  const namesContent = envelope.causationContentId !== undefined;
-  if (namesContent !== (current.type !== 'RefundRequested' && envelope.version >= 2)) {
+  if ((envelope.causationContentId !== undefined) !== namesContent(current.type, envelope.version)) {
+    const from = NAMES_CONTENT_FROM[current.type];
     return poison(
       'invalid-envelope',
-      'causationContentId: a team event of version 2 or later names the content of its request, and only it does',
+      from === null
+        ? `causationContentId: a ${current.type} names no request content`
+        : `causationContentId: a ${current.type} of version ${from} or later names the content of its request, ` +
+            'and only it does',
+    );
+  }
+  if (
+    envelope.causationContentId === null &&
+    envelope.causationId === eventIdOf(USER_SUPPORT, 'RefundRequested', envelope.returnId)
+  ) {
+    return poison(
+      'invalid-envelope',
+      "causationContentId: an event caused by its request names that request's content; only an event caused by " +
+        'an event that named none may leave it unknown',
     );
   }
   const data = DATA_OF_TYPE[current.type](current.data, current.type);

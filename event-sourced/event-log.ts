@@ -123,8 +123,8 @@ export interface EventLog {
     onRecord: (record: LogRecord) => void | Promise<void>,
     onFailure: (error: Error) => void,
   ): Promise<Subscription>;
-  // Records of the topic not yet committed by the group.
-  lag(groupId: string, topic: string): Promise<number>;
+  // Records of the topics not yet committed by the group, over all of them.
+  lag(groupId: string, topics: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -429,19 +429,23 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     });
   }
 
-  async function lag(groupId: string, topic: string): Promise<number> {
-    const [ends, [committed]] = await Promise.all([
-      retryingTransient(`reading the offsets of ${topic}`, Date.now() + 30_000, () => admin.fetchTopicOffsets(topic)),
-      retryingTransient(`reading the offsets of ${groupId}`, Date.now() + 30_000, () =>
-        admin.fetchOffsets({ groupId, topics: [topic] }),
-      ),
-    ]);
+  async function lag(groupId: string, topics: readonly string[]): Promise<number> {
+    // The group's offsets before the ends: a record taken meanwhile then still counts, and none is ever missed.
+    const committed = await retryingTransient(`reading the offsets of ${groupId}`, Date.now() + 30_000, () =>
+      admin.fetchOffsets({ groupId, topics: [...topics] }),
+    );
     let total = 0n;
-    for (const { partition, high, low } of ends) {
-      const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
-      // -1: the group never committed on this partition, so it starts from the beginning.
-      const position = offset === '-1' ? BigInt(low) : BigInt(offset);
-      if (BigInt(high) > position) total += BigInt(high) - position;
+    for (const topic of topics) {
+      const ends = await retryingTransient(`reading the offsets of ${topic}`, Date.now() + 30_000, () =>
+        admin.fetchTopicOffsets(topic),
+      );
+      const ofTopic = committed.find((entry) => entry.topic === topic);
+      for (const { partition, high, low } of ends) {
+        const offset = ofTopic?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+        // -1: the group never committed on this partition, so it starts from the beginning.
+        const position = offset === '-1' ? BigInt(low) : BigInt(offset);
+        if (BigInt(high) > position) total += BigInt(high) - position;
+      }
     }
     return Number(total);
   }

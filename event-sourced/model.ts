@@ -1,7 +1,8 @@
 // The event-sourced model behind the one door (model/port.ts): User Support's publisher, the four team runners
 // and the live return-status projection, with every team's decisions read back from its own topic.
 import type { Config } from '../config';
-import { perTeam, type Team, TEAMS } from '../domain';
+import { missingTeams, perTeam, RECORD_OF_TEAM, type Team, TEAMS, type TeamRecords } from '../domain';
+import { standingDecision } from '../model/effects-check';
 import type {
   AuditReader,
   Model,
@@ -94,8 +95,8 @@ export async function openEventSourcedModel(
     killTeam: (role) => killTeamProcess(processes, teamOf(role)),
     async settle({ timeoutMs = 120_000 } = {}) {
       await waitFor(
-        `every team of scope ${config.scope} to take every request`,
-        async () => (await Promise.all(TEAMS.map((team) => deployment.teamLag(team)))).every((lag) => lag === 0),
+        `every team of scope ${config.scope} to take every request and every event it reads`,
+        () => deployment.caughtUp(),
         { timeoutMs, intervalMs: 100 },
       );
     },
@@ -118,9 +119,10 @@ export function eventSourcedProcessSpecs(): ProcessSpec[] {
   }));
 }
 
-// Every team topic of a scope from offset 0, each record read by the gate every reader uses. A decision taken again
-// differs at least in when it occurred; a byte-identical record is the same decision stored twice, counted as a
-// copy. Values in ignoredValues (records a fault scenario wrote onto a topic itself) are no team's decision.
+// Every team topic of a scope from offset 0, each record read by the gate every reader uses. Each event is one step
+// of its team for its return, named by its type (a unit held, then shipped). A decision taken again differs at
+// least in when it occurred; a byte-identical record is the same decision stored twice, counted as a copy. Values
+// in ignoredValues (records a fault scenario wrote onto a topic itself) are no team's decision.
 export async function readTeamTopicEffects(
   eventLog: EventLog,
   scope: string,
@@ -146,7 +148,7 @@ export async function readTeamTopicEffects(
       }
       seenValues.add(value);
       const { envelope } = decoded;
-      const decision = { record: envelope.data, recordedAt: envelope.occurredAt };
+      const decision = { record: envelope.data, step: envelope.type, recordedAt: envelope.occurredAt };
       const stored = decisions[team].get(envelope.returnId);
       if (stored) stored.push(decision);
       else decisions[team].set(envelope.returnId, [decision]);
@@ -155,7 +157,8 @@ export async function readTeamTopicEffects(
   return { model: 'event-sourced', decisions, copies, unreadable };
 }
 
-// Handed: a RefundRequested on the request topic. Finished: every team's event is on its topic.
+// Handed: a RefundRequested on the request topic. Finished: every team's record on its topic stands, the latest
+// of its steps, as every reader goes by.
 async function returnsKnown(deployment: EventSourcedDeployment, returnIds: Iterable<string>): Promise<ReturnsKnown> {
   const asked = new Set(returnIds);
   const handed = new Set<string>();
@@ -166,9 +169,15 @@ async function returnsKnown(deployment: EventSourcedDeployment, returnIds: Itera
     });
   }
   const effects = handed.size > 0 ? await readTeamTopicEffects(deployment.eventLog, deployment.config.scope) : null;
-  const finished = new Set(
-    [...handed].filter((returnId) => TEAMS.every((team) => effects?.decisions[team].has(returnId))),
-  );
+  const standing = (returnId: string): TeamRecords => {
+    const records: Record<string, unknown> = {};
+    for (const team of TEAMS) {
+      const decisions = effects?.decisions[team].get(returnId);
+      if (decisions) records[RECORD_OF_TEAM[team]] = standingDecision(decisions).record;
+    }
+    return records;
+  };
+  const finished = new Set([...handed].filter((returnId) => missingTeams(standing(returnId)).length === 0));
   return { handed, finished };
 }
 

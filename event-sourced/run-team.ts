@@ -1,19 +1,20 @@
 // One team as its own process, as in production: `ts-node event-sourced/run-team.ts --team sales`.
-// Stops cleanly on SIGINT or SIGTERM (finishes the requests in hand, leaves its group); exits 1 if it crashes, so
-// its supervisor starts it again, and the new process rebuilds its state from the team's topic.
+// Stops cleanly on SIGINT or SIGTERM (finishes the records in hand, leaves its group); exits 1 if it crashes, so
+// its supervisor starts it again, and the new process rebuilds its state from the team's topic and the topics it
+// reads.
 import { parseArgs } from 'node:util';
 import { ActionableError } from '../cli/actionable-error';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
 import { type Team, TEAMS } from '../domain';
 import { connectEventLog, type EventLog } from './event-log';
-import { startTeamRunnerOf } from './team-runner';
+import { readyLine, startTeamRunnerOf } from './team-runner';
 import { teamGroupId } from './teams';
-import { partitionMismatchNotice, topicSpecs, topicsOf } from './topics';
+import { partitionMismatchNotice, topicSpecs } from './topics';
 
 const USAGE = `Usage: ts-node event-sourced/run-team.ts --team <${TEAMS.join('|')}>
 
-Runs one team's decider until SIGINT or SIGTERM, then stops after the requests in hand and exits 0.
+Runs one team's decider until SIGINT or SIGTERM, then stops after the records in hand and exits 0.
 Settings: KAFKA_BROKERS, KAFKA_PARTITIONS, KAFKA_FETCH_MIN_BYTES, KAFKA_FETCH_MAX_WAIT_MS, RETURNS_SCOPE (see
 Configuration in the README).
 Exit codes: 0 stopped cleanly, 1 the team crashed or Kafka failed (its supervisor starts it again), 2 a usage
@@ -61,15 +62,12 @@ export async function runTeamProcess(entry: EntryPoint, team: Team, options: Tea
       void log.close().finally(() => crashed(1));
     },
   });
-  // Finishes the requests in hand and leaves the group; the log closes after it, as it was registered before.
+  // Finishes the records in hand and leaves the group; the log closes after it, as it was registered before.
   entry.onStop(async (signal) => {
     say(`${signal}: stopping`);
     await runner.stop();
   });
-  const requests = topicsOf(config.scope).requests;
-  say(
-    `ready: state rebuilt from ${runner.rebuiltFrom} events; consuming ${requests} as ${teamGroupId(config.scope, team)}`,
-  );
+  say(`ready: ${readyLine(runner, teamGroupId(config.scope, team))}`);
   process.stdout.write(`${team} ready\n`);
   return ended;
 }

@@ -1,6 +1,7 @@
 // Runs the event-sourced model end to end: makes sure Kafka answers, runs the four team subscribers in this
-// process, then has User Support publish one RefundRequested per return, and prints each team's answer as its
-// event arrives. The outcome is read back from the team topics, never asked of the teams.
+// process, then has User Support publish one RefundRequested per return, and prints each team's answer once its
+// record stands (a unit held is not an answer yet). The outcome is read back from the team topics, never asked of
+// the teams.
 import { ensureCommandStack } from '../cli/command-stack';
 import { describeTeamRecords } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
@@ -12,13 +13,14 @@ import { type EventSourcedDeployment, startEventSourcedDeployment } from './depl
 
 const USAGE = `Usage: npm run event-sourced -- [--requests FILE|-] [--concurrency N] [--json]
 
-Publishes returns to the event-sourced model (Kafka choreography) and prints each team's answer as its event
-arrives. Starts the local Kafka broker when none answers, and leaves it running.
+Publishes returns to the event-sourced model (Kafka choreography) and prints each team's answer once it stands:
+Sales' refund, and what the other teams made of it. Starts the local Kafka broker when none answers, and leaves it
+running.
 
 ${REQUEST_OPTIONS_HELP}
   --json           one ReturnOutcome as JSON per line on stdout; everything else on stderr
   --variant V      accepted for the same command line as \`npm run traditional\`, and ignored: every team
-                   here reacts to the request on its own, which is the parallel variant
+                   here reacts on its own, to the request and to the events it reads
   -h, --help       this text
 
 ${PROGRESS_HELP}
@@ -44,7 +46,7 @@ async function main(entry: EntryPoint): Promise<number> {
   // Everything but outcomes goes to stderr in --json mode, so stdout stays one JSON document per line.
   const print = options.json ? log : (line: string): void => void process.stdout.write(`${line}\n`);
   if (argv.some((arg) => arg === '--variant' || arg.startsWith('--variant='))) {
-    log(`Note: --variant ${options.variant} is ignored here; every team reacts to a request on its own.`);
+    log(`Note: --variant ${options.variant} is ignored here; every team reacts on its own to what it reads.`);
   }
 
   const submission = await ReturnSubmission.open(options.requests, log);

@@ -1,18 +1,24 @@
-// How each team is reached in the event-sourced model: the decider its runner runs, the topic it writes its events
-// to, and the consumer group in which it reads every request. Topic and group are named after the team, so a new
-// team needs its decider here and nothing else in this model.
+// How each team is reached in the event-sourced model: the decider its runner runs, the topics it reads, the topic
+// it writes its events to, and the consumer group in which it reads them. Topic and group are named after the team,
+// so a new team needs its decider here, and its line in TEAM_INPUTS, and nothing else in this model.
 import type { Team } from '../domain';
-import { accountingDecider } from './deciders/accounting.decider';
+import { createAccountingDecider } from './deciders/accounting.decider';
 import type { TeamDecider } from './deciders/decider';
-import { inventoryDecider } from './deciders/inventory.decider';
-import { manufacturingDecider } from './deciders/manufacturing.decider';
-import { salesDecider } from './deciders/sales.decider';
+import { createInventoryDecider } from './deciders/inventory.decider';
+import { createManufacturingDecider } from './deciders/manufacturing.decider';
+import { createSalesDecider } from './deciders/sales.decider';
+
+// What each team reads besides the requests: the visible coupling of the choreography. Sales reads no other team;
+// the verdict on its topic gates Inventory, Manufacturing and Accounting. Kept on one line: tools read the list as
+// written.
+// prettier-ignore
+export const TEAM_INPUTS = { sales: [], inventory: ['sales'], manufacturing: ['sales'], accounting: ['sales'] } as const;
 
 export const TEAM_DECIDERS: { readonly [T in Team]: TeamDecider<T, unknown> } = {
-  sales: salesDecider,
-  inventory: inventoryDecider,
-  manufacturing: manufacturingDecider,
-  accounting: accountingDecider,
+  sales: createSalesDecider(TEAM_INPUTS.sales),
+  inventory: createInventoryDecider(TEAM_INPUTS.inventory),
+  manufacturing: createManufacturingDecider(TEAM_INPUTS.manufacturing),
+  accounting: createAccountingDecider(TEAM_INPUTS.accounting),
 };
 
 // The team's own stream of what it decided: its state, its audit trail, and what everyone else may read.
@@ -20,7 +26,8 @@ export function teamEventsTopic(scope: string, team: Team): string {
   return `${scope}.${team}.events`;
 }
 
-// One group per team on the request topic: each team gets every request, whatever the others do.
+// One group per team, over every topic it reads: each team gets every request and every event it reads, whatever
+// the others do.
 export function teamGroupId(scope: string, team: Team): string {
   return `${scope}.${team}`;
 }

@@ -2,7 +2,7 @@
 import type { Config } from '../config';
 import { type Team, TEAMS, perTeam } from '../domain';
 import type { PartitionMismatch, TopicSpec } from './event-log';
-import { teamEventsTopic } from './teams';
+import { TEAM_DECIDERS, teamEventsTopic } from './teams';
 
 export interface Topics {
   // User Support's one topic: every RefundRequested, whoever ends up caring about it.
@@ -22,6 +22,11 @@ export function topicsOf(scope: string): Topics {
 
 export function teamEventTopics(topics: Topics): string[] {
   return TEAMS.map((team) => topics.teamEvents[team]);
+}
+
+// The topics the team's group reads: the requests, and the topics of the teams it reads.
+export function topicsReadBy(topics: Topics, team: Team): string[] {
+  return [topics.requests, ...TEAM_DECIDERS[team].reads.map((read) => topics.teamEvents[read])];
 }
 
 export function topicSpecs(config: Pick<Config, 'scope' | 'kafkaPartitions'>): TopicSpec[] {

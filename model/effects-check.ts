@@ -4,40 +4,105 @@
 import { describeDifference, firstDifference } from '../compare/first-difference';
 import {
   assembleOutcome,
+  initialStockOf,
   RECORD_OF_TEAM,
   type RefundRequest,
+  type ReplacementShipment,
   type ReturnOutcome,
+  takesStock,
   type Team,
   TEAMS,
   type TeamRecords,
 } from '../domain';
-import type { StoredEffects } from './port';
+import type { StoredDecision, StoredEffects } from './port';
 
 export interface CheckFigures {
   readonly accepted: number;
   readonly rejected: number;
   // Accepted returns × teams with no record.
   readonly lost: number;
-  // Returns × teams with more than one decision.
+  // Returns × teams with a step taken more than once.
   readonly duplicated: number;
   // Returns with a team record that no accepted request asked for.
   readonly rejectedWithEffect: number;
-  // Accepted returns that every team answered.
+  // Accepted returns whose every team's record stands.
   readonly completed: number;
   readonly notCompleted: number;
   // Byte-identical copies of a decision, folded once by every reader: not a duplicated effect.
   readonly copies: number;
+  // The invariants of a verdict that gates the return, over the returns that settled: a refused return with a
+  // shipment, a disassembly order or a charge standing; models with more units shipped plus held than in stock.
+  readonly standingAfterRefusal: number;
+  readonly overStock: number;
 }
 
 export interface CheckResult {
   readonly figures: CheckFigures;
   // The first few problems, each naming a return and a team.
   readonly problems: readonly string[];
-  // Each completed return's outcome as the model's readers see it: the first decision of each team.
+  // Each completed return's outcome as the model's readers see it: the decision of each team that stands.
   readonly outcomes: ReadonlyMap<string, ReturnOutcome>;
 }
 
 const PROBLEMS_KEPT = 20;
+
+// The decision every reader of the model goes by: the team's latest step, which is the record that stands once the
+// return has settled; of a step taken twice, the first, as readers fold a repeated event by its eventId.
+export function standingDecision(decisions: readonly StoredDecision[]): StoredDecision {
+  const firstOfStep = new Map<string, StoredDecision>();
+  for (const decision of decisions) if (!firstOfStep.has(decision.step)) firstOfStep.set(decision.step, decision);
+  const steps = [...firstOfStep.values()];
+  return steps[steps.length - 1];
+}
+
+// The record of each team that has one for the return, as every reader goes by it: the return's state so far.
+export function recordsOfReturn(effects: StoredEffects, returnId: string): TeamRecords {
+  return Object.fromEntries(
+    TEAMS.flatMap((team) => {
+      const decisions = effects.decisions[team].get(returnId);
+      return decisions ? [[RECORD_OF_TEAM[team], standingDecision(decisions).record]] : [];
+    }),
+  );
+}
+
+function refusedWithSomethingStanding(outcomes: Iterable<ReturnOutcome>, note: (problem: string) => void): number {
+  let count = 0;
+  for (const outcome of outcomes) {
+    if (outcome.verdict !== 'refused') continue;
+    const standing = [
+      outcome.replacement.status === 'shipped' && 'a shipment',
+      outcome.disassembly.status === 'ordered' && 'a disassembly order',
+      outcome.disposal.status === 'charged' && 'a charge',
+    ].filter(Boolean);
+    if (standing.length === 0) continue;
+    count++;
+    note(`refused return ${outcome.returnId} still has ${standing.join(' and ')} standing`);
+  }
+  return count;
+}
+
+// Inventory's latest record of every return it knows, counted per model: a held or shipped unit takes stock.
+function modelsOverStock(effects: StoredEffects, note: (problem: string) => void): number {
+  const taken = new Map<string, number>();
+  for (const decisions of effects.decisions.inventory.values()) {
+    const shipment = standingDecision(decisions).record as ReplacementShipment;
+    if (takesStock(shipment.status)) taken.set(shipment.modelId, (taken.get(shipment.modelId) ?? 0) + 1);
+  }
+  let count = 0;
+  for (const [modelId, units] of taken) {
+    if (units <= initialStockOf(modelId)) continue;
+    count++;
+    note(`${modelId}: ${units} units shipped or held, of ${initialStockOf(modelId)} in stock`);
+  }
+  return count;
+}
+
+function repeatedSteps(decisions: readonly StoredDecision[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const { step } of decisions) (seen.has(step) ? repeated : seen).add(step);
+  return [...repeated];
+}
 
 const sumOverTeams = (perTeam: Readonly<Record<Team, number>>): number =>
   TEAMS.reduce((sum, team) => sum + perTeam[team], 0);
@@ -88,16 +153,19 @@ export class EffectsChecker {
           note(`lost: ${team} has no record of accepted return ${returnId}`);
           continue;
         }
-        if (decisions.length > 1) {
+        const repeated = repeatedSteps(decisions);
+        if (repeated.length > 0) {
           duplicated++;
-          note(`duplicated: ${team} recorded ${returnId} ${decisions.length} times`);
+          note(`duplicated: ${team} took ${repeated.join(', ')} of ${returnId} more than once`);
         }
-        records[RECORD_OF_TEAM[team]] = decisions[0].record;
+        records[RECORD_OF_TEAM[team]] = standingDecision(decisions).record;
       }
       const outcome = assembleOutcome(returnId, records as TeamRecords);
       if (outcome) outcomes.set(returnId, outcome);
     }
     const unasked = this.unaskedEffects(effects, note);
+    const standingAfterRefusal = refusedWithSomethingStanding(outcomes.values(), note);
+    const overStock = modelsOverStock(effects, note);
     const accepted = this.acceptedRequests.size;
     return {
       figures: {
@@ -109,6 +177,8 @@ export class EffectsChecker {
         completed: outcomes.size,
         notCompleted: accepted - outcomes.size,
         copies: sumOverTeams(effects.copies),
+        standingAfterRefusal,
+        overStock,
       },
       problems,
       outcomes,
@@ -165,7 +235,7 @@ export function compareOutcomes(
 }
 
 // Per team, what its store holds for the benchmark's verification: records as stored (copies and unreadable
-// items included), the returns they cover, and the records beyond one per return.
+// items included), the returns they cover, and the steps of a return taken more than once (copies included).
 export interface TeamTally {
   readonly records: number;
   readonly returns: number;
@@ -176,12 +246,15 @@ export function tallyEffects(effects: StoredEffects): Record<Team, TeamTally> {
   const tally = {} as Record<Team, TeamTally>;
   for (const team of TEAMS) {
     let decisions = 0;
-    for (const stored of effects.decisions[team].values()) decisions += stored.length;
-    const returns = effects.decisions[team].size;
+    let stepsTakenAgain = 0;
+    for (const stored of effects.decisions[team].values()) {
+      decisions += stored.length;
+      stepsTakenAgain += stored.length - new Set(stored.map(({ step }) => step)).size;
+    }
     tally[team] = {
       records: decisions + effects.copies[team] + effects.unreadable[team],
-      returns,
-      duplicates: decisions - returns + effects.copies[team],
+      returns: effects.decisions[team].size,
+      duplicates: stepsTakenAgain + effects.copies[team],
     };
   }
   return tally;

@@ -24,6 +24,9 @@ export interface ProcessSpec {
 // One decision a team stored, as stored.
 export interface StoredDecision {
   readonly record: { readonly returnId: string };
+  // Which of the team's steps for the return it is: the event's type on a team topic (a unit held, then shipped),
+  // the record's status in a team database, which keeps only a return's latest record. Each step is taken once.
+  readonly step: string;
   // When the team stored it, by the team's own clock (ISO-8601): the audit trail, never part of the outcome.
   readonly recordedAt: string;
 }
@@ -31,8 +34,8 @@ export interface StoredDecision {
 // What a model's teams stored, read back from where each keeps it: the team databases, or the team topics.
 export interface StoredEffects {
   readonly model: ModelName;
-  // Per team and return, each distinct decision the team stored, in the order stored. One is right; none is
-  // lost; two is a duplicated effect.
+  // Per team and return, each distinct decision the team stored, in the order stored: one per step, the last the
+  // record that stands. None is lost; two of one step is a duplicated effect.
   readonly decisions: Readonly<Record<Team, ReadonlyMap<string, readonly StoredDecision[]>>>;
   // Per team, byte-identical copies of a decision (a producer's retry after a lost acknowledgement): stored twice,
   // one decision all the same, which every reader folds once by its eventId. Counted apart from duplicates.

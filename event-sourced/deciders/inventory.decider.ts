@@ -1,26 +1,49 @@
-// Inventory's decider: answers the Model and Shipment parts of each RefundRequested with a ReplacementShipped,
-// or a ReplacementBackordered when its own shipments have used up the model's stock.
-import { decideReplacementShipment, type InventoryView, shipmentEvent } from '../../domain';
+// Inventory's decider: on each RefundRequested it holds a unit of the returned model while it has stock, and
+// backorders the replacement when its own records have taken the model's last unit; on Sales' verdict the held
+// unit ships, or goes back to stock on a refusal (ReplacementReleased, the compensation). A verdict that came before
+// its request settles the replacement at once when the request comes.
+import {
+  holdReplacement,
+  type InventoryView,
+  type RefundRequest,
+  type ReplacementShipment,
+  replacementStandsUnder,
+  settleReplacement,
+  shipmentEvent,
+  takesStock,
+} from '../../domain';
+import { BucketMap } from '../bucket-map';
+import { GrowOnlySet } from '../grow-only';
 import type { TeamDecider } from './decider';
+import { type GatedState, verdictGatedDecider } from './verdict-gated';
 
-export interface InventoryState {
-  // modelId -> units shipped so far. One entry per model in the catalogue at most, so copying it is cheap.
-  readonly shippedUnits: Readonly<Record<string, number>>;
+export interface InventoryState extends GatedState<ReplacementShipment> {
+  // modelId -> units taken: shipped, or held for a return not settled yet. One entry per model in the catalogue at
+  // most, so copying it is cheap.
+  readonly takenUnits: Readonly<Record<string, number>>;
 }
 
-export const inventoryDecider: TeamDecider<'inventory', InventoryState> = {
-  team: 'inventory',
+function viewOf(request: RefundRequest, state: InventoryState): InventoryView {
+  return { unitsTakenOfModel: state.takenUnits[request.model.modelId] ?? 0 };
+}
 
-  initialState: () => ({ shippedUnits: {} }),
-
-  decide(request, state) {
-    const view: InventoryView = { unitsShippedOfModel: state.shippedUnits[request.data.model.modelId] ?? 0 };
-    return [shipmentEvent(decideReplacementShipment(request.data, view))];
-  },
-
-  evolve(state, event) {
-    if (event.type !== 'ReplacementShipped') return state;
-    const { modelId } = event.data;
-    return { shippedUnits: { ...state.shippedUnits, [modelId]: (state.shippedUnits[modelId] ?? 0) + 1 } };
-  },
-};
+export function createInventoryDecider(reads: readonly ['sales']): TeamDecider<'inventory', InventoryState> {
+  return verdictGatedDecider<'inventory', InventoryState>(
+    {
+      team: 'inventory',
+      initialState: () => ({ open: BucketMap.empty(), settled: GrowOnlySet.empty(), takenUnits: {} }),
+      beforeVerdict: (request, state) => holdReplacement(request, viewOf(request, state)),
+      settle: (request, recorded, verdict, state) =>
+        settleReplacement(request, recorded, verdict, viewOf(request, state)),
+      standsUnder: replacementStandsUnder,
+      eventOf: shipmentEvent,
+      count(state, record, before) {
+        const change = Number(takesStock(record.status)) - Number(before !== undefined && takesStock(before.status));
+        if (change === 0) return state;
+        const { modelId } = record;
+        return { ...state, takenUnits: { ...state.takenUnits, [modelId]: (state.takenUnits[modelId] ?? 0) + change } };
+      },
+    },
+    reads,
+  );
+}

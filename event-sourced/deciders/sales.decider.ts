@@ -1,26 +1,32 @@
-// Sales' decider: answers the Order part of each RefundRequested with a RefundIssued or a RefundRejected.
-// Its state is what its own events say: which orders are refunded, and by which return.
+// Sales' decider: answers the Order part of each RefundRequested with a RefundIssued or a RefundRejected, the
+// verdict the other teams wait for. Its state is what its own events say: which orders are refunded, and by which
+// return. It reads no other team.
 import { decideOrderRefund, refundEvent, type SalesView } from '../../domain';
 import { GrowOnlyMap } from '../grow-only';
-import type { TeamDecider } from './decider';
+import { type TeamDecider, unchanged } from './decider';
 
 export interface SalesState {
   // orderId -> the return whose RefundIssued covers that order.
   readonly refundedOrders: GrowOnlyMap<string>;
 }
 
-export const salesDecider: TeamDecider<'sales', SalesState> = {
-  team: 'sales',
+export function createSalesDecider(reads: readonly []): TeamDecider<'sales', SalesState> {
+  return {
+    team: 'sales',
+    reads,
 
-  initialState: () => ({ refundedOrders: GrowOnlyMap.empty<string>() }),
+    initialState: () => ({ refundedOrders: GrowOnlyMap.empty<string>() }),
 
-  decide(request, state) {
-    const view: SalesView = { earlierRefundOfOrder: state.refundedOrders.get(request.data.order.orderId) ?? null };
-    return [refundEvent(decideOrderRefund(request.data, view))];
-  },
+    decide(request, state) {
+      const view: SalesView = { earlierRefundOfOrder: state.refundedOrders.get(request.data.order.orderId) ?? null };
+      return { state, events: [refundEvent(decideOrderRefund(request.data, view))] };
+    },
 
-  evolve(state, event) {
-    if (event.type !== 'RefundIssued') return state;
-    return { refundedOrders: state.refundedOrders.with(event.data.orderId, event.data.returnId) };
-  },
-};
+    react: (_event, state) => unchanged(state),
+
+    evolve(state, event) {
+      if (event.type !== 'RefundIssued') return state;
+      return { refundedOrders: state.refundedOrders.with(event.data.orderId, event.data.returnId) };
+    },
+  };
+}

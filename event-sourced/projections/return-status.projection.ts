@@ -1,6 +1,8 @@
-// Where each return stands, built from the four team topics alone, so any process can build it at any time.
-// A return's outcome is the same ReturnOutcome, with the same values, as the traditional model's: the domain's
-// assembleOutcome puts it together once all four teams have answered. Each event also leaves an audit entry.
+// Where each return stands, built from the team topics alone, so any process can build it at any time. A team's
+// record of a return is the data of its latest event for it (a unit held, then shipped). A return's outcome is the
+// same ReturnOutcome, with the same values, as the traditional model's: the domain's assembleOutcome puts it
+// together once every team's record stands under Sales' verdict. Each event also leaves an audit entry, a
+// compensation (a unit released, an order cancelled) under its own type.
 import {
   assembleOutcome,
   RECORD_OF_TEAM,
@@ -61,7 +63,7 @@ export class ReturnStatusProjection {
     return this.returns.get(returnId)?.records ?? {};
   }
 
-  // Null until all four teams have answered.
+  // Null until every team's record stands.
   outcome(returnId: string): ReturnOutcome | null {
     return assembleOutcome(returnId, this.records(returnId));
   }

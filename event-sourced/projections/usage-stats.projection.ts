@@ -31,11 +31,14 @@ export interface UsageStats {
     // What the customers paid for the orders that were not refunded.
     readonly amountClaimed: MoneyTotals;
   };
+  // What was charged: the book values of the devices of accepted returns.
   readonly disposalCostBySite: Readonly<Record<string, MoneyTotals>>;
   readonly replacements: {
     readonly shipped: number;
     readonly backordered: number;
     readonly backordersPerModel: Readonly<Record<string, number>>;
+    // Refused returns: nothing ships, and a unit held for one went back to stock.
+    readonly cancelled: number;
   };
 }
 
@@ -65,7 +68,7 @@ export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
     amountClaimed: {} as MoneyTotals,
   };
   const disposalCostBySite: Record<string, MoneyTotals> = {};
-  const replacements = { shipped: 0, backordered: 0, backordersPerModel: {} as Record<string, number> };
+  const replacements = { shipped: 0, backordered: 0, backordersPerModel: {} as Record<string, number>, cancelled: 0 };
   let returnsRequested = 0;
   let returnsComplete = 0;
 
@@ -84,7 +87,9 @@ export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
       if (refund.rejectionReason) count(rejected.byReason, refund.rejectionReason);
       if (request) addMoney(rejected.amountClaimed, request.order.amountPaid);
     }
-    if (disposal) {
+    // A disposal's record is its latest event: a charge is an AssetDisposalCharged, and a charge reversed (an
+    // AssetDisposalReversed, for a return refused after it was charged) or never made is not-charged, no cost.
+    if (disposal?.status === 'charged') {
       const site = disassembly?.siteId ?? request?.location.siteId ?? disposal.costCentre;
       addMoney((disposalCostBySite[site] ??= {}), disposal.amount);
     }
@@ -93,6 +98,7 @@ export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
       replacements.backordered++;
       count(replacements.backordersPerModel, replacement.modelId);
     }
+    if (replacement?.status === 'cancelled') replacements.cancelled++;
   }
 
   return {

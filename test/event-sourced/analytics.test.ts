@@ -41,7 +41,7 @@ describe('Event-sourced model: analytics', () => {
       assert.deepEqual(stats, SAMPLE_USAGE);
     });
 
-    it('should agree with the outcomes on refunds, backorders and disposal costs', () => {
+    it('should agree with the outcomes on refunds, backorders and the disposal costs charged', () => {
       const issued = outcomes.filter(({ refund }) => refund.status === 'issued');
       const sites = [...new Set(outcomes.map(({ disassembly }) => disassembly.siteId))];
       assert.deepEqual(
@@ -60,7 +60,7 @@ describe('Event-sourced model: analytics', () => {
               site,
               total(
                 outcomes
-                  .filter(({ disassembly }) => disassembly.siteId === site)
+                  .filter(({ disassembly, disposal }) => disassembly.siteId === site && disposal.status === 'charged')
                   .map(({ disposal }) => disposal.amount),
               ),
             ]),

@@ -1,30 +1,50 @@
-// The four teams' deciders: given the team's own earlier events, when a return is requested, then these new
-// events. No broker: a team's rules are plain functions.
+// The four teams' deciders: given what the team has seen (requests, its own events, the events of the teams it
+// reads), when a request or another team's event comes, then these new events. No broker: a team's rules are plain
+// functions.
 import assert from 'node:assert/strict';
 import {
+  type AssetDisposal,
   decideAssetDisposal,
   decideDisassemblyOrder,
   decideOrderRefund,
-  decideReplacementShipment,
+  type DisassemblyOrder,
   disassemblyEvent,
   disposalEvent,
+  holdReplacement,
   refundEvent,
   type RefundRequest,
+  type ReplacementShipment,
   shipmentEvent,
 } from '../../domain';
-import { accountingDecider } from '../../event-sourced/deciders/accounting.decider';
-import { inventoryDecider } from '../../event-sourced/deciders/inventory.decider';
-import { manufacturingDecider } from '../../event-sourced/deciders/manufacturing.decider';
-import { salesDecider } from '../../event-sourced/deciders/sales.decider';
+import { createAccountingDecider } from '../../event-sourced/deciders/accounting.decider';
+import { createInventoryDecider } from '../../event-sourced/deciders/inventory.decider';
+import { createManufacturingDecider } from '../../event-sourced/deciders/manufacturing.decider';
+import { createSalesDecider } from '../../event-sourced/deciders/sales.decider';
+import { decodeTeamEvent } from '../../event-sourced/envelope';
+import { BucketMap } from '../../event-sourced/bucket-map';
 import { GrowOnlyMap } from '../../event-sourced/grow-only';
+import { TEAM_INPUTS } from '../../event-sourced/teams';
 import { ADA, aReturn, eur } from '../fixtures/domain-scenarios';
 import { specificationOf } from './support/decider-specification';
 
-// What each team recorded for an earlier return, as its own event.
-const refunded = (request: RefundRequest) => refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null }));
-const shipped = (request: RefundRequest) =>
-  shipmentEvent(decideReplacementShipment(request, { unitsShippedOfModel: 0 }));
+const salesDecider = createSalesDecider(TEAM_INPUTS.sales);
+const inventoryDecider = createInventoryDecider(TEAM_INPUTS.inventory);
+const manufacturingDecider = createManufacturingDecider(TEAM_INPUTS.manufacturing);
+const accountingDecider = createAccountingDecider(TEAM_INPUTS.accounting);
+
+// Sales' verdict on a return: its refund issued, or rejected because the order was refunded before.
+const accepted = (request: RefundRequest) => refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null }));
+const refused = (request: RefundRequest) =>
+  refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: 'R-EARLIER' }));
 const plain = (state: unknown): unknown => JSON.parse(JSON.stringify(state));
+
+const shipment = (request: RefundRequest, status: ReplacementShipment['status']): ReplacementShipment => ({
+  shipmentId: `shipment:${request.returnId}`,
+  returnId: request.returnId,
+  modelId: request.model.modelId,
+  shipTo: ADA,
+  status,
+});
 
 describe('Sales decider', () => {
   const given = specificationOf(salesDecider);
@@ -55,7 +75,7 @@ describe('Sales decider', () => {
 
   describe('when a return of an order it already refunded is requested', () => {
     it('should reject the refund and name the return that refunded the order', () => {
-      given([refunded(withinWindow)])
+      given([accepted(withinWindow)])
         .when(aReturn({ returnId: 'R-2', orderId: 'O-1' }))
         .then([
           {
@@ -78,7 +98,7 @@ describe('Sales decider', () => {
   describe('when an order was only refused a refund before', () => {
     it('should still refund a later return of it within the window', () => {
       const refusedFirst = aReturn({ returnId: 'R-0', orderId: 'O-1', requestedAt: '2026-06-15T10:00:00.000Z' });
-      given([refunded(refusedFirst)])
+      given([accepted(refusedFirst)])
         .when(withinWindow)
         .thenState((state) => assert.equal(state.refundedOrders.get('O-1'), 'R-1'));
     });
@@ -97,11 +117,11 @@ describe('Sales decider', () => {
 
   describe('when the same request arrives twice', () => {
     it('should decide nothing new and leave its state as it was', () => {
-      given([refunded(withinWindow)])
+      given([accepted(withinWindow)])
         .when(withinWindow)
         .then([]);
-      const state = salesDecider.evolve(salesDecider.initialState(), refunded(withinWindow));
-      given([refunded(withinWindow)])
+      const state = salesDecider.evolve(salesDecider.initialState(), accepted(withinWindow));
+      given([accepted(withinWindow)])
         .when(withinWindow)
         .thenState((after) => assert.deepEqual(plain(after), plain(state)));
     });
@@ -113,67 +133,103 @@ describe('Inventory decider', () => {
   const firstWatch = aReturn({ returnId: 'R-1', modelId: 'WATCH-W1' });
   const secondWatch = aReturn({ returnId: 'R-2', modelId: 'WATCH-W1' });
 
-  describe('when a model in stock is requested', () => {
-    it('should ship a replacement to the customer', () => {
+  describe('when a model in stock is requested, before the verdict', () => {
+    it('should hold a unit for the replacement', () => {
       given([])
         .when(firstWatch)
-        .then([
-          {
-            type: 'ReplacementShipped',
-            version: 2,
-            data: { shipmentId: 'shipment:R-1', returnId: 'R-1', modelId: 'WATCH-W1', shipTo: ADA, status: 'shipped' },
-          },
-        ]);
+        .then([{ type: 'UnitHeld', version: 1, data: shipment(firstWatch, 'held') }]);
     });
   });
 
-  describe('when its own shipments have used up the last unit', () => {
-    it('should backorder the replacement', () => {
-      given([shipped(firstWatch)])
-        .when(secondWatch)
-        .then([
-          {
-            type: 'ReplacementBackordered',
-            version: 2,
-            data: {
-              shipmentId: 'shipment:R-2',
-              returnId: 'R-2',
-              modelId: 'WATCH-W1',
-              shipTo: ADA,
-              status: 'backordered',
-            },
-          },
-        ]);
+  describe('when the return of a held unit is accepted', () => {
+    it('should ship the held unit, and count it taken once', () => {
+      given([firstWatch])
+        .when(accepted(firstWatch))
+        .then([{ type: 'ReplacementShipped', version: 2, data: shipment(firstWatch, 'shipped') }]);
+      given([firstWatch])
+        .when(accepted(firstWatch))
+        .thenState((state) => assert.deepEqual(state.takenUnits, { 'WATCH-W1': 1 }));
     });
   });
 
-  describe('when earlier replacements were only backordered', () => {
-    it('should count only shipped units against the stock', () => {
-      const backordered = shipmentEvent(decideReplacementShipment(firstWatch, { unitsShippedOfModel: 1 }));
-      given([backordered])
+  describe('when the return of a held unit is refused', () => {
+    it('should release the unit back to stock, so that the next return gets it', () => {
+      given([firstWatch])
+        .when(refused(firstWatch))
+        .then([{ type: 'ReplacementReleased', version: 1, data: shipment(firstWatch, 'cancelled') }]);
+      given([firstWatch, refused(firstWatch)])
         .when(secondWatch)
-        .thenState((state) => assert.deepEqual(state.shippedUnits, { 'WATCH-W1': 1 }));
+        .then([{ type: 'UnitHeld', version: 1, data: shipment(secondWatch, 'held') }]);
+    });
+  });
+
+  describe('when a unit is held for a return not settled yet', () => {
+    it('should count it against the stock: the next return of the model is backordered', () => {
+      given([firstWatch])
+        .when(secondWatch)
+        .then([{ type: 'ReplacementBackordered', version: 2, data: shipment(secondWatch, 'backordered') }]);
+    });
+  });
+
+  describe('when a backordered return is settled', () => {
+    it('should leave the backorder standing on an acceptance, and cancel it on a refusal', () => {
+      given([firstWatch, secondWatch]).when(accepted(secondWatch)).then([]);
+      given([firstWatch, secondWatch])
+        .when(refused(secondWatch))
+        .then([{ type: 'ReplacementCancelled', version: 1, data: shipment(secondWatch, 'cancelled') }]);
+    });
+  });
+
+  describe('when the verdict comes before the request', () => {
+    it('should write nothing on the verdict, and the replacement that stands on the request, at once', () => {
+      given([]).when(accepted(firstWatch)).then([]);
+      given([accepted(firstWatch)])
+        .when(firstWatch)
+        .then([{ type: 'ReplacementShipped', version: 2, data: shipment(firstWatch, 'shipped') }]);
+      given([refused(firstWatch)])
+        .when(firstWatch)
+        .then([{ type: 'ReplacementCancelled', version: 1, data: shipment(firstWatch, 'cancelled') }]);
+    });
+  });
+
+  describe('when the verdict is delivered twice', () => {
+    it('should write nothing the second time', () => {
+      given([firstWatch, accepted(firstWatch)])
+        .when(accepted(firstWatch))
+        .then([]);
+      given([accepted(firstWatch), firstWatch])
+        .when(accepted(firstWatch))
+        .then([]);
+    });
+  });
+
+  describe('when a return has settled', () => {
+    it('should keep only its id, not the return', () => {
+      given([firstWatch])
+        .when(accepted(firstWatch))
+        .thenState((state) => {
+          assert.equal(state.open.size, 0);
+          assert.equal(state.settled.has('R-1'), true);
+        });
     });
   });
 
   describe('when a discontinued model is requested', () => {
     it('should backorder it', () => {
-      const [event] = inventoryDecider.decide(
-        { type: 'RefundRequested', version: 1, data: aReturn({ modelId: 'PHONE-X0' }) },
-        inventoryDecider.initialState(),
-      );
-      assert.equal(event.type, 'ReplacementBackordered');
+      const discontinued = aReturn({ modelId: 'PHONE-X0' });
+      given([])
+        .when(discontinued)
+        .then([{ type: 'ReplacementBackordered', version: 2, data: shipment(discontinued, 'backordered') }]);
     });
   });
 
   describe('when the same request arrives twice', () => {
-    it('should ship nothing more and count the unit once', () => {
-      given([shipped(firstWatch)])
+    it('should hold nothing more and count the unit once', () => {
+      const held = shipmentEvent(holdReplacement(firstWatch, { unitsTakenOfModel: 0 }));
+      given([held]).when(firstWatch).then([]);
+      given([firstWatch])
         .when(firstWatch)
-        .then([]);
-      given([shipped(firstWatch)])
-        .when(firstWatch)
-        .thenState((state) => assert.deepEqual(state.shippedUnits, { 'WATCH-W1': 1 }));
+        .thenState((state) => assert.deepEqual(state.takenUnits, { 'WATCH-W1': 1 }));
     });
   });
 });
@@ -181,24 +237,74 @@ describe('Inventory decider', () => {
 describe('Manufacturing decider', () => {
   const given = specificationOf(manufacturingDecider);
   const wet = aReturn({ returnId: 'R-1', reportedDefect: 'Dropped in water, screen cracked', siteId: 'DAL-2' });
+  const order = (status: DisassemblyOrder['status']): DisassemblyOrder => ({
+    disassemblyOrderId: 'disassembly:R-1',
+    returnId: 'R-1',
+    serialNumber: 'SN-X1-000123',
+    siteId: 'DAL-2',
+    diagnosis: 'liquid-damage',
+    status,
+  });
 
-  describe('when a defective device is returned', () => {
-    it('should order its disassembly at the site that holds it, with a diagnosis', () => {
+  describe('when a defective device is returned, before the verdict', () => {
+    it('should order its disassembly at once, at the site that holds it, with a diagnosis', () => {
       given([])
         .when(wet)
-        .then([
-          {
-            type: 'DisassemblyOrdered',
-            version: 2,
-            data: {
-              disassemblyOrderId: 'disassembly:R-1',
-              returnId: 'R-1',
-              serialNumber: 'SN-X1-000123',
-              siteId: 'DAL-2',
-              diagnosis: 'liquid-damage',
-            },
-          },
-        ]);
+        .then([{ type: 'DisassemblyOrdered', version: 3, data: order('ordered') }]);
+    });
+  });
+
+  describe('when the return is accepted after the order', () => {
+    it('should write nothing more: the order stands', () => {
+      given([wet]).when(accepted(wet)).then([]);
+    });
+  });
+
+  describe('when the return is refused after the order', () => {
+    it('should cancel the order and send the unit back', () => {
+      given([wet])
+        .when(refused(wet))
+        .then([{ type: 'DisassemblyCancelled', version: 1, data: order('unit-returned') }]);
+    });
+  });
+
+  describe('when the refusal comes before the request', () => {
+    it('should order nothing, and send the unit back', () => {
+      given([refused(wet)])
+        .when(wet)
+        .then([{ type: 'DefectiveUnitReturned', version: 1, data: order('unit-returned') }]);
+    });
+  });
+
+  describe('when the refusal is delivered twice', () => {
+    it('should cancel the order once', () => {
+      given([wet, refused(wet)])
+        .when(refused(wet))
+        .then([]);
+    });
+  });
+
+  describe('when an order of version 2, written before orders had a status, is read', () => {
+    it('should take it for an order that stands until a refusal, and cancel it on one', () => {
+      const { disassemblyOrderId, returnId, serialNumber, siteId, diagnosis } = order('ordered');
+      const version2 = {
+        eventId: 'manufacturing:DisassemblyOrdered:R-1',
+        type: 'DisassemblyOrdered',
+        version: 2,
+        returnId,
+        occurredAt: '2026-05-11T10:00:05.000Z',
+        producer: 'manufacturing',
+        causationId: 'user-support:RefundRequested:R-1',
+        causationContentId: 'ab'.repeat(8),
+        data: { disassemblyOrderId, returnId, serialNumber, siteId, diagnosis },
+      };
+      const decoded = decodeTeamEvent({ key: 'R-1', value: Buffer.from(JSON.stringify(version2)) }, 'manufacturing');
+      assert.ok(decoded.ok, JSON.stringify(decoded));
+      const { type, version, data } = decoded.envelope;
+      assert.deepEqual({ type, version, data }, disassemblyEvent(order('ordered')));
+      given([{ type, version, data } as ReturnType<typeof disassemblyEvent>, wet])
+        .when(refused(wet))
+        .then([{ type: 'DisassemblyCancelled', version: 1, data: order('unit-returned') }]);
     });
   });
 
@@ -214,30 +320,67 @@ describe('Manufacturing decider', () => {
 describe('Accounting decider', () => {
   const given = specificationOf(accountingDecider);
   const returned = aReturn({ returnId: 'R-1', siteId: 'man-1', bookValue: eur(15500) });
+  const disposal = (status: AssetDisposal['status'], amount = eur(15500)): AssetDisposal => ({
+    disposalId: 'disposal:R-1',
+    returnId: 'R-1',
+    serialNumber: 'SN-X1-000123',
+    costCentre: 'CC-MAN-1',
+    amount,
+    status,
+  });
 
-  describe('when a defective device is returned', () => {
+  describe('when a defective device is returned, before the verdict', () => {
+    it('should charge nothing yet', () => {
+      given([]).when(returned).then([]);
+    });
+  });
+
+  describe('when the return is accepted after its request', () => {
     it("should charge its book value to the cost centre of the device's site", () => {
-      given([])
+      given([returned])
+        .when(accepted(returned))
+        .then([{ type: 'AssetDisposalCharged', version: 3, data: disposal('charged') }]);
+    });
+  });
+
+  describe('when the return is refused after its request', () => {
+    it('should record that nothing is charged', () => {
+      given([returned])
+        .when(refused(returned))
+        .then([{ type: 'AssetDisposalNotCharged', version: 1, data: disposal('not-charged', eur(0)) }]);
+    });
+  });
+
+  describe('when the verdict comes before the request', () => {
+    it('should charge, or not, once the request comes', () => {
+      given([accepted(returned)])
         .when(returned)
-        .then([
-          {
-            type: 'AssetDisposalCharged',
-            version: 2,
-            data: {
-              disposalId: 'disposal:R-1',
-              returnId: 'R-1',
-              serialNumber: 'SN-X1-000123',
-              costCentre: 'CC-MAN-1',
-              amount: eur(15500),
-            },
-          },
-        ]);
+        .then([{ type: 'AssetDisposalCharged', version: 3, data: disposal('charged') }]);
+      given([refused(returned)])
+        .when(returned)
+        .then([{ type: 'AssetDisposalNotCharged', version: 1, data: disposal('not-charged', eur(0)) }]);
+    });
+  });
+
+  describe('when the verdict is delivered twice', () => {
+    it('should charge once', () => {
+      given([returned, accepted(returned)])
+        .when(accepted(returned))
+        .then([]);
+    });
+  });
+
+  describe('when a charge made before the verdict gated Accounting meets a refusal', () => {
+    it('should reverse it', () => {
+      given([disposalEvent(decideAssetDisposal(returned)), returned])
+        .when(refused(returned))
+        .then([{ type: 'AssetDisposalReversed', version: 1, data: disposal('not-charged', eur(0)) }]);
     });
   });
 
   describe('when the same request arrives twice', () => {
     it('should charge nothing more', () => {
-      given([disposalEvent(decideAssetDisposal(returned))])
+      given([returned, accepted(returned)])
         .when(returned)
         .then([]);
     });
@@ -267,5 +410,32 @@ describe('Team state that only grows', () => {
 
   it('should keep the first value given for a key', () => {
     assert.equal(GrowOnlyMap.empty<string>().with('O-1', 'R-1').with('O-1', 'R-9').get('O-1'), 'R-1');
+  });
+});
+
+describe('Team state of what is in flight', () => {
+  it('should leave every older version unchanged when a newer one gains or loses an entry', () => {
+    const empty = BucketMap.empty<string>();
+    const one = empty.with('R-1', 'held');
+    const changed = one.with('R-1', 'shipped');
+    const gone = changed.without('R-1');
+    assert.deepEqual(
+      [empty.toJSON(), one.toJSON(), changed.toJSON(), gone.toJSON()],
+      [{}, { 'R-1': 'held' }, { 'R-1': 'shipped' }, {}],
+    );
+    assert.deepEqual([empty.size, one.size, changed.size, gone.size], [0, 1, 1, 0]);
+  });
+
+  it('should keep many entries apart, and forget each one alone', () => {
+    const ids = Array.from({ length: 500 }, (_, index) => `R-${index}`);
+    const full = ids.reduce((map, id) => map.with(id, id.toLowerCase()), BucketMap.empty<string>());
+    const half = ids.filter((_, index) => index % 2 === 0).reduce((map, id) => map.without(id), full);
+    assert.equal(full.size, 500);
+    assert.deepEqual(
+      ids.map((id) => half.get(id) ?? null),
+      ids.map((id, index) => (index % 2 === 0 ? null : id.toLowerCase())),
+    );
+    assert.equal(half.size, 250);
+    assert.equal(full.get('R-0'), 'r-0');
   });
 });

@@ -1,6 +1,17 @@
 // The gate every record passes when it is read: what is let through, and the reason for what is not.
 import assert from 'node:assert/strict';
-import { decideOrderRefund, refundEvent } from '../../domain';
+import {
+  decideAssetDisposal,
+  decideDisassemblyOrder,
+  decideOrderRefund,
+  disassemblyEvent,
+  disposalEvent,
+  holdReplacement,
+  refundEvent,
+  settleReplacement,
+  shipmentEvent,
+  type Team,
+} from '../../domain';
 import {
   decodeRequest,
   decodeTeamEvent,
@@ -20,6 +31,12 @@ const refund = teamEventEnvelope(
   request,
   AT,
 );
+
+// Inventory's unit held on the request, then shipped on Sales' verdict.
+const held = holdReplacement(request.data, { unitsTakenOfModel: 0 });
+const unitHeld = teamEventEnvelope('inventory', shipmentEvent(held), request, AT);
+const shipped = settleReplacement(request.data, held, { kind: 'accepted' }, { unitsTakenOfModel: 1 });
+const replacementShipped = teamEventEnvelope('inventory', shipmentEvent(shipped, held), refund, AT);
 
 const record = (key: string | null, value: unknown) => ({
   key,
@@ -55,6 +72,16 @@ describe('The event envelope', () => {
     });
   });
 
+  describe("when a team reacts to another team's event", () => {
+    it('should name that event as its cause, and the content of the request it goes back to', () => {
+      assert.deepEqual(
+        [replacementShipped.causationId, replacementShipped.causationContentId],
+        [refund.eventId, refund.causationContentId],
+      );
+      assert.equal(unitHeld.causationId, request.eventId);
+    });
+  });
+
   describe('when a record is read back', () => {
     it('should return the envelope it was written from', () => {
       const { key, value } = encodeEnvelope(refund);
@@ -63,6 +90,58 @@ describe('The event envelope', () => {
         envelope: refund,
       });
       assert.deepEqual(decodeRequest(record('R-1', request)), { ok: true, envelope: request });
+    });
+
+    it('should return every new type of event as it was written', () => {
+      assert.deepEqual(decodeTeamEvent(record('R-1', unitHeld), 'inventory'), { ok: true, envelope: unitHeld });
+      assert.deepEqual(decodeTeamEvent(record('R-1', replacementShipped), 'inventory'), {
+        ok: true,
+        envelope: replacementShipped,
+      });
+      const cancelled = disassemblyEvent({ ...decideDisassemblyOrder(request.data), status: 'unit-returned' });
+      const returned = teamEventEnvelope('manufacturing', cancelled, refund, AT);
+      assert.equal(returned.type, 'DefectiveUnitReturned');
+      assert.deepEqual(decodeTeamEvent(record('R-1', returned), 'manufacturing'), { ok: true, envelope: returned });
+    });
+  });
+
+  describe("when a team event's record is not one its type may carry", () => {
+    const disposal = decideAssetDisposal(request.data);
+    const order = decideDisassemblyOrder(request.data);
+    const cases: readonly [string, object, Team][] = [
+      ['a UnitHeld of a shipped unit', { ...unitHeld, data: shipped }, 'inventory'],
+      ['a ReplacementShipped of a held unit', { ...replacementShipped, data: held }, 'inventory'],
+      [
+        'a DisassemblyCancelled of an order that stands',
+        {
+          ...teamEventEnvelope('manufacturing', disassemblyEvent(order), request, AT),
+          type: 'DisassemblyCancelled',
+          version: 1,
+        },
+        'manufacturing',
+      ],
+      [
+        'an AssetDisposalNotCharged of a charge',
+        {
+          ...teamEventEnvelope('accounting', disposalEvent(disposal), refund, AT),
+          type: 'AssetDisposalNotCharged',
+          version: 1,
+        },
+        'accounting',
+      ],
+    ];
+    for (const [what, envelope, team] of cases) {
+      it(`should call ${what} invalid-data`, () => {
+        assert.equal(reasonOf(decodeTeamEvent(record('R-1', envelope), team)), 'invalid-data');
+      });
+    }
+
+    it('should let a cancelled replacement be a release or a cancellation: only what came before tells', () => {
+      const cancelled = { ...shipped, status: 'cancelled' as const };
+      for (const type of ['ReplacementReleased', 'ReplacementCancelled'] as const) {
+        const envelope = { ...teamEventEnvelope('inventory', shipmentEvent(cancelled, held), refund, AT), type };
+        assert.equal(reasonOf(decodeTeamEvent(record('R-1', envelope), 'inventory')), 'ok', type);
+      }
     });
   });
 
@@ -106,6 +185,36 @@ describe('The event envelope', () => {
         data: refund.data,
       });
       assert.deepEqual(upcast('RefundIssued', 0, refund.data), { ok: false, reason: 'unknown-version' });
+      assert.deepEqual(upcast('UnitHeld', 2, held), { ok: false, reason: 'unknown-version' });
+    });
+
+    it('should read an order or a disposal of version 1 or 2, which had no status, as version 3 that stands', () => {
+      const { status: _ordered, ...order } = decideDisassemblyOrder(request.data);
+      const { status: _charged, ...disposal } = decideAssetDisposal(request.data);
+      for (const version of [1, 2]) {
+        assert.deepEqual(upcast('DisassemblyOrdered', version, order), {
+          ok: true,
+          type: 'DisassemblyOrdered',
+          version: 3,
+          data: { ...order, status: 'ordered' },
+        });
+        assert.deepEqual(upcast('AssetDisposalCharged', version, disposal), {
+          ok: true,
+          type: 'AssetDisposalCharged',
+          version: 3,
+          data: { ...disposal, status: 'charged' },
+        });
+      }
+    });
+
+    it('should refuse an order of version 3 without its status', () => {
+      const { status: _ordered, ...order } = decideDisassemblyOrder(request.data);
+      const version3 = {
+        ...teamEventEnvelope('manufacturing', disassemblyEvent(decideDisassemblyOrder(request.data)), request, AT),
+        data: order,
+      };
+      assert.equal(reasonOf(decodeTeamEvent(record('R-1', version3), 'manufacturing')), 'invalid-data');
+      assert.equal(reasonOf(decodeTeamEvent(record('R-1', { ...version3, version: 2 }), 'manufacturing')), 'ok');
     });
   });
 });

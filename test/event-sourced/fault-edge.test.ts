@@ -1,6 +1,6 @@
 // The fault suite's team process (faults/edge/event-sourced-team.ts): the production team, with a fault put around
 // its event log from outside. Its crash point must hit the window between append and commit, and its negative
-// control must decide a request delivered again a second time, or the fault suite would prove nothing.
+// control must decide a return it decided before a second time, or the fault suite would prove nothing.
 import assert from 'node:assert/strict';
 import { type Team, TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
@@ -45,13 +45,14 @@ describe('Event-sourced model: a team behind a fault at the edge', () => {
       await removeScope(config);
     });
 
-    it('should die with its event on the topic and the request uncommitted, which a restart answers once', async () => {
+    it('should die with its event on the topic and its cause uncommitted, which a restart answers once', async () => {
       const accounting = await startAccounting(EDGE_SCRIPT, ['--crash-after-append', request.returnId], config.scope);
       await deployment.publish(request);
       const { signal, stderr } = await accounting.finished;
       assert.equal(signal, 'SIGKILL', stderr);
       assert.match(stderr, /crash point: R-EDGE-CRASH appended, request not yet committed; killing this process/);
       assert.equal(await eventsFor(deployment, 'accounting', request.returnId), 1);
+      // Accounting writes once it has the request and the verdict: the later of the two is uncommitted.
       assert.equal(await deployment.teamLag('accounting'), 1);
 
       await startAccounting(PRODUCTION_SCRIPT, [], config.scope);
@@ -79,7 +80,7 @@ describe('Event-sourced model: a team behind a fault at the edge', () => {
       await removeScope(config);
     });
 
-    it('should forget what it decided, and decide a request delivered again a second time', async () => {
+    it('should forget what it decided, and decide the return a second time', async () => {
       const accounting = await startAccounting(EDGE_SCRIPT, ['--from-empty-state'], config.scope);
       assert.match(accounting.stderr, /state rebuilt from 0 events/);
       await deployment.publish(request);

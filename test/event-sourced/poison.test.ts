@@ -1,14 +1,14 @@
 // Poison: a record no reader can make sense of goes to the dead-letter topic with the reason, whoever reads it,
 // and the records after it are processed as usual.
 import assert from 'node:assert/strict';
-import { TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { encodeEnvelope, requestEnvelope } from '../../event-sourced/envelope';
+import { TEAM_INPUTS } from '../../event-sourced/teams';
 import type { DeadLetter } from '../../event-sourced/event-log';
 import { waitFor } from '../../model/wait-for';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
-import { outcomeOnItsOwn } from '../../domain';
+import { outcomeOnItsOwn, type Team, TEAMS } from '../../domain';
 import { removeScope, startTestDeployment } from './support/scope';
 
 const AT = '2026-05-11T10:00:00.000Z';
@@ -83,7 +83,7 @@ describe('Event-sourced model: poison messages', () => {
   });
 
   describe('when a team topic holds a record that is not a team event', () => {
-    it('should dead-letter it from the return-status projection, which goes on to the next return', async () => {
+    it('should dead-letter it from the return-status projection and the teams that read it, who go on', async () => {
       await deployment.eventLog.append(deployment.topics.teamEvents.sales, [
         { key: 'R-GARBAGE', value: 'not an event' },
       ]);
@@ -96,6 +96,14 @@ describe('Event-sourced model: poison messages', () => {
         { reason: letter.reason, sourceTopic: letter.sourceTopic, key: letter.key },
         { reason: 'invalid-json', sourceTopic: deployment.topics.teamEvents.sales, key: 'R-GARBAGE' },
       );
+      // Every team that reads Sales reports it as well, once its group has delivered it.
+      const readers = TEAMS.filter((team) => TEAM_INPUTS[team].some((read: Team) => read === 'sales'));
+      const reporters = await waitFor('every reader of sales to report the record', async () => {
+        const found = (await deployment.readDeadLetters()).filter((candidate) => candidate.key === 'R-GARBAGE');
+        const teams = new Set(found.map((candidate) => candidate.reportedBy));
+        return readers.every((team) => teams.has(team)) && teams;
+      });
+      assert.deepEqual([...reporters].sort(), ['return-status', ...readers].sort());
     });
   });
 });

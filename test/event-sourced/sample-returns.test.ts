@@ -1,7 +1,8 @@
-// Every path of the sample returns through the real broker: User Support publishes, the four teams answer on
-// their own, and the outcome read back from the team topics is the one the business expects.
+// Every path of the sample returns through the real broker: User Support publishes, the teams answer on their own,
+// Sales' verdict settling what the others began, and the outcome read back from the team topics is the one the
+// business expects.
 import assert from 'node:assert/strict';
-import type { ReturnOutcome } from '../../domain';
+import { type ReturnOutcome, type Team, TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { testConfig } from '../support/test-config';
@@ -18,8 +19,9 @@ const EXPECTED: readonly ReturnOutcome[] = [
     },
     replacement: 'shipped',
     diagnosis: 'battery',
+    disassembly: 'ordered',
     costCentre: 'CC-AMS-1',
-    disposal: { amountCents: 41250, currency: 'EUR' },
+    disposal: { status: 'charged', amount: { amountCents: 41250, currency: 'EUR' } },
   }),
   sampleOutcome('R-1002', {
     refund: {
@@ -28,10 +30,11 @@ const EXPECTED: readonly ReturnOutcome[] = [
       rejectionReason: 'outside-return-window',
       refundedByReturnId: null,
     },
-    replacement: 'shipped',
+    replacement: 'cancelled',
     diagnosis: 'display',
+    disassembly: 'unit-returned',
     costCentre: 'CC-DAL-2',
-    disposal: { amountCents: 70000, currency: 'USD' },
+    disposal: { status: 'not-charged', amount: { amountCents: 0, currency: 'USD' } },
   }),
   sampleOutcome('R-1003', {
     refund: {
@@ -40,10 +43,11 @@ const EXPECTED: readonly ReturnOutcome[] = [
       rejectionReason: 'order-already-refunded',
       refundedByReturnId: 'R-1001',
     },
-    replacement: 'shipped',
+    replacement: 'cancelled',
     diagnosis: 'liquid-damage',
+    disassembly: 'unit-returned',
     costCentre: 'CC-AMS-1',
-    disposal: { amountCents: 41250, currency: 'EUR' },
+    disposal: { status: 'not-charged', amount: { amountCents: 0, currency: 'EUR' } },
   }),
   sampleOutcome('R-1004', {
     refund: {
@@ -54,8 +58,9 @@ const EXPECTED: readonly ReturnOutcome[] = [
     },
     replacement: 'shipped',
     diagnosis: 'display',
+    disassembly: 'ordered',
     costCentre: 'CC-MAN-1',
-    disposal: { amountCents: 15500, currency: 'GBP' },
+    disposal: { status: 'charged', amount: { amountCents: 15500, currency: 'GBP' } },
   }),
   sampleOutcome('R-1005', {
     refund: {
@@ -66,8 +71,9 @@ const EXPECTED: readonly ReturnOutcome[] = [
     },
     replacement: 'backordered',
     diagnosis: 'other',
+    disassembly: 'ordered',
     costCentre: 'CC-MAN-1',
-    disposal: { amountCents: 15500, currency: 'GBP' },
+    disposal: { status: 'charged', amount: { amountCents: 15500, currency: 'GBP' } },
   }),
   sampleOutcome('R-1006', {
     refund: {
@@ -78,15 +84,16 @@ const EXPECTED: readonly ReturnOutcome[] = [
     },
     replacement: 'backordered',
     diagnosis: 'battery',
+    disassembly: 'ordered',
     costCentre: 'CC-DAL-2',
-    disposal: { amountCents: 18000, currency: 'USD' },
+    disposal: { status: 'charged', amount: { amountCents: 18000, currency: 'USD' } },
   }),
 ];
 
 const PATHS: Readonly<Record<string, string>> = {
-  'R-1001': 'a return within the window is refunded and its replacement shipped',
-  'R-1002': 'a return after the 30-day window is not refunded',
-  'R-1003': 'a second return of an order already refunded is not refunded again',
+  'R-1001': 'a return within the window is refunded, its replacement shipped, its disassembly ordered and charged',
+  'R-1002': 'a return after the 30-day window is refused: nothing ships, the unit goes back, nothing is charged',
+  'R-1003': 'a second return of an order already refunded is refused, and what was begun for it undone',
   'R-1004': 'the last unit of a model is shipped',
   'R-1005': 'a replacement of a model out of stock is backordered',
   'R-1006': 'a replacement of a discontinued model is backordered',
@@ -117,15 +124,35 @@ describe('Event-sourced model: the sample returns', () => {
     });
   }
 
-  describe('when a return is traced', () => {
-    it('should show one event per team, each caused by the request and found where it is stored', async () => {
+  describe('when a refused return is traced', () => {
+    it("should show each team's steps, the compensations under their own types", async () => {
       const trail = await deployment.auditTrail('R-1003');
-      assert.deepEqual(trail.map((entry) => entry.team).sort(), ['accounting', 'inventory', 'manufacturing', 'sales']);
+      const steps = (team: Team) => trail.filter((entry) => entry.team === team).map((entry) => entry.type);
+      assert.deepEqual([...new Set(trail.map((entry) => entry.team))].sort(), [...TEAMS].sort());
+      assert.deepEqual(steps('sales'), ['RefundRejected']);
+      // A unit is held and released, or, when the verdict came first, nothing is held and the replacement cancelled.
+      assert.ok(
+        ['UnitHeld,ReplacementReleased', 'ReplacementCancelled'].includes(steps('inventory').join()),
+        steps('inventory').join(),
+      );
+      assert.ok(
+        ['DisassemblyOrdered,DisassemblyCancelled', 'DefectiveUnitReturned'].includes(steps('manufacturing').join()),
+        steps('manufacturing').join(),
+      );
+      assert.deepEqual(steps('accounting'), ['AssetDisposalNotCharged']);
+    });
+
+    it('should have each event caused by the request or another of its events, and found where stored', async () => {
+      const trail = await deployment.auditTrail('R-1003');
+      const causes = new Set(['user-support:RefundRequested:R-1003', ...trail.map((entry) => entry.eventId)]);
       for (const entry of trail) {
-        assert.equal(entry.causationId, 'user-support:RefundRequested:R-1003');
+        assert.ok(entry.causationId !== null && causes.has(entry.causationId), `${entry.eventId} ${entry.causationId}`);
+        assert.notEqual(entry.causationId, entry.eventId);
         assert.equal(entry.topic, deployment.topics.teamEvents[entry.team]);
         assert.ok(Date.parse(entry.occurredAt) > 0);
       }
+      const sales = trail.find((entry) => entry.team === 'sales');
+      assert.equal(sales?.causationId, 'user-support:RefundRequested:R-1003');
     });
   });
 });

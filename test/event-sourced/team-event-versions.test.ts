@@ -1,7 +1,8 @@
 // Team events of version 2 name the content of the request they answer; those of version 1, written before, are
-// still read, with that content unknown. No broker: this is the gate every reader passes.
+// still read, with that content unknown. Types that came with Sales' verdict name it from their version 1, and an
+// event caused by another team's event copies what that one named. No broker: this is the gate every reader passes.
 import assert from 'node:assert/strict';
-import { decideOrderRefund, refundEvent } from '../../domain';
+import { decideOrderRefund, holdReplacement, refundEvent, settleReplacement, shipmentEvent } from '../../domain';
 import { requestContentId } from '../../domain/request-content';
 import {
   decodeRequest,
@@ -66,6 +67,40 @@ describe('Team event versions', () => {
         'sales',
       );
       assert.deepEqual(decoded.ok ? 'ok' : decoded.reason, 'invalid-envelope');
+    });
+  });
+
+  describe('when a team writes an event of a type that came with the verdict', () => {
+    const held = teamEventEnvelope(
+      'inventory',
+      shipmentEvent(holdReplacement(request.data, { unitsTakenOfModel: 0 })),
+      request,
+      AT,
+    );
+
+    it('should name the content of its request at version 1 already', () => {
+      assert.equal(held.version, 1);
+      assert.equal(held.causationContentId, requestContentId(request.data));
+      const { causationContentId: _dropped, ...unnamed } = held;
+      const decoded = decodeTeamEvent(record('R-1', unnamed), 'inventory');
+      assert.ok(!decoded.ok && decoded.reason === 'invalid-envelope' && /causationContentId/.test(decoded.detail));
+    });
+
+    it("should leave the content unknown only when its cause is another team's event that named none", () => {
+      const caused = { ...held, causationId: 'sales:RefundIssued:R-1', causationContentId: null };
+      assert.deepEqual(decodeTeamEvent(record('R-1', caused), 'inventory'), { ok: true, envelope: caused });
+      const fromRequest = { ...held, causationContentId: null };
+      const decoded = decodeTeamEvent(record('R-1', fromRequest), 'inventory');
+      assert.ok(!decoded.ok && decoded.reason === 'invalid-envelope' && /causationContentId/.test(decoded.detail));
+    });
+
+    it('should copy into a reaction the content its cause named, or that it named none', () => {
+      const legacy = decodeTeamEvent(record('R-1', asVersion1(refund)), 'sales');
+      assert.ok(legacy.ok);
+      const shipped = settleReplacement(request.data, held.data, { kind: 'accepted' }, { unitsTakenOfModel: 1 });
+      const reaction = teamEventEnvelope('inventory', shipmentEvent(shipped, held.data), legacy.envelope, AT);
+      assert.equal(reaction.causationContentId, null);
+      assert.deepEqual(decodeTeamEvent(record('R-1', reaction), 'inventory'), { ok: true, envelope: reaction });
     });
   });
 

@@ -1,48 +1,23 @@
 // Usage statistics as a pure function of the events: the analytics subscriber's arithmetic, without a broker.
 import assert from 'node:assert/strict';
-import type { Team } from '../../domain';
-import {
-  type AnyEnvelope,
-  type RequestEnvelope,
-  requestEnvelope,
-  teamEventEnvelope,
-} from '../../event-sourced/envelope';
+import { type AnyEnvelope, requestEnvelope } from '../../event-sourced/envelope';
 import { usageStats } from '../../event-sourced/projections/usage-stats.projection';
-import type { TeamDecider } from '../../event-sourced/deciders/decider';
-import { TEAM_DECIDERS } from '../../event-sourced/teams';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { aReturn } from '../fixtures/domain-scenarios';
+import { choreography } from './support/choreography';
 import { SAMPLE_USAGE } from './support/sample-usage';
 
 const AT = '2026-08-01T10:00:00.000Z';
 
-// A team answering requests one after another from its own state, as its runner would.
-function teamAnswering<T extends Team, State>(decider: TeamDecider<T, State>) {
-  let state = decider.initialState();
-  return (requested: RequestEnvelope): AnyEnvelope[] =>
-    decider.decide(requested, state).map((event) => {
-      state = decider.evolve(state, event);
-      return teamEventEnvelope(decider.team, event, requested, AT);
-    });
-}
-
-// Every event the sample returns cause, in publication order.
+// Every event the sample returns cause, in publication order, each return settled before the next is published.
 function eventsOfSamples(): AnyEnvelope[] {
-  const teams: ((requested: RequestEnvelope) => AnyEnvelope[])[] = [
-    teamAnswering(TEAM_DECIDERS.sales),
-    teamAnswering(TEAM_DECIDERS.inventory),
-    teamAnswering(TEAM_DECIDERS.manufacturing),
-    teamAnswering(TEAM_DECIDERS.accounting),
-  ];
-  return SAMPLE_RETURNS.flatMap((request): AnyEnvelope[] => {
-    const requested = requestEnvelope(request, AT);
-    return [requested, ...teams.flatMap((answer) => answer(requested))];
-  });
+  const publish = choreography(AT);
+  return SAMPLE_RETURNS.flatMap((request) => publish(request));
 }
 
 describe('Usage statistics', () => {
   describe('when the six sample returns have been answered', () => {
-    it('should count returns, defects, refunds, disposal costs and backorders', () => {
+    it('should count returns, defects, refunds, charged disposal costs and replacements', () => {
       assert.deepEqual(usageStats(eventsOfSamples()), SAMPLE_USAGE);
     });
   });
@@ -61,6 +36,19 @@ describe('Usage statistics', () => {
         [stats.returnsRequested, stats.returnsComplete, stats.returnsPerModel],
         [1, 0, { 'TABLET-T5': 1 }],
       );
+    });
+  });
+
+  describe('when a refused return was charged before the verdict gated Accounting, and the charge was reversed', () => {
+    it('should count no disposal cost for it', () => {
+      const events = eventsOfSamples();
+      const reversed = events.map((envelope) =>
+        envelope.type === 'AssetDisposalNotCharged'
+          ? { ...envelope, type: 'AssetDisposalReversed' as const }
+          : envelope,
+      );
+      assert.ok(reversed.some(({ type }) => type === 'AssetDisposalReversed'));
+      assert.deepEqual(usageStats(reversed).disposalCostBySite, SAMPLE_USAGE.disposalCostBySite);
     });
   });
 });

@@ -1,13 +1,23 @@
 // The outcomes the sample returns must have, stated as the business decisions they are.
-import { type Diagnosis, type Money, type OrderRefund, type RefundRequest, type ReturnOutcome } from '../../../domain';
+import {
+  type Diagnosis,
+  type DisassemblyStatus,
+  type DisposalStatus,
+  type Money,
+  type OrderRefund,
+  type RefundRequest,
+  type ReturnOutcome,
+  type ShipmentStatus,
+} from '../../../domain';
 import { SAMPLE_RETURNS } from '../../../samples/sample-returns';
 
 interface Decisions {
   readonly refund: Pick<OrderRefund, 'status' | 'refundedAmount' | 'rejectionReason' | 'refundedByReturnId'>;
-  readonly replacement: 'shipped' | 'backordered';
+  readonly replacement: ShipmentStatus;
   readonly diagnosis: Diagnosis;
+  readonly disassembly: DisassemblyStatus;
   readonly costCentre: string;
-  readonly disposal: Money;
+  readonly disposal: { readonly status: DisposalStatus; readonly amount: Money };
 }
 
 export function sample(returnId: string): RefundRequest {
@@ -20,6 +30,7 @@ export function sampleOutcome(returnId: string, decisions: Decisions): ReturnOut
   const request = sample(returnId);
   return {
     returnId,
+    verdict: decisions.refund.status === 'issued' ? 'accepted' : 'refused',
     refund: { refundId: `refund:${returnId}`, returnId, orderId: request.order.orderId, ...decisions.refund },
     replacement: {
       shipmentId: `shipment:${returnId}`,
@@ -34,13 +45,14 @@ export function sampleOutcome(returnId: string, decisions: Decisions): ReturnOut
       serialNumber: request.defectiveItem.serialNumber,
       siteId: request.location.siteId,
       diagnosis: decisions.diagnosis,
+      status: decisions.disassembly,
     },
     disposal: {
       disposalId: `disposal:${returnId}`,
       returnId,
       serialNumber: request.defectiveItem.serialNumber,
       costCentre: decisions.costCentre,
-      amount: decisions.disposal,
+      ...decisions.disposal,
     },
   };
 }

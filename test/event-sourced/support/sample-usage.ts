@@ -1,4 +1,5 @@
-// The usage statistics of the six sample returns, processed in order, worked out by hand.
+// The usage statistics of the six sample returns, processed in order, worked out by hand. R-1002 and R-1003 are
+// refused: their replacements are cancelled and nothing is charged for them.
 import type { UsageStats } from '../../../event-sourced/projections/usage-stats.projection';
 
 export const SAMPLE_USAGE: UsageStats = {
@@ -12,6 +13,6 @@ export const SAMPLE_USAGE: UsageStats = {
     byReason: { 'outside-return-window': 1, 'order-already-refunded': 1 },
     amountClaimed: { USD: 119900, EUR: 79900 },
   },
-  disposalCostBySite: { 'AMS-1': { EUR: 82500 }, 'DAL-2': { USD: 88000 }, 'MAN-1': { GBP: 31000 } },
-  replacements: { shipped: 4, backordered: 2, backordersPerModel: { 'WATCH-W1': 1, 'PHONE-X0': 1 } },
+  disposalCostBySite: { 'AMS-1': { EUR: 41250 }, 'DAL-2': { USD: 18000 }, 'MAN-1': { GBP: 31000 } },
+  replacements: { shipped: 2, backordered: 2, backordersPerModel: { 'WATCH-W1': 1, 'PHONE-X0': 1 }, cancelled: 2 },
 };

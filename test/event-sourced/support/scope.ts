@@ -1,5 +1,6 @@
 // An event-sourced deployment in a scope of its own, and the topics of that scope removed afterwards.
 import type { Config } from '../../../config';
+import type { Team } from '../../../domain';
 import {
   type EventSourcedDeployment,
   type EventSourcedDeploymentOptions,
@@ -7,6 +8,7 @@ import {
 } from '../../../event-sourced/deployment';
 import { connectEventLog, type EventLog } from '../../../event-sourced/event-log';
 import { topicSpecs } from '../../../event-sourced/topics';
+import { waitFor } from '../../../model/wait-for';
 
 // A crashed team is started again at once, so a test that crashes one waits for it briefly.
 export const TEST_OPTIONS: EventSourcedDeploymentOptions = { restartCrashedTeamsAfterMs: 200 };
@@ -39,4 +41,21 @@ export function countsByEventId(
   const counts = new Map<string, number>();
   for (const { envelope } of events) counts.set(envelope.eventId, (counts.get(envelope.eventId) ?? 0) + 1);
   return counts;
+}
+
+// Resolves once every team has taken every request and every event it reads.
+export async function allCaughtUp(deployment: EventSourcedDeployment): Promise<void> {
+  await waitFor('every team to take every request and every event it reads', () => deployment.caughtUp());
+}
+
+// The steps a team took for a return, by the types of its events, in the order stored: one of each at most.
+export async function stepsOf(deployment: EventSourcedDeployment, team: Team, returnId: string): Promise<string[]> {
+  return (await deployment.readTeamEvents(team))
+    .filter(({ envelope }) => envelope.returnId === returnId)
+    .map(({ envelope }) => envelope.type);
+}
+
+// True when no step was taken twice.
+export function eachOnce(steps: readonly string[]): boolean {
+  return new Set(steps).size === steps.length && steps.length > 0;
 }
