@@ -25,7 +25,7 @@ export interface PhaseResult {
   readonly achievedRatePerSecond: number;
   // Completed returns per second of the send phase plus the grace.
   readonly completedRatePerSecond: number;
-  // From the intended send time to all four teams done (ms).
+  // From the intended send time to every team done (ms).
   readonly latency: LatencySummary;
   // Dispatch − intended send time: how late the generator itself was (ms).
   readonly lag: LatencySummary;
@@ -173,6 +173,8 @@ export interface BenchResults {
     readonly poolSize: number;
     readonly models: readonly string[];
     readonly repeatedOrderShare: number;
+    // Share of the returns Sales refuses; absent in reports from before the verdict gated the return.
+    readonly refusedShare?: number;
     readonly note: string;
   };
   readonly machine: MachineInfo;

@@ -108,7 +108,8 @@ async function main(entry: EntryPoint): Promise<number> {
       poolSize: workload.poolSize,
       models: workload.models,
       repeatedOrderShare: 0,
-      note: 'Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first.',
+      refusedShare: workload.refusedShare,
+      note: `Return i has the same payload in every subject: a seeded pool of generated returns, cycled, each with its own returnId, orderId and serial number. No order is returned twice, so no refund depends on which of two returns a team saw first. ${(workload.refusedShare * 100).toFixed(1)}% of the pool is returned outside the window and refused by Sales: the parallel workflow then runs three compensations, the sequential one tells each team, and in the choreography Inventory releases its held unit and Manufacturing cancels its order.`,
     },
     machine,
     config: {

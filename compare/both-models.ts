@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { type RefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
 import { type EventSourcedModel, openEventSourcedModel } from '../event-sourced/model';
 import type { Model, ModelName, StoredEffects } from '../model/port';
+import { standingDecision } from '../model/effects-check';
 import type { ReturnVariant } from '../traditional/client';
 import { openTraditionalModel, type TraditionalModel } from '../traditional/model';
 import { bundleReturnWorkflows, installTemporalRuntime } from '../traditional/worker';
@@ -36,13 +37,13 @@ export interface OpenBothOptions {
   readonly log?: (line: string) => void;
 }
 
-// The first decision each team stored for each return: the one every reader of the model goes by.
-export function firstDecisions(effects: StoredEffects): TeamRecordSets {
+// The decision of each team that stands for each return: the one every reader of the model goes by.
+export function standingDecisions(effects: StoredEffects): TeamRecordSets {
   return Object.fromEntries(
     TEAMS.map((team) => [
       team,
       new Map<string, unknown>(
-        [...effects.decisions[team]].map(([returnId, decisions]) => [returnId, decisions[0].record]),
+        [...effects.decisions[team]].map(([returnId, decisions]) => [returnId, standingDecision(decisions).record]),
       ),
     ]),
   ) as TeamRecordSets;
@@ -84,7 +85,7 @@ export async function submitToBoth(
 // Every team's records as each model stores them: SQLite rows, and the data of the events on the team topics.
 export async function teamRecordsOfBoth(models: TwoModels): Promise<Record<ModelName, TeamRecordSets>> {
   const [traditional, eventSourced] = await Promise.all([models.traditional.effects(), models.eventSourced.effects()]);
-  return { traditional: firstDecisions(traditional), 'event-sourced': firstDecisions(eventSourced) };
+  return { traditional: standingDecisions(traditional), 'event-sourced': standingDecisions(eventSourced) };
 }
 
 // What each model's other stores know of the returns: Temporal's runs, the request topic.

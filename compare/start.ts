@@ -26,8 +26,9 @@ checks that outcomes and team records are identical, and shows one return's audi
 Starts the local Kafka broker and Temporal server when none answers, and leaves them running.
 
 ${REQUEST_OPTIONS_HELP}
-  --variant V      the traditional workflow: parallel, all four teams at once (default), or sequential, the
-                   seed's order; the event-sourced teams always react on their own
+  --variant V      the traditional workflow: parallel, every team at once with compensation on a refusal
+                   (default), or sequential, the seed's order; the event-sourced teams always react
+                   on their own
   --audit ID       the return whose audit trail is shown (default: the first one)
   -h, --help       this text
 

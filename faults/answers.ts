@@ -73,9 +73,9 @@ export function answersOf(model: Model): AnswerTracker {
   return tracker;
 }
 
-// Resolves once the return is finished as its caller sees it: the workflow completed (which may be well after the
-// last record, when the last activity's completion was lost), or all four events on the topics.
+// Resolves once the return is finished as its caller sees it: its outcome settled, every team's record standing
+// (in the traditional model the workflow completed, which may be well after the last record, when the last
+// activity's completion was lost).
 export async function finished(model: Model, returnId: string): Promise<void> {
-  if (model.name === 'traditional') await model.outcome(returnId);
-  else await answersOf(model).until(returnId, TEAMS);
+  await model.outcome(returnId);
 }

@@ -6,7 +6,7 @@
 import type { Config } from '../config';
 import { type Team, TEAMS, perTeam } from '../domain';
 import type { Model, ModelName, StoredDecision, StoredEffects } from '../model/port';
-import { readTeamDatabaseEffects } from '../traditional/model';
+import { readTeamDatabaseEffects, stepOfRecord } from '../traditional/model';
 import { readTeamRecords } from '../traditional/teams';
 import { readDecidedAgain } from './edge/decided-again';
 
@@ -30,7 +30,9 @@ function copyDecisions(effects: StoredEffects): Decisions {
 function withDecidedAgain(effects: StoredEffects, config: Pick<Config, 'dataDir' | 'scope'>): StoredEffects {
   const decisions = copyDecisions(effects);
   for (const team of TEAMS)
-    for (const stored of readDecidedAgain(config, team)) add(decisions[team], stored.record.returnId, stored);
+    for (const stored of readDecidedAgain(config, team)) {
+      add(decisions[team], stored.record.returnId, { ...stored, step: stepOfRecord(stored.record) });
+    }
   return { ...effects, decisions };
 }
 

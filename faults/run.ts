@@ -95,6 +95,7 @@ async function runScenarios(
     say(
       `  ${result.passed ? 'passed' : 'FAILED'} in ${(result.durationMs / 1000).toFixed(0)} s: lost ${figures.lost}, ` +
         `duplicated ${figures.duplicated}, rejected with effect ${figures.rejectedWithEffect}, ` +
+        `refused with effect ${figures.standingAfterRefusal}, over stock ${figures.overStock}, ` +
         `completed ${figures.completed}/${figures.accepted}; ${result.recovery}`,
     );
     for (const problem of result.problems.slice(0, 5)) say(`    ${problem.split('\n')[0]}`);

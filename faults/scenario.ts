@@ -118,7 +118,12 @@ export function judge(
     );
   }
   const clean =
-    figures.lost === 0 && figures.duplicated === 0 && figures.rejectedWithEffect === 0 && figures.notCompleted === 0;
+    figures.lost === 0 &&
+    figures.duplicated === 0 &&
+    figures.rejectedWithEffect === 0 &&
+    figures.notCompleted === 0 &&
+    figures.standingAfterRefusal === 0 &&
+    figures.overStock === 0;
   const passed = problems.length === 0 && (expectation === 'duplicates' ? figures.duplicated > 0 : clean);
   return {
     id: verdict.id,
@@ -163,6 +168,8 @@ export function skippedResult(scenario: Scenario, reason: string): ScenarioResul
       lost: 0,
       duplicated: 0,
       rejectedWithEffect: 0,
+      standingAfterRefusal: 0,
+      overStock: 0,
       completed: 0,
       notCompleted: 0,
       copies: 0,

@@ -10,9 +10,18 @@ import {
   traditionalNegativeControl,
 } from './scenarios/crash-point';
 import { hostileInput } from './scenarios/hostile';
-import { eventSourcedKills, traditionalKills, traditionalUserSupportKills } from './scenarios/kills';
+import {
+  eventSourcedCompensatingKills,
+  eventSourcedInventoryHoldingKills,
+  eventSourcedKills,
+  traditionalInventoryHoldingKills,
+  traditionalKills,
+  traditionalUserSupportCompensatingKills,
+  traditionalUserSupportKills,
+} from './scenarios/kills';
 import { eventSourcedOutage, traditionalOutageParallel, traditionalOutageSequential } from './scenarios/outage';
 import { eventSourcedBrokerRestart, traditionalTemporalRestart } from './scenarios/server-restart';
+import { eventSourcedVerdictTwice } from './scenarios/verdict-twice';
 import { type Scenario, type ScenarioContext, type ScenarioResult, skippedResult } from './scenario';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -23,11 +32,16 @@ export const SCENARIOS: readonly Scenario[] = [
   eventSourcedNegativeControl,
   traditionalNegativeControl,
   traditionalUserSupportKills,
+  eventSourcedInventoryHoldingKills,
+  traditionalInventoryHoldingKills,
+  eventSourcedCompensatingKills,
+  traditionalUserSupportCompensatingKills,
   eventSourcedOutage,
   traditionalOutageSequential,
   traditionalOutageParallel,
   eventSourcedDuplicates,
   traditionalDuplicates,
+  eventSourcedVerdictTwice,
   hostileInput,
   eventSourcedBrokerRestart,
   traditionalTemporalRestart,

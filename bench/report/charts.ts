@@ -12,7 +12,7 @@ export function latencyChart(subject: SubjectResult): string {
     points: phases.map((phase) => [phase.rate, pick(phase)] as const),
   });
   return lineChart({
-    title: `${subject.label}: latency from intended send to all four teams done`,
+    title: `${subject.label}: latency from intended send to every team done`,
     xLabel: 'offered rate (returns/s)',
     yLabel: 'latency (ms, log scale)',
     logY: true,
@@ -88,7 +88,7 @@ export function outageDetailChart(subject: SubjectResult): string {
     height: 460,
     series: [
       {
-        name: 'not yet done by all four teams',
+        name: 'not yet done by every team',
         points: thin(timeline.map((sample) => [sample.tMs / 1000, sample.backlog] as const)),
       },
       ...(perTeam

@@ -10,7 +10,7 @@ export function outageSection(results: BenchResults): string[] {
   if (withOutage.length > 0) {
     push('## Outage: Inventory killed and restarted under 50% load', '');
     push(
-      "Inventory's process is killed (SIGKILL) and started again after the outage; load continues throughout. Backlog: returns sent and not yet done by all four teams, sampled every 250 ms. Recovery: from the restart until the backlog is back at or below the highest backlog seen before the kill.",
+      "Inventory's process is killed (SIGKILL) and started again after the outage; load continues throughout. Backlog: returns sent and not yet done by every team, sampled every 250 ms. Recovery: from the restart until the backlog is back at or below the highest backlog seen before the kill.",
       '',
     );
     push(

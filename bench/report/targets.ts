@@ -205,7 +205,7 @@ function correctnessTargets(subject: SubjectResult): TargetResult[] {
     met: verification ? verification.lost === 0 : null,
     verdict: verification
       ? verification.lost === 0
-        ? `met: all ${verification.sent.toLocaleString('en-US')} returns sent are recorded by all four teams`
+        ? `met: all ${verification.sent.toLocaleString('en-US')} returns sent are recorded by every team`
         : `missed: ${verification.lost} returns lack a team's record (e.g. ${verification.lostExamples.slice(0, 3).join(', ')})`
       : 'not checked',
   });

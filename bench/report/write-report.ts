@@ -137,7 +137,7 @@ function latencySection(results: BenchResults): string[] {
   const push = (...lines: string[]) => out.push(...lines);
   push('## Latency at 25%, 50% and 80% of the maximum', '');
   push(
-    'From the intended send time of each return to all four teams done, so a stall anywhere (the generator included) counts. Milliseconds.',
+    'From the intended send time of each return to every team done, so a stall anywhere (the generator included) counts. Milliseconds.',
     '',
   );
   const latencyRows = results.subjects.flatMap((subject) =>

@@ -23,7 +23,7 @@ export async function startChoreography(context: BenchContext, keepTopics = fals
       name: 'choreography',
       kind: 'implementation',
       label: 'Choreography (event-sourced, Kafka API)',
-      completionSignal: 'the driver has seen an event of each of the four teams on their topics',
+      completionSignal: 'the driver has seen the standing event of each team on its topic',
       seesTeams: true,
       verifiedBy: 'team topics read to the end, decisions per return and team (identical copies counted as duplicates)',
       deadLetters: () => deadLetters(model),

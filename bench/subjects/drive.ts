@@ -6,7 +6,7 @@ import type { TeamSeen } from './return-tracker';
 import type { Subject, TeamCompletion, Verification } from './subject';
 import { effectsOfReturns, verificationOf } from './verification';
 
-// Sends return `index` and resolves once all four teams have done their part, as the subject sees it: every team's
+// Sends return `index` and resolves once every team has done its part, as the subject sees it: every team's
 // record on the door's feed, or the whole return's outcome. Rejects when the return cannot be sent.
 export function sendReturn(subject: Subject, index: number, onTeam?: TeamSeen): Promise<void> {
   const { door, tracker } = subject;

@@ -151,7 +151,7 @@ async function effectsByKey(log: EventLog, teamTopics: Readonly<Record<Team, str
         unreadable[team] += 1;
         return;
       }
-      const decision = { record: { returnId: record.key }, recordedAt: '' };
+      const decision = { record: { returnId: record.key }, recordedAt: '', step: 'recorded' };
       const stored = decisions[team].get(record.key);
       if (stored) stored.push(decision);
       else decisions[team].set(record.key, [decision]);

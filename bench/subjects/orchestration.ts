@@ -1,6 +1,6 @@
 // The traditional model under load, through its door (traditional/model.ts), as it is. The driver is User
 // Support's client: it starts one workflow per return and awaits its result (the port's outcome), which comes once
-// all four teams' activities have returned. The workers run as traditional/worker.ts processes, which both workflow
+// every team's activities have returned. The workers run as traditional/worker.ts processes, which both workflow
 // variants share.
 import { type ReturnVariant, WORKFLOW_TYPE_OF_VARIANT } from '../../traditional/client';
 import { openTraditionalModel } from '../../traditional/model';

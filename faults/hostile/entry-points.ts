@@ -2,6 +2,7 @@
 // each: the caller gets the error at the start scripts and User Support's APIs; on a topic, every reader of it
 // dead-letters the record.
 import { type Team, TEAMS } from '../../domain';
+import { TEAM_DECIDERS } from '../../event-sourced/teams';
 
 export type StartScript = 'traditional' | 'event-sourced';
 
@@ -20,7 +21,8 @@ export function teamTopicEntry(team: Team): string {
 // Every team reads the request topic.
 export const REQUEST_TOPIC_READERS: readonly string[] = TEAMS;
 
-// The live return-status projection reads every team topic; the team reads its own when it rebuilds.
+// The live return-status projection reads every team topic; the team reads its own when it rebuilds, and the
+// teams that read it (TEAM_INPUTS) in their groups.
 export function teamTopicReaders(team: Team): readonly string[] {
-  return ['return-status', team];
+  return ['return-status', team, ...TEAMS.filter((reader) => TEAM_DECIDERS[reader].reads.includes(team))];
 }

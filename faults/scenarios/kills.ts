@@ -2,6 +2,7 @@
 // the traditional team workers mid-activity, and User Support's workflow worker mid-run. The victim is started
 // again at once; nothing may be lost or decided twice, and every return must complete.
 import { type Team, TEAMS } from '../../domain';
+import { TEAM_INPUTS } from '../../event-sourced/teams';
 import { EffectsChecker } from '../../model/effects-check';
 import type { ModelName, ModelRole } from '../../model/port';
 import { driveReturns } from '../drive';
@@ -11,6 +12,8 @@ import type { FaultModel } from '../open';
 import { faultReturns, judge, type Scenario, type ScenarioContext, seconds, type Sizes, withModel } from '../scenario';
 import {
   ANSWER_TIMEOUT_MS,
+  type ChangeWindow,
+  changeWindowEvidence,
   killEvidence,
   openScenarioModel,
   retriedActivities,
@@ -36,6 +39,8 @@ interface KillsPlan {
   readonly kills: (sizes: Sizes) => number;
   // Whether each kill waits for a moment its victim holds work.
   readonly withEvidence: boolean;
+  // Evidence of the plan's own, gathered at the moment of each kill, instead of the model's.
+  readonly evidence?: (model: FaultModel) => Promise<Record<string, number>>;
   figures(model: FaultModel, kills: readonly Kill[], settled: Settled, context: ScenarioContext): Promise<KillFigures>;
 }
 
@@ -63,6 +68,7 @@ function killsScenario(plan: KillsPlan): Scenario {
           seed: context.seed,
           recoveryTimeoutMs: timeoutMs,
           ...(plan.withEvidence ? { evidence: (role, held) => killEvidence(model, role as Team, held) } : {}),
+          ...(plan.evidence ? { evidence: () => plan.evidence!(model) } : {}),
           progress: context.progress,
         });
         const driven = await drive.done;
@@ -142,3 +148,82 @@ function traditionalKillsPlan(role: 'teams' | 'user-support'): KillsPlan {
 
 export const traditionalKills = killsScenario(traditionalKillsPlan('teams'));
 export const traditionalUserSupportKills = killsScenario(traditionalKillsPlan('user-support'));
+
+// The windows the process change opened, hit on purpose. About a third of the returns are refused, so releases and
+// compensations run throughout:
+// - Inventory killed while it holds units for returns whose verdict has not reached it: a held unit must ship or go
+//   back to stock exactly once;
+// - a refusal's undo interrupted: in the traditional model User Support's workflow worker, which runs the saga's
+//   compensations one after the other, killed between them (each compensation must run once, and the rest
+//   after it); in the event-sourced model, which has no coordinator, the teams that read the verdict and undo
+//   what they did, killed while a refusal is not undone everywhere.
+interface ChangeWindowPlan {
+  readonly window: ChangeWindow;
+  readonly victim: string;
+  readonly roles: readonly ModelRole[];
+  readonly title: string;
+  // What the evidence counts, in a few words.
+  readonly what: string;
+}
+
+// Every team that reads Sales' verdict: those that undo what they did before it.
+const VERDICT_READERS = TEAMS.filter((team) => (TEAM_INPUTS[team] as readonly Team[]).includes('sales'));
+
+const inventoryHolding: ChangeWindowPlan = {
+  window: 'holding',
+  victim: 'inventory',
+  roles: ['inventory'],
+  title: 'inventory SIGKILLed holding units',
+  what: 'units held',
+};
+
+const userSupportCompensating: ChangeWindowPlan = {
+  window: 'compensating',
+  victim: 'user-support',
+  roles: ['user-support'],
+  title: "User Support's workflow worker SIGKILLed while the saga compensates refusals",
+  what: 'refused returns not yet undone',
+};
+
+const verdictReadersCompensating: ChangeWindowPlan = {
+  window: 'compensating',
+  victim: 'verdict-readers',
+  roles: VERDICT_READERS,
+  title: `the teams that read the verdict (${VERDICT_READERS.join(', ')}) SIGKILLed while they undo refusals`,
+  what: 'refused returns not yet undone',
+};
+
+function changeWindowKillsPlan(model: ModelName, plan: ChangeWindowPlan): KillsPlan {
+  const short = model === 'traditional' ? 'trad' : 'es';
+  return {
+    id: `${short}-kill-${plan.victim}-${plan.window}`,
+    title: plan.title,
+    model,
+    label: `${short}-${plan.victim}-${plan.window}`,
+    roles: plan.roles,
+    kills: (sizes) => sizes.kills,
+    withEvidence: false,
+    async figures(_model, kills, _settled, context) {
+      const inWindow = kills.reduce((sum, kill) => sum + Object.values(kill.evidence).reduce((a, b) => a + b, 0), 0);
+      return {
+        faults: `${kills.length} SIGKILLs (${describeKills(kills)}); ${inWindow} ${plan.what} at the kills`,
+        details: {},
+        notes: inWindow === 0 ? [`no kill found ${plan.what}: none hit the window`] : [],
+        problems:
+          kills.length < context.sizes.kills ? [`only ${kills.length} of ${context.sizes.kills} kills happened`] : [],
+      };
+    },
+    evidence: (model) => changeWindowEvidence(model, plan.window),
+  };
+}
+
+export const eventSourcedInventoryHoldingKills = killsScenario(
+  changeWindowKillsPlan('event-sourced', inventoryHolding),
+);
+export const traditionalInventoryHoldingKills = killsScenario(changeWindowKillsPlan('traditional', inventoryHolding));
+export const traditionalUserSupportCompensatingKills = killsScenario(
+  changeWindowKillsPlan('traditional', userSupportCompensating),
+);
+export const eventSourcedCompensatingKills = killsScenario(
+  changeWindowKillsPlan('event-sourced', verdictReadersCompensating),
+);

@@ -1,12 +1,14 @@
 // What the fault scenarios measure differently in each model, by design: how long an answer may take after a
 // fault, how "nothing in flight" shows, and the evidence that a kill landed while its victim held work. Each
 // scenario is written once for both models (kills.ts, crash-point.ts, outage.ts, server-restart.ts) and asks here.
-import { type Team, TEAMS } from '../../domain';
+import { perTeam, type ReplacementShipment, type Team, TEAMS, teamsAwaitingUndo } from '../../domain';
 import type { EventSourcedModel } from '../../event-sourced/model';
-import type { ModelName } from '../../model/port';
+import { recordsOfReturn, standingDecision } from '../../model/effects-check';
+import type { ModelName, StoredEffects } from '../../model/port';
 import { fetchAuditTrail } from '../../traditional/audit-trail';
 import type { TraditionalModel } from '../../traditional/model';
 import { scopeRunsQuery } from '../../traditional/scope-runs';
+import { createTeamActivities } from '../../traditional/teams';
 import type { Kill } from '../inject';
 import { type FaultModel, type FaultModelOptions, openFaultModel } from '../open';
 import { delay, type ScenarioContext } from '../scenario';
@@ -83,6 +85,40 @@ export function killEvidence(model: FaultModel, team: Team, held: readonly strin
   return model.name === 'traditional' ? activitiesInHand(model, team, held) : requestsInHand(model, team);
 }
 
+// The windows the process change opened, each as the teams' own records show it (the kill scenarios aim at them):
+// - holding: units Inventory holds for returns whose verdict it has not acted on;
+// - compensating: refused returns some team has yet to undo (a unit held, an order, a charge still standing).
+export type ChangeWindow = 'holding' | 'compensating';
+
+export function changeWindowOf(effects: StoredEffects, window: ChangeWindow): number {
+  if (window === 'holding') {
+    return [...effects.decisions.inventory.values()].filter(
+      (decisions) => (standingDecision(decisions).record as ReplacementShipment).status === 'held',
+    ).length;
+  }
+  let inWindow = 0;
+  for (const returnId of effects.decisions.sales.keys()) {
+    if (teamsAwaitingUndo(recordsOfReturn(effects, returnId)).length > 0) inWindow++;
+  }
+  return inWindow;
+}
+
+const WINDOW_EVIDENCE: Readonly<Record<ChangeWindow, string>> = {
+  holding: 'unitsHeldAtKill',
+  compensating: 'refusalsBeingUndoneAtKill',
+};
+
+// Waits (up to a few seconds) for a moment when the model has work in the change's window, so that the kill lands
+// then; says how much it had.
+export async function changeWindowEvidence(model: FaultModel, window: ChangeWindow): Promise<Record<string, number>> {
+  const deadline = performance.now() + 3_000;
+  for (;;) {
+    const inWindow = changeWindowOf(await model.effects(), window);
+    if (inWindow > 0 || performance.now() > deadline) return { [WINDOW_EVIDENCE[window]]: inWindow };
+    await delay(50);
+  }
+}
+
 // The requests the victim's group has not committed: it holds them, mid-batch.
 async function requestsInHand(model: EventSourcedModel, team: Team): Promise<Record<string, number>> {
   const deadline = performance.now() + 3_000;
@@ -93,13 +129,11 @@ async function requestsInHand(model: EventSourcedModel, team: Team): Promise<Rec
   }
 }
 
-// Each team's one activity, as it shows in a workflow's pending activities and history.
-const ACTIVITY_OF_TEAM: Readonly<Record<Team, string>> = {
-  sales: 'createOrderRefundRequest',
-  inventory: 'createShipmentRequest',
-  manufacturing: 'registerDisassemblyOrder',
-  accounting: 'chargeAssetDisposal',
-};
+// Each team's activities by name, as they show in a workflow's pending activities: read from the team's own
+// factory, which only names its functions until one is called.
+const ACTIVITIES_OF_TEAM: Readonly<Record<Team, ReadonlySet<string>>> = perTeam(
+  (team) => new Set(Object.keys(createTeamActivities(team, { store: undefined as never, clock: () => new Date(0) }))),
+);
 
 // temporal.api.enums.v1.PendingActivityState: handed to a worker, no answer yet.
 const PENDING_ACTIVITY_STATE_STARTED = 2;
@@ -119,7 +153,8 @@ async function activitiesInHand(
         .describe();
       return (description.raw.pendingActivities ?? []).filter(
         (activity) =>
-          activity.activityType?.name === ACTIVITY_OF_TEAM[team] && activity.state === PENDING_ACTIVITY_STATE_STARTED,
+          ACTIVITIES_OF_TEAM[team].has(activity.activityType?.name ?? '') &&
+          activity.state === PENDING_ACTIVITY_STATE_STARTED,
       ).length;
     } catch {
       return 0;

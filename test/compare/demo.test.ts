@@ -58,15 +58,20 @@ describe('when a user runs the side-by-side demo', function () {
       /sales\s+refund rejected: order-already-refunded\s+refund rejected: order-already-refunded\s+same/,
     );
     assert.match(demo.stdout, /inventory\s+WATCH-W1 backordered\s+WATCH-W1 backordered\s+same/);
+    // The two refused returns: nothing ships, and no order or charge stands.
+    assert.match(demo.stdout, /inventory\s+PHONE-X1 cancelled\s+PHONE-X1 cancelled\s+same/);
+    assert.match(demo.stdout, /inventory\s+LAPTOP-L3 cancelled\s+LAPTOP-L3 cancelled\s+same/);
+    assert.match(demo.stdout, /accounting\s+no disposal charged to CC-DAL-2\s+no disposal charged to CC-DAL-2\s+same/);
   });
 
   it('npm start should print one return’s audit trail from the workflow history and from the team topics', () => {
     assert.match(demo.stdout, /Temporal workflow history/);
     for (const activity of [
       'createOrderRefundRequest',
-      'createShipmentRequest',
+      'holdReplacement',
       'registerDisassemblyOrder',
       'chargeAssetDisposal',
+      'shipReplacement',
     ]) {
       assert.match(demo.stdout, new RegExp(`ActivityTaskCompleted\\s+${activity}`));
     }
@@ -82,16 +87,43 @@ describe('when a user runs the side-by-side demo', function () {
     const json = await runScript('audit', ['R-1003', '--json'], env);
     assert.equal(json.code, 0, json.stderr);
     const trail = JSON.parse(json.stdout) as {
-      temporal: { events: { type: string }[] };
-      kafka: { events: { team: string }[] };
+      temporal: { events: { type: string; activity?: string }[] };
+      kafka: { events: { team: string; type: string }[] };
     };
     assert.ok(trail.temporal.events.some((event) => event.type === 'WorkflowExecutionCompleted'));
-    assert.deepEqual(trail.kafka.events.map((event) => event.team).sort(), [
+    assert.deepEqual([...new Set(trail.kafka.events.map((event) => event.team))].sort(), [
       'accounting',
       'inventory',
       'manufacturing',
       'sales',
     ]);
+  });
+
+  it('npm run audit R-1003 should show from both sources how the refusal was handled: compensated, or never done', async () => {
+    const json = JSON.parse((await runScript('audit', ['R-1003', '--json'], env)).stdout) as {
+      temporal: { events: { type: string; activity?: string }[] };
+      kafka: { events: { type: string }[] };
+    };
+    // The parallel saga: each team's work undone, once each, in the reverse order of the steps.
+    const compensations = json.temporal.events
+      .filter((event) => event.type === 'ActivityTaskCompleted')
+      .map((event) => event.activity)
+      .filter((activity) =>
+        ['reverseAssetDisposal', 'cancelDisassemblyOrder', 'releaseReplacement'].includes(activity ?? ''),
+      );
+    assert.deepEqual(compensations, ['reverseAssetDisposal', 'cancelDisassemblyOrder', 'releaseReplacement']);
+    // The choreography: Accounting waited for the verdict, so no charge to reverse; Inventory released what it
+    // held, or held nothing when the verdict came first; each once.
+    const types = json.kafka.events.map((event) => event.type);
+    assert.ok(!types.includes('AssetDisposalCharged') && !types.includes('AssetDisposalReversed'), types.join(', '));
+    assert.equal(types.filter((type) => type === 'AssetDisposalNotCharged').length, 1);
+    const inventorySteps = types.filter((type) =>
+      ['UnitHeld', 'ReplacementReleased', 'ReplacementCancelled'].includes(type),
+    );
+    assert.ok(
+      ['UnitHeld,ReplacementReleased', 'ReplacementCancelled'].includes(inventorySteps.join(',')),
+      inventorySteps.join(','),
+    );
   });
 
   it('npm run audit should say so, and exit 1, for a return that was never processed', async () => {

@@ -11,12 +11,13 @@ import {
   traditionalCrashPoint,
   traditionalNegativeControl,
 } from '../../faults/scenarios/crash-point';
+import { TEAMS } from '../../domain';
 import { compareOutcomes } from '../../model/effects-check';
 import { assertClean, testContext } from './support/fault-context';
 
 function assertEveryCrashPointReached(result: ScenarioResult): void {
   const points = result.details.crashPoints as CrashPoint[];
-  assert.equal(points.length, 4);
+  assert.equal(points.length, TEAMS.length);
   assert.deepEqual(
     points.map(({ role, reached, exit }) => ({ role, reached, exit })),
     points.map(({ role }) => ({ role, reached: true, exit: 'signal SIGKILL' })),

@@ -27,10 +27,10 @@ function explain(result: ScenarioResult, context: TestContext): string {
 
 // 0 lost, 0 duplicated, 0 effects from rejected input, every accepted return completed after recovery.
 export function assertClean(result: ScenarioResult, context: TestContext): void {
-  const { lost, duplicated, rejectedWithEffect, completed, accepted } = result.figures;
+  const { lost, duplicated, rejectedWithEffect, completed, accepted, standingAfterRefusal, overStock } = result.figures;
   assert.deepEqual(
-    { lost, duplicated, rejectedWithEffect, completed },
-    { lost: 0, duplicated: 0, rejectedWithEffect: 0, completed: accepted },
+    { lost, duplicated, rejectedWithEffect, completed, standingAfterRefusal, overStock },
+    { lost: 0, duplicated: 0, rejectedWithEffect: 0, completed: accepted, standingAfterRefusal: 0, overStock: 0 },
     explain(result, context),
   );
   assert.ok(accepted >= result.returns, `${result.id}: only ${accepted} of ${result.returns} returns accepted`);
