@@ -10,7 +10,7 @@ export function formatMoney(value: Money): string {
 
 // One short line per team, the same words for both models, so side-by-side output compares at a glance.
 export function describeTeamRecords(records: TeamRecords): Record<Team, string> {
-  const { refund, replacement, disassembly, disposal } = records;
+  const { refund, replacement, disassembly, disposal, notification } = records;
   return {
     sales: !refund
       ? 'pending'
@@ -28,5 +28,10 @@ export function describeTeamRecords(records: TeamRecords): Record<Team, string> 
       : disposal.status === 'charged'
         ? `disposal ${formatMoney(disposal.amount)} to ${disposal.costCentre}`
         : `no disposal charged to ${disposal.costCentre}`,
+    'customer-care': !notification
+      ? 'pending'
+      : notification.refundedAmount
+        ? `told: accepted, ${formatMoney(notification.refundedAmount)} refunded, replacement ${notification.replacement}`
+        : `told: refused, ${notification.refusalReason}`,
   };
 }

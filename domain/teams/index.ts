@@ -3,6 +3,7 @@
 // differs.
 // Every list and map of teams derives from TEAM_MODULES: a new team is a module of its own and one entry here.
 import { ACCOUNTING_TEAM } from './accounting';
+import { CUSTOMER_CARE_TEAM } from './customer-care';
 import { INVENTORY_TEAM } from './inventory';
 import { MANUFACTURING_TEAM } from './manufacturing';
 import { SALES_TEAM } from './sales';
@@ -10,13 +11,20 @@ import type { RefundRequest } from '../refund-request';
 import type { TeamModule } from './team-module';
 
 export * from './accounting';
+export * from './customer-care';
 export * from './inventory';
 export * from './manufacturing';
 export * from './sales';
 export type { TeamModule } from './team-module';
 
-// In the order a return needs them: Sales' verdict gates the three after it.
-export const TEAM_MODULES = [SALES_TEAM, INVENTORY_TEAM, MANUFACTURING_TEAM, ACCOUNTING_TEAM] as const;
+// In the order a return needs them: Sales' verdict gates the three after it, and Customer Care needs them all.
+export const TEAM_MODULES = [
+  SALES_TEAM,
+  INVENTORY_TEAM,
+  MANUFACTURING_TEAM,
+  ACCOUNTING_TEAM,
+  CUSTOMER_CARE_TEAM,
+] as const;
 
 type TeamNames<Modules extends readonly TeamModule[]> = { readonly [I in keyof Modules]: Modules[I]['team'] };
 export const TEAMS = Object.freeze(TEAM_MODULES.map((module) => module.team)) as TeamNames<typeof TEAM_MODULES>;

@@ -104,6 +104,7 @@ describe('Events', () => {
         AssetDisposalCharged: 'accounting',
         AssetDisposalReversed: 'accounting',
         AssetDisposalNotCharged: 'accounting',
+        CustomerNotified: 'customer-care',
       });
     });
   });

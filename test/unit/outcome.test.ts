@@ -3,6 +3,7 @@ import { describeTeamRecords, formatMoney } from '../../cli/describe-records';
 import {
   assembleOutcome,
   decideAssetDisposal,
+  decideNotification,
   decideOrderRefund,
   missingTeams,
   type RefundRequest,
@@ -26,17 +27,20 @@ const RECORD_OF_TEAM: Readonly<Record<Team, keyof TeamRecords>> = {
   inventory: 'replacement',
   manufacturing: 'disassembly',
   accounting: 'disposal',
+  'customer-care': 'notification',
 };
 
-// Each team's record in the order the teams need each other: Sales' verdict first.
+// Each team's record in the order the teams need each other: Sales' verdict first, Customer Care last.
 function recordsInOrder(request: RefundRequest, given: ReturnScenario['given']): Required<TeamRecords> {
   const refund = decideOrderRefund(request, given.sales);
   const verdict = verdictOf(refund);
+  const replacement = settleReplacement(request, undefined, verdict, given.inventory);
   return {
     refund,
-    replacement: settleReplacement(request, undefined, verdict, given.inventory),
+    replacement,
     disassembly: settleDisassembly(request, undefined, verdict),
     disposal: settleAssetDisposal(request, undefined, verdict),
+    notification: decideNotification({ refund, replacement }),
   };
 }
 
@@ -57,7 +61,7 @@ describe('Outcome of a return', () => {
   const request = aReturn({ returnId: 'R-1' });
   const records = allRecords(request);
 
-  describe('when fewer than four teams have answered', () => {
+  describe('when fewer than five teams have answered', () => {
     for (const answered of PARTIAL_ANSWERS) {
       // Without Sales' verdict no other team's record can stand yet.
       const missing = TEAMS.filter((team) => !answered.includes(team) || !answered.includes('sales'));
@@ -70,8 +74,8 @@ describe('Outcome of a return', () => {
     }
   });
 
-  describe('when all four teams have answered', () => {
-    it('should assemble the four records and the verdict into the outcome and miss no team', () => {
+  describe('when all five teams have answered', () => {
+    it('should assemble the five records and the verdict into the outcome and miss no team', () => {
       assert.deepEqual(assembleOutcome('R-1', records), { returnId: 'R-1', verdict: 'accepted', ...records });
       assert.deepEqual(missingTeams(records), []);
     });
@@ -96,6 +100,7 @@ describe('Outcome of a return', () => {
         inventory: 'pending',
         manufacturing: 'pending',
         accounting: 'pending',
+        'customer-care': 'pending',
       });
     });
 
@@ -105,6 +110,7 @@ describe('Outcome of a return', () => {
         inventory: 'pending',
         manufacturing: 'disassembly (battery) at AMS-1',
         accounting: 'pending',
+        'customer-care': 'pending',
       });
     });
 

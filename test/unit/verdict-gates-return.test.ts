@@ -1,10 +1,11 @@
 // The rules of the changed process, given/when/then: Sales' verdict gates what Inventory, Manufacturing and
-// Accounting leave standing.
+// Accounting leave standing, and Customer Care tells the customer once everything stands.
 import assert from 'node:assert/strict';
 import {
   assembleOutcome,
   decideAssetDisposal,
   decideDisassemblyOrder,
+  decideNotification,
   decideOrderRefund,
   holdReplacement,
   initialStockOf,
@@ -163,7 +164,7 @@ describe('The verdict gates the return', () => {
       const held = holdReplacement(late, { unitsTakenOfModel: 0 });
       const records = { refund, replacement: held, disassembly, disposal };
       assert.equal(assembleOutcome('R-6', records), null);
-      assert.deepEqual(missingTeams(records), ['inventory']);
+      assert.deepEqual(missingTeams(records), ['inventory', 'customer-care']);
     });
 
     it('given a refusal the teams have not all undone yet, then it names those with something still standing', () => {
@@ -188,11 +189,60 @@ describe('The verdict gates the return', () => {
     });
 
     it('given a refused return that settled, then the outcome says refused and nothing stands', () => {
-      const outcome = assembleOutcome('R-6', { refund, replacement, disassembly, disposal });
+      const notification = decideNotification({ refund, replacement });
+      const outcome = assembleOutcome('R-6', { refund, replacement, disassembly, disposal, notification });
       assert.equal(outcome?.verdict, 'refused');
       assert.equal(outcome?.replacement.status, 'cancelled');
       assert.equal(outcome?.disassembly.status, 'unit-returned');
       assert.equal(outcome?.disposal.status, 'not-charged');
+    });
+  });
+
+  describe('Customer Care', () => {
+    it('given an accepted return with a shipped replacement, then it tells the amount and that it shipped', () => {
+      const request = aReturn({ returnId: 'R-7' });
+      const refund = decideOrderRefund(request, { earlierRefundOfOrder: null });
+      const replacement = settleReplacement(request, undefined, ACCEPTED, { unitsTakenOfModel: 0 });
+      assert.deepEqual(decideNotification({ refund, replacement }), {
+        notificationId: 'notification:R-7',
+        returnId: 'R-7',
+        recipient: request.shipment.shipTo.recipient,
+        verdict: 'accepted',
+        refundedAmount: eur(79900),
+        replacement: 'shipped',
+        refusalReason: null,
+        message: 'Your return R-7 is accepted: 799.00 EUR refunded, and your replacement PHONE-X1 has shipped.',
+      });
+    });
+
+    it('given an accepted return whose replacement is backordered, then it says so', () => {
+      const request = aReturn({ returnId: 'R-8', modelId: 'PHONE-X0' });
+      const refund = decideOrderRefund(request, { earlierRefundOfOrder: null });
+      const replacement = settleReplacement(request, undefined, ACCEPTED, { unitsTakenOfModel: 0 });
+      const notification = decideNotification({ refund, replacement });
+      assert.equal(notification.replacement, 'backordered');
+      assert.match(notification.message, /PHONE-X0 is backordered\.$/);
+    });
+
+    it('given a return refused as a second return of a refunded order, then it gives that reason and no amount', () => {
+      const request = aReturn({ returnId: 'R-9', orderId: 'O-9' });
+      const refund = decideOrderRefund(request, { earlierRefundOfOrder: 'R-2' });
+      const replacement = settleReplacement(request, undefined, verdictOf(refund), { unitsTakenOfModel: 0 });
+      const notification = decideNotification({ refund, replacement });
+      assert.equal(notification.verdict, 'refused');
+      assert.equal(notification.refusalReason, 'order-already-refunded');
+      assert.equal(notification.refundedAmount, null);
+      assert.equal(
+        notification.message,
+        'Your return R-9 is refused: order O-9 was already refunded by return R-2. No replacement is sent.',
+      );
+    });
+
+    it('given an accepted return whose replacement is still held, then it refuses to tell the customer yet', () => {
+      const request = aReturn({ returnId: 'R-10' });
+      const refund = decideOrderRefund(request, { earlierRefundOfOrder: null });
+      const held = holdReplacement(request, { unitsTakenOfModel: 0 });
+      assert.throws(() => decideNotification({ refund, replacement: held }), /replacement is held/);
     });
   });
 });
