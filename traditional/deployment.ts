@@ -1,4 +1,4 @@
-// The whole traditional model in one process: User Support's workflow worker, the four teams' activity workers
+// The whole traditional model in one process: User Support's workflow worker, each team's activity worker
 // and a client. The start script, the parity and fault suites and the benchmark drive the model through this;
 // any team can be stopped and started again, as if its service went down and came back.
 import path from 'node:path';

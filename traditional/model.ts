@@ -1,4 +1,4 @@
-// The traditional model behind the one door (model/port.ts): User Support's workflow worker, the four teams'
+// The traditional model behind the one door (model/port.ts): User Support's workflow worker, the teams'
 // activity workers and a client, with every team's decisions read back from its own database.
 import type { Config } from '../config';
 import { assertValidRefundRequest, type ReturnOutcome, type Team, TEAMS, perTeam } from '../domain';

@@ -1,5 +1,5 @@
 // Runs the traditional model end to end: makes sure Temporal answers, runs User Support's workflow worker and the
-// four teams' workers in this process, then submits the returns, as User Support would.
+// teams' workers in this process, then submits the returns, as User Support would.
 import { ensureCommandStack } from '../cli/command-stack';
 import { describeTeamRecords } from '../cli/describe-records';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';

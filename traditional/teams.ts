@@ -18,6 +18,12 @@ import {
   createAccountingActivities,
 } from './teams/accounting.activities';
 import {
+  createCustomerCareActivities,
+  CUSTOMER_CARE_TABLE,
+  type CustomerCareActivities,
+  type CustomerCareStore,
+} from './teams/customer-care.activities';
+import {
   createInventoryActivities,
   INVENTORY_TABLE,
   type InventoryActivities,
@@ -31,7 +37,13 @@ import {
 } from './teams/manufacturing.activities';
 import { createSalesActivities, SALES_TABLE, type SalesActivities, type SalesStore } from './teams/sales.activities';
 
-export type { AccountingActivities, InventoryActivities, ManufacturingActivities, SalesActivities };
+export type {
+  AccountingActivities,
+  CustomerCareActivities,
+  InventoryActivities,
+  ManufacturingActivities,
+  SalesActivities,
+};
 
 export const USER_SUPPORT = 'user-support';
 
@@ -60,6 +72,7 @@ export interface TeamStores {
   readonly inventory: InventoryStore;
   readonly manufacturing: ManufacturingStore;
   readonly accounting: AccountingStore;
+  readonly 'customer-care': CustomerCareStore;
 }
 
 export interface TeamActivities {
@@ -67,6 +80,7 @@ export interface TeamActivities {
   readonly inventory: InventoryActivities;
   readonly manufacturing: ManufacturingActivities;
   readonly accounting: AccountingActivities;
+  readonly 'customer-care': CustomerCareActivities;
 }
 
 interface TeamEndpoint<T extends Team> {
@@ -93,6 +107,7 @@ const TEAM_ENDPOINTS: { readonly [T in Team]: TeamEndpoint<T> } = {
   inventory: endpointOf(INVENTORY_TABLE, createInventoryActivities),
   manufacturing: endpointOf(MANUFACTURING_TABLE, createManufacturingActivities),
   accounting: endpointOf(ACCOUNTING_TABLE, createAccountingActivities),
+  'customer-care': endpointOf(CUSTOMER_CARE_TABLE, createCustomerCareActivities),
 };
 
 export function createTeamActivities<T extends Team>(

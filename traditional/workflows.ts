@@ -6,10 +6,12 @@ import { type ActivityOptions, ApplicationFailure, patched, proxyActivities } fr
 // (zod), which is validated at the edge, before a workflow starts.
 import { assembleOutcome, type ReturnOutcome, type TeamRecords } from '../domain/outcome';
 import type { RefundRequest } from '../domain/refund-request';
-import { verdictOf } from '../domain/teams/sales';
+import { type OrderRefund, verdictOf } from '../domain/teams/sales';
+import type { ReplacementShipment } from '../domain/teams/inventory';
 // Types only: workflows run in a deterministic sandbox, and activities (SQLite, clocks) run in the teams' workers.
 import type {
   AccountingActivities,
+  CustomerCareActivities,
   InventoryActivities,
   ManufacturingActivities,
   SalesActivities,
@@ -29,6 +31,8 @@ export interface ReturnWorkflowInput {
 export const PROCESS_CHANGES = {
   // Sales' verdict gates the return: Inventory holds, then ships or releases; a refusal leaves nothing standing.
   verdictGatesReturn: 'verdict-gates-return',
+  // Customer Care tells the customer the result once every team has settled.
+  customerCareNotifies: 'customer-care-notifies',
 } as const;
 
 // What a run started before the verdict gated the return comes to: the four records as the teams made them.
@@ -36,7 +40,9 @@ export type OutcomeBeforeTheVerdictGate = Pick<
   ReturnOutcome,
   'returnId' | 'refund' | 'replacement' | 'disassembly' | 'disposal'
 >;
-export type ReturnWorkflowResult = ReturnOutcome | OutcomeBeforeTheVerdictGate;
+// What a run started after the verdict gate and before Customer Care comes to: every record but the notification.
+export type OutcomeBeforeCustomerCare = Omit<ReturnOutcome, 'notification'>;
+export type ReturnWorkflowResult = ReturnOutcome | OutcomeBeforeCustomerCare | OutcomeBeforeTheVerdictGate;
 
 const TEAM_CALL: ActivityOptions = {
   // One call to a team takes milliseconds; ten seconds means the worker is gone, and the call is retried.
@@ -60,6 +66,7 @@ function teamsOf(taskQueues: TeamTaskQueues) {
     inventory: proxyActivities<InventoryActivities>({ ...TEAM_CALL, taskQueue: taskQueues.inventory }),
     manufacturing: proxyActivities<ManufacturingActivities>({ ...TEAM_CALL, taskQueue: taskQueues.manufacturing }),
     accounting: proxyActivities<AccountingActivities>({ ...TEAM_CALL, taskQueue: taskQueues.accounting }),
+    customerCare: proxyActivities<CustomerCareActivities>({ ...TEAM_CALL, taskQueue: taskQueues['customer-care'] }),
   };
 }
 type Teams = ReturnType<typeof teamsOf>;
@@ -81,7 +88,7 @@ export async function processReturnSequential({
     const replacement = await inventory.cancelReplacement(request, verdict);
     const disassembly = await manufacturing.returnUnitToCustomer(request, verdict);
     const disposal = await accounting.waiveAssetDisposal(request, verdict);
-    return outcomeOf(request.returnId, { refund, replacement, disassembly, disposal });
+    return finish(request.returnId, { refund, replacement, disassembly, disposal }, teams);
   }
   // 2. US creates a new ShipmentRequest with Inventory to ship the user a replacement device.
   const replacement = await inventory.shipReplacement(request);
@@ -89,7 +96,7 @@ export async function processReturnSequential({
   const disassembly = await manufacturing.registerDisassemblyOrder(request);
   // 4. US charges a new AssetDisposal with Accounting to track the cost to the company's bottom line.
   const disposal = await accounting.chargeAssetDisposal(request);
-  return outcomeOf(request.returnId, { refund, replacement, disassembly, disposal });
+  return finish(request.returnId, { refund, replacement, disassembly, disposal }, teams);
 }
 
 // Every team started together, a saga: no team waits for Sales' verdict, so on a refusal what the others did is
@@ -113,15 +120,26 @@ export async function processReturnParallel({
     const disposal = await accounting.reverseAssetDisposal(request, verdict);
     const disassembly = await manufacturing.cancelDisassemblyOrder(request, verdict);
     const replacement = await inventory.releaseReplacement(request, verdict);
-    return outcomeOf(request.returnId, { refund, replacement, disassembly, disposal });
+    return finish(request.returnId, { refund, replacement, disassembly, disposal }, teams);
   }
   // Accepted: the held unit ships; a backorder stands as it is.
   const replacement = held.status === 'held' ? await inventory.shipReplacement(request) : held;
-  return outcomeOf(request.returnId, { refund, replacement, disassembly: ordered, disposal: charged });
+  return finish(request.returnId, { refund, replacement, disassembly: ordered, disposal: charged }, teams);
 }
 
-function outcomeOf(returnId: string, records: TeamRecords): ReturnOutcome {
-  const outcome = assembleOutcome(returnId, records);
+// Once every team's record stands, Customer Care tells the customer: one more call, since the workflow already
+// holds the whole picture.
+async function finish(
+  returnId: string,
+  records: { refund: OrderRefund; replacement: ReplacementShipment } & TeamRecords,
+  { customerCare }: Teams,
+): Promise<ReturnWorkflowResult> {
+  if (!patched(PROCESS_CHANGES.customerCareNotifies)) {
+    const { refund, replacement, disassembly, disposal } = records as Required<TeamRecords>;
+    return { returnId, verdict: verdictOf(refund).kind, refund, replacement, disassembly, disposal };
+  }
+  const notification = await customerCare.notifyCustomer({ refund: records.refund, replacement: records.replacement });
+  const outcome = assembleOutcome(returnId, { ...records, notification });
   // Cannot happen once every call returned; failing the run beats retrying a broken invariant forever.
   if (!outcome) {
     throw ApplicationFailure.nonRetryable(`Return ${returnId} is missing a team's record`, 'IncompleteReturn');

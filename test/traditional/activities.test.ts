@@ -1,7 +1,7 @@
-// The four teams' activities over temporary SQLite databases, with no Temporal server: a duplicate delivery or a
+// The teams' activities over temporary SQLite databases, with no Temporal server: a duplicate delivery or a
 // retry must change nothing, and each team decides from its own records only.
 import assert from 'node:assert/strict';
-import { type RefundRequest, type Team, TEAMS, type Verdict } from '../../domain';
+import { recordsOnItsOwn, type RefundRequest, type SettledReturn, type Team, TEAMS, type Verdict } from '../../domain';
 import { createTeamActivities, openTeamStore, readTeamRecords } from '../../traditional/teams';
 import { aReturn } from '../fixtures/domain-scenarios';
 import { temporaryDataDir } from './deployment-fixture';
@@ -14,13 +14,21 @@ function tickingClock(): () => Date {
   return () => new Date(CLOCK_START + 1000 * ticks++);
 }
 
-// The seed's verbs, one per team: the names the workflow calls.
+// The seed's verbs, one per team, and Customer Care's: the names the workflow calls, with what it passes.
 const ACTIVITY_OF_TEAM: Readonly<Record<Team, string>> = {
   sales: 'createOrderRefundRequest',
   inventory: 'createShipmentRequest',
   manufacturing: 'registerDisassemblyOrder',
   accounting: 'chargeAssetDisposal',
+  'customer-care': 'notifyCustomer',
 };
+
+// Customer Care is called with the records that stand, not the request.
+function argumentsOf(team: Team, request: RefundRequest): unknown[] {
+  if (team !== 'customer-care') return [request];
+  const { refund, replacement } = recordsOnItsOwn(request) as unknown as SettledReturn;
+  return [{ refund, replacement }];
+}
 
 const REFUSED: Verdict = { kind: 'refused', reason: 'outside-return-window', refundedByReturnId: null };
 
@@ -43,7 +51,7 @@ function teamOver(location: { dataDir: string; scope: string }, team: Team, cloc
     return activities[name];
   };
   return {
-    call: (request) => named(ACTIVITY_OF_TEAM[team])(request),
+    call: (request) => named(ACTIVITY_OF_TEAM[team])(...argumentsOf(team, request)),
     callNamed: (name, request, verdict) => named(name)(request, verdict),
     close: () => store.close(),
   };

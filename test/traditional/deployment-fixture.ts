@@ -98,6 +98,16 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       amount: eur(41250),
       status: 'charged',
     },
+    notification: {
+      notificationId: 'notification:R-1001',
+      returnId: 'R-1001',
+      recipient: 'Ada Lovelace',
+      verdict: 'accepted',
+      refundedAmount: eur(79900),
+      replacement: 'shipped',
+      refusalReason: null,
+      message: 'Your return R-1001 is accepted: 799.00 EUR refunded, and your replacement PHONE-X1 has shipped.',
+    },
   },
   {
     returnId: 'R-1002',
@@ -133,6 +143,17 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       costCentre: 'CC-DAL-2',
       amount: usd(0),
       status: 'not-charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1002',
+      returnId: 'R-1002',
+      recipient: 'Grace Hopper',
+      verdict: 'refused',
+      refundedAmount: null,
+      replacement: null,
+      refusalReason: 'outside-return-window',
+      message:
+        'Your return R-1002 is refused: it was requested more than 30 days after the purchase. No replacement is sent.',
     },
   },
   {
@@ -170,6 +191,17 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       amount: eur(0),
       status: 'not-charged',
     },
+    notification: {
+      notificationId: 'notification:R-1003',
+      returnId: 'R-1003',
+      recipient: 'Ada Lovelace',
+      verdict: 'refused',
+      refundedAmount: null,
+      replacement: null,
+      refusalReason: 'order-already-refunded',
+      message:
+        'Your return R-1003 is refused: order O-5001 was already refunded by return R-1001. No replacement is sent.',
+    },
   },
   {
     returnId: 'R-1004',
@@ -205,6 +237,16 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       costCentre: 'CC-MAN-1',
       amount: gbp(15500),
       status: 'charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1004',
+      returnId: 'R-1004',
+      recipient: 'Alan Turing',
+      verdict: 'accepted',
+      refundedAmount: gbp(29900),
+      replacement: 'shipped',
+      refusalReason: null,
+      message: 'Your return R-1004 is accepted: 299.00 GBP refunded, and your replacement WATCH-W1 has shipped.',
     },
   },
   {
@@ -242,6 +284,16 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       amount: gbp(15500),
       status: 'charged',
     },
+    notification: {
+      notificationId: 'notification:R-1005',
+      returnId: 'R-1005',
+      recipient: 'Joan Clarke',
+      verdict: 'accepted',
+      refundedAmount: gbp(29900),
+      replacement: 'backordered',
+      refusalReason: null,
+      message: 'Your return R-1005 is accepted: 299.00 GBP refunded, and your replacement WATCH-W1 is backordered.',
+    },
   },
   {
     returnId: 'R-1006',
@@ -277,6 +329,16 @@ export const SAMPLE_OUTCOMES: readonly ReturnOutcome[] = [
       costCentre: 'CC-DAL-2',
       amount: usd(18000),
       status: 'charged',
+    },
+    notification: {
+      notificationId: 'notification:R-1006',
+      returnId: 'R-1006',
+      recipient: 'Katherine Johnson',
+      verdict: 'accepted',
+      refundedAmount: usd(49900),
+      replacement: 'backordered',
+      refusalReason: null,
+      message: 'Your return R-1006 is accepted: 499.00 USD refunded, and your replacement PHONE-X0 is backordered.',
     },
   },
 ];

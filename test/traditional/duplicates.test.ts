@@ -109,7 +109,7 @@ describe('traditional model, duplicate submissions', () => {
 
     it('should differ from the first version in every team record, or the test would prove nothing', () => {
       const [one, other] = [outcomeOnItsOwn(first), outcomeOnItsOwn(second)];
-      for (const record of ['refund', 'replacement', 'disassembly', 'disposal'] as const) {
+      for (const record of ['refund', 'replacement', 'disassembly', 'disposal', 'notification'] as const) {
         assert.notDeepEqual(one[record], other[record], record);
       }
     });
@@ -148,6 +148,7 @@ describe('traditional model, duplicate submissions', () => {
         replacement: expected.replacement,
         disassembly: expected.disassembly,
         disposal: expected.disposal,
+        notification: expected.notification,
       });
       assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT', 'R-CONFLICT']);
     });

@@ -20,7 +20,7 @@ describe('traditional model, a process change deployed while returns are in flig
 
   before(async () => {
     await sharedWorkflowBundle();
-    test = await startTestDeployment('in-flight', { teams: ['sales', 'manufacturing', 'accounting'] });
+    test = await startTestDeployment('in-flight', { teams: ['sales', 'manufacturing', 'accounting', 'customer-care'] });
     // The release before the change serves User Support's task queue, and Inventory is down.
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('./support/workflows-before-the-change'),
@@ -64,12 +64,16 @@ describe('traditional model, a process change deployed while returns are in flig
       assert.equal(outcome.refund.status, 'rejected', `${variant}: Sales rejects it in either release`);
       assert.equal(outcome.replacement.status, 'shipped', `${variant}: the old rule ships a replacement regardless`);
       assert.equal(outcome.verdict, undefined, `${variant}: the old outcome has no verdict`);
+      const history = await test.deployment.workflowHistory(returnId);
+      assert.ok(!history.some((event) => event.activity === 'notifyCustomer'), `${variant}: no Customer Care call`);
+      assert.equal(test.deployment.recordsOfReturn(returnId).notification, undefined);
     }
 
     for (const variant of RETURN_VARIANTS) {
       const outcome = await test.deployment.submit(lateReturn(`R-NEW-${variant}`), variant);
       assert.equal(outcome.verdict, 'refused', variant);
       assert.equal(outcome.replacement.status, 'cancelled', `${variant}: nothing ships under the new rule`);
+      assert.equal(outcome.notification.verdict, 'refused', variant);
     }
   });
 });

@@ -17,6 +17,7 @@ const ACCEPTED_CALLS = {
     ['shipReplacement', 'inventory'],
     ['registerDisassemblyOrder', 'manufacturing'],
     ['chargeAssetDisposal', 'accounting'],
+    ['notifyCustomer', 'customer-care'],
   ],
   // All at once, Inventory holding a unit; the held unit ships once the verdict is in.
   parallel: [
@@ -25,6 +26,7 @@ const ACCEPTED_CALLS = {
     ['registerDisassemblyOrder', 'manufacturing'],
     ['chargeAssetDisposal', 'accounting'],
     ['shipReplacement', 'inventory'],
+    ['notifyCustomer', 'customer-care'],
   ],
 } as const;
 
@@ -36,6 +38,7 @@ const REFUSED_CALLS = {
     ['cancelReplacement', 'inventory'],
     ['returnUnitToCustomer', 'manufacturing'],
     ['waiveAssetDisposal', 'accounting'],
+    ['notifyCustomer', 'customer-care'],
   ],
   parallel: [
     ['createOrderRefundRequest', 'sales'],
@@ -45,6 +48,7 @@ const REFUSED_CALLS = {
     ['reverseAssetDisposal', 'accounting'],
     ['cancelDisassemblyOrder', 'manufacturing'],
     ['releaseReplacement', 'inventory'],
+    ['notifyCustomer', 'customer-care'],
   ],
 } as const;
 
@@ -77,6 +81,7 @@ for (const variant of RETURN_VARIANTS) {
             replacement: expected.replacement,
             disassembly: expected.disassembly,
             disposal: expected.disposal,
+            notification: expected.notification,
           });
         });
       }

@@ -11,7 +11,7 @@ describe('traditional/worker.ts as its own process', () => {
 
   before(async () => {
     test = await startTestDeployment('worker-process', {
-      teams: ['user-support', 'sales', 'manufacturing', 'accounting'],
+      teams: ['user-support', 'sales', 'manufacturing', 'accounting', 'customer-care'],
     });
     worker = ScriptProcess.node('traditional/worker.ts', ['--team', 'inventory'], {
       RETURNS_SCOPE: test.config.scope,

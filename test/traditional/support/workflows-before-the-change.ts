@@ -1,7 +1,7 @@
 // User Support's workflows as the release before the process changes had them (traditional/workflows.ts at the
 // revision the fixtures in test/fixtures/before-the-process-changes were recorded with): four calls on the request
-// alone, no verdict gate. Self-contained, so it keeps running that release's commands whatever the domain becomes;
-// a run it starts is a run started before the change.
+// alone, no verdict gate, no Customer Care. Self-contained, so it keeps running that release's commands whatever
+// the domain becomes; a run it starts is a run started before the change.
 import { type ActivityOptions, proxyActivities } from '@temporalio/workflow';
 import type { RefundRequest } from '../../../domain/refund-request';
 
