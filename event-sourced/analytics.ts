@@ -1,4 +1,4 @@
-// A fifth subscriber nobody told User Support about: it joins late, reads the request topic and every team's
+// A subscriber nobody told User Support about: it joins late, reads the request topic and every team's
 // topic from the beginning, and prints usage statistics. Adding it changed no line of the publisher or a team.
 import { ActionableError } from '../cli/actionable-error';
 import { parseCommandLine } from '../cli/command-line';
@@ -81,6 +81,7 @@ export function formatUsageStats(stats: UsageStats, scope: string): string[] {
     ),
     ['cancelled (refused)', String(stats.replacements.cancelled)],
   ]);
+  section('Customers', [['notified', String(stats.customersNotified)]]);
   return lines;
 }
 

@@ -1,4 +1,4 @@
-// The whole event-sourced model in one process: User Support's publisher, the four team runners and a live
+// The whole event-sourced model in one process: User Support's publisher, the five team runners and a live
 // return-status projection. The start script, the parity and fault suites and the benchmark drive the model
 // through this; any team can be stopped and started again, as if its service went down and came back.
 import type { Config } from '../config';
@@ -25,7 +25,7 @@ import { TEAM_DECIDERS, teamGroupId } from './teams';
 import { partitionMismatchNotice, type Topics, topicSpecs, topicsOf, topicsReadBy } from './topics';
 
 export interface EventSourcedDeploymentOptions {
-  // The team runners to run in this process (default: all four). The others may run as their own processes.
+  // The team runners to run in this process (default: all five). The others may run as their own processes.
   readonly teams?: readonly Team[];
   readonly clock?: () => string;
   readonly log?: (line: string) => void;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   type AssetDisposal,
+  type CustomerNotification,
   type EventOfTeam,
   CURRENCIES,
   DIAGNOSES,
@@ -175,6 +176,26 @@ const assetDisposalSchema: z.ZodType<AssetDisposal> = z.strictObject({
   status: z.enum(DISPOSAL_STATUSES),
 });
 
+// A notification says what its verdict says: an amount and a replacement when accepted, a reason when refused.
+const customerNotificationSchema: z.ZodType<CustomerNotification> = z
+  .strictObject({
+    notificationId: recordId,
+    returnId: identifier,
+    recipient: z.string(),
+    verdict: z.enum(['accepted', 'refused']),
+    refundedAmount: moneySchema.nullable(),
+    replacement: z.enum(['shipped', 'backordered']).nullable(),
+    refusalReason: z.enum(REFUND_REJECTION_REASONS).nullable(),
+    message: z.string().min(1).max(1000),
+  })
+  .refine(
+    ({ verdict, refundedAmount, replacement, refusalReason }) =>
+      verdict === 'accepted'
+        ? refundedAmount !== null && replacement !== null && refusalReason === null
+        : refundedAmount === null && replacement === null && refusalReason !== null,
+    'an accepted return names its refund and replacement, a refused one only its reason',
+  );
+
 type DataCheck = { ok: true; data: unknown } | { ok: false; problems: string[] };
 
 // Each type's data schema. A team's record also has to be one its type may carry (an issued refund is a
@@ -197,6 +218,7 @@ const DATA_OF_TYPE: Readonly<Record<EventType, (data: unknown, type: EventType) 
   AssetDisposalCharged: recordOf(assetDisposalSchema, ({ status }) => DISPOSAL_EVENT_TYPES[status]),
   AssetDisposalReversed: recordOf(assetDisposalSchema, ({ status }) => DISPOSAL_EVENT_TYPES[status]),
   AssetDisposalNotCharged: recordOf(assetDisposalSchema, ({ status }) => DISPOSAL_EVENT_TYPES[status]),
+  CustomerNotified: recordOf(customerNotificationSchema, () => ['CustomerNotified']),
 };
 
 function recordOf<R>(schema: z.ZodType<R>, typesOfRecord: (record: R) => readonly string[]) {
@@ -233,6 +255,7 @@ const READABLE_VERSIONS: Readonly<Record<EventType, readonly number[]>> = {
   AssetDisposalCharged: [1, 2, 3],
   AssetDisposalReversed: [1],
   AssetDisposalNotCharged: [1],
+  CustomerNotified: [1],
 };
 
 // How the data of an older version becomes the current version's, for the types whose data changed. A status an
@@ -267,6 +290,7 @@ const NAMES_CONTENT_FROM: Readonly<Record<EventType, number | null>> = {
   AssetDisposalCharged: 2,
   AssetDisposalReversed: 1,
   AssetDisposalNotCharged: 1,
+  CustomerNotified: 1,
 };
 
 function namesContent(type: EventType, version: number): boolean {

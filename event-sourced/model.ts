@@ -1,4 +1,4 @@
-// The event-sourced model behind the one door (model/port.ts): User Support's publisher, the four team runners
+// The event-sourced model behind the one door (model/port.ts): User Support's publisher, the five team runners
 // and the live return-status projection, with every team's decisions read back from its own topic.
 import type { Config } from '../config';
 import { missingTeams, perTeam, RECORD_OF_TEAM, type Team, TEAMS, type TeamRecords } from '../domain';

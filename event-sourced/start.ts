@@ -1,4 +1,4 @@
-// Runs the event-sourced model end to end: makes sure Kafka answers, runs the four team subscribers in this
+// Runs the event-sourced model end to end: makes sure Kafka answers, runs the five team subscribers in this
 // process, then has User Support publish one RefundRequested per return, and prints each team's answer once its
 // record stands (a unit held is not an answer yet). The outcome is read back from the team topics, never asked of
 // the teams.

@@ -70,7 +70,9 @@ export function evolveTeamState<T extends Team, State>(
 ): TeamState<State> {
   return {
     decided: decider.evolve(state.decided, event),
-    answered: state.answered.with(event.data.returnId, event.causationContentId),
+    answered: decider.readsRequests
+      ? state.answered.with(event.data.returnId, event.causationContentId)
+      : state.answered,
   };
 }
 
@@ -187,11 +189,13 @@ export async function rebuildTeamState<T extends Team, State>(
   let reread = 0;
   if (decider.reads.length > 0) {
     // The requests first, so that each return the team holds open has its request before its verdict is read.
-    reread += await log.readToEnd([topicsOf(scope).requests], (record) => {
-      const decoded = decodeRequest(record);
-      // A conflicting duplicate, like poison, is reported when the group delivers it.
-      if (decoded.ok) take(takeRequest(decider, state, decoded.envelope, clock));
-    });
+    if (decider.readsRequests) {
+      reread += await log.readToEnd([topicsOf(scope).requests], (record) => {
+        const decoded = decodeRequest(record);
+        // A conflicting duplicate, like poison, is reported when the group delivers it.
+        if (decoded.ok) take(takeRequest(decider, state, decoded.envelope, clock));
+      });
+    }
     const decode = teamTopicDecoder(scope, decider.reads);
     const isFirst = firstOfEachEventId();
     reread += await log.readToEnd(

@@ -3,22 +3,25 @@
 // so a new team needs its decider here, and its line in TEAM_INPUTS, and nothing else in this model.
 import type { Team } from '../domain';
 import { createAccountingDecider } from './deciders/accounting.decider';
+import { createCustomerCareDecider } from './deciders/customer-care.decider';
 import type { TeamDecider } from './deciders/decider';
 import { createInventoryDecider } from './deciders/inventory.decider';
 import { createManufacturingDecider } from './deciders/manufacturing.decider';
 import { createSalesDecider } from './deciders/sales.decider';
 
 // What each team reads besides the requests: the visible coupling of the choreography. Sales reads no other team;
-// the verdict on its topic gates Inventory, Manufacturing and Accounting. Kept on one line: tools read the list as
-// written.
+// the verdict on its topic gates Inventory, Manufacturing and Accounting; Customer Care reads all four (and no
+// requests), since it may tell the customer only what every other team's record says. Kept on one line: tools read
+// the list as written.
 // prettier-ignore
-export const TEAM_INPUTS = { sales: [], inventory: ['sales'], manufacturing: ['sales'], accounting: ['sales'] } as const;
+export const TEAM_INPUTS = { sales: [], inventory: ['sales'], manufacturing: ['sales'], accounting: ['sales'], 'customer-care': ['sales', 'inventory', 'manufacturing', 'accounting'] } as const;
 
 export const TEAM_DECIDERS: { readonly [T in Team]: TeamDecider<T, unknown> } = {
   sales: createSalesDecider(TEAM_INPUTS.sales),
   inventory: createInventoryDecider(TEAM_INPUTS.inventory),
   manufacturing: createManufacturingDecider(TEAM_INPUTS.manufacturing),
   accounting: createAccountingDecider(TEAM_INPUTS.accounting),
+  'customer-care': createCustomerCareDecider(TEAM_INPUTS['customer-care']),
 };
 
 // The team's own stream of what it decided: its state, its audit trail, and what everyone else may read.

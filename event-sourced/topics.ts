@@ -24,9 +24,10 @@ export function teamEventTopics(topics: Topics): string[] {
   return TEAMS.map((team) => topics.teamEvents[team]);
 }
 
-// The topics the team's group reads: the requests, and the topics of the teams it reads.
+// The topics the team's group reads: the requests, if it answers them, and the topics of the teams it reads.
 export function topicsReadBy(topics: Topics, team: Team): string[] {
-  return [topics.requests, ...TEAM_DECIDERS[team].reads.map((read) => topics.teamEvents[read])];
+  const { readsRequests, reads } = TEAM_DECIDERS[team];
+  return [...(readsRequests ? [topics.requests] : []), ...reads.map((read) => topics.teamEvents[read])];
 }
 
 export function topicSpecs(config: Pick<Config, 'scope' | 'kafkaPartitions'>): TopicSpec[] {

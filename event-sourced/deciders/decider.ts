@@ -18,6 +18,8 @@ export interface Reaction<T extends Team, State> {
 
 export interface TeamDecider<T extends Team, State> {
   readonly team: T;
+  // Whether the team answers the requests: every team but one that only listens to the others (Customer Care).
+  readonly readsRequests: boolean;
   // The teams whose topics the team reads besides the requests (TEAM_INPUTS in teams.ts).
   readonly reads: readonly Team[];
   initialState(): State;

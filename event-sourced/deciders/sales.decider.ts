@@ -13,6 +13,7 @@ export interface SalesState {
 export function createSalesDecider(reads: readonly []): TeamDecider<'sales', SalesState> {
   return {
     team: 'sales',
+    readsRequests: true,
     reads,
 
     initialState: () => ({ refundedOrders: GrowOnlyMap.empty<string>() }),

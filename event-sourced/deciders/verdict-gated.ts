@@ -62,6 +62,7 @@ export function verdictGatedDecider<T extends Team, State extends GatedState<Rec
   });
   return {
     team: rules.team,
+    readsRequests: true,
     reads,
     initialState: () => rules.initialState(),
 

@@ -40,6 +40,7 @@ export interface UsageStats {
     // Refused returns: nothing ships, and a unit held for one went back to stock.
     readonly cancelled: number;
   };
+  readonly customersNotified: number;
 }
 
 interface ReturnSoFar {
@@ -71,9 +72,10 @@ export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
   const replacements = { shipped: 0, backordered: 0, backordersPerModel: {} as Record<string, number>, cancelled: 0 };
   let returnsRequested = 0;
   let returnsComplete = 0;
+  let customersNotified = 0;
 
   for (const [returnId, { request, records }] of returns) {
-    const { refund, replacement, disassembly, disposal } = records;
+    const { refund, replacement, disassembly, disposal, notification } = records;
     if (request) returnsRequested++;
     if (assembleOutcome(returnId, records)) returnsComplete++;
     const modelId = request?.model.modelId ?? replacement?.modelId;
@@ -99,6 +101,7 @@ export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
       count(replacements.backordersPerModel, replacement.modelId);
     }
     if (replacement?.status === 'cancelled') replacements.cancelled++;
+    if (notification) customersNotified++;
   }
 
   return {
@@ -110,6 +113,7 @@ export function usageStats(envelopes: Iterable<AnyEnvelope>): UsageStats {
     refundsRejected: rejected,
     disposalCostBySite,
     replacements,
+    customersNotified,
   };
 }
 

@@ -1,4 +1,4 @@
-// The four teams' deciders: given what the team has seen (requests, its own events, the events of the teams it
+// The five teams' deciders: given what the team has seen (requests, its own events, the events of the teams it
 // reads), when a request or another team's event comes, then these new events. No broker: a team's rules are plain
 // functions.
 import assert from 'node:assert/strict';
@@ -6,17 +6,20 @@ import {
   type AssetDisposal,
   decideAssetDisposal,
   decideDisassemblyOrder,
+  decideNotification,
   decideOrderRefund,
   type DisassemblyOrder,
   disassemblyEvent,
   disposalEvent,
   holdReplacement,
+  notificationEvent,
   refundEvent,
   type RefundRequest,
   type ReplacementShipment,
   shipmentEvent,
 } from '../../domain';
 import { createAccountingDecider } from '../../event-sourced/deciders/accounting.decider';
+import { createCustomerCareDecider } from '../../event-sourced/deciders/customer-care.decider';
 import { createInventoryDecider } from '../../event-sourced/deciders/inventory.decider';
 import { createManufacturingDecider } from '../../event-sourced/deciders/manufacturing.decider';
 import { createSalesDecider } from '../../event-sourced/deciders/sales.decider';
@@ -31,6 +34,7 @@ const salesDecider = createSalesDecider(TEAM_INPUTS.sales);
 const inventoryDecider = createInventoryDecider(TEAM_INPUTS.inventory);
 const manufacturingDecider = createManufacturingDecider(TEAM_INPUTS.manufacturing);
 const accountingDecider = createAccountingDecider(TEAM_INPUTS.accounting);
+const customerCareDecider = createCustomerCareDecider(TEAM_INPUTS['customer-care']);
 
 // Sales' verdict on a return: its refund issued, or rejected because the order was refunded before.
 const accepted = (request: RefundRequest) => refundEvent(decideOrderRefund(request, { earlierRefundOfOrder: null }));
@@ -383,6 +387,75 @@ describe('Accounting decider', () => {
       given([returned, accepted(returned)])
         .when(returned)
         .then([]);
+    });
+  });
+});
+
+describe('Customer Care decider', () => {
+  const given = specificationOf(customerCareDecider);
+  const request = aReturn({ returnId: 'R-1', modelId: 'PHONE-X1' });
+  const refund = decideOrderRefund(request, { earlierRefundOfOrder: null });
+  const held = shipmentEvent(shipment(request, 'held'));
+  const shipped = shipmentEvent(shipment(request, 'shipped'), shipment(request, 'held'));
+  const ordered = disassemblyEvent(decideDisassemblyOrder(request));
+  const charged = disposalEvent(decideAssetDisposal(request));
+  const notified = notificationEvent(decideNotification({ refund, replacement: shipment(request, 'shipped') }));
+
+  describe('when every other team has answered, but a unit is only held', () => {
+    it('should tell the customer nothing yet', () => {
+      given([refundEvent(refund), ordered, charged])
+        .when(held)
+        .then([]);
+    });
+  });
+
+  describe("when the last team's record comes to stand", () => {
+    it('should tell the customer once, what Sales and Inventory decided', () => {
+      given([refundEvent(refund), held, ordered, charged])
+        .when(shipped)
+        .then([notified]);
+      given([shipped, charged, refundEvent(refund)])
+        .when(ordered)
+        .then([notified]);
+    });
+  });
+
+  describe('when an event of a notified return comes again', () => {
+    it('should tell the customer nothing more, and forget the return but its id', () => {
+      given([refundEvent(refund), ordered, charged, shipped])
+        .when(shipped)
+        .then([]);
+      given([refundEvent(refund), ordered, charged, shipped])
+        .when(charged)
+        .thenState((state) => {
+          assert.equal(state.pending.size, 0);
+          assert.equal(state.notified.has('R-1'), true);
+        });
+    });
+  });
+
+  describe('when its own notification is read back on a restart', () => {
+    it('should tell the customer nothing more', () => {
+      given([notified, refundEvent(refund), ordered, charged])
+        .when(shipped)
+        .then([]);
+    });
+  });
+
+  describe('when a refused return has been undone by every team', () => {
+    it('should tell the customer why, and only after the order is cancelled', () => {
+      const rejection = refused(request);
+      const cancelled = disassemblyEvent({ ...ordered.data, status: 'unit-returned' }, ordered.data);
+      const released = shipmentEvent(shipment(request, 'cancelled'), shipment(request, 'held'));
+      const notCharged = disposalEvent({ ...charged.data, amount: eur(0), status: 'not-charged' });
+      given([rejection, released, notCharged]).when(ordered).then([]);
+      given([rejection, released, notCharged, ordered])
+        .when(cancelled)
+        .then([
+          notificationEvent(
+            decideNotification({ refund: rejection.data, replacement: shipment(request, 'cancelled') }),
+          ),
+        ]);
     });
   });
 });

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import {
   decideAssetDisposal,
   decideDisassemblyOrder,
+  decideNotification,
   decideOrderRefund,
   disassemblyEvent,
   disposalEvent,
   holdReplacement,
+  notificationEvent,
   refundEvent,
   settleReplacement,
   shipmentEvent,
@@ -32,11 +34,17 @@ const refund = teamEventEnvelope(
   AT,
 );
 
-// Inventory's unit held on the request, then shipped on Sales' verdict.
+// Inventory's unit held on the request, then shipped on Sales' verdict; Customer Care's notification after it.
 const held = holdReplacement(request.data, { unitsTakenOfModel: 0 });
 const unitHeld = teamEventEnvelope('inventory', shipmentEvent(held), request, AT);
 const shipped = settleReplacement(request.data, held, { kind: 'accepted' }, { unitsTakenOfModel: 1 });
 const replacementShipped = teamEventEnvelope('inventory', shipmentEvent(shipped, held), refund, AT);
+const notified = teamEventEnvelope(
+  'customer-care',
+  notificationEvent(decideNotification({ refund: refund.data, replacement: shipped })),
+  replacementShipped,
+  AT,
+);
 
 const record = (key: string | null, value: unknown) => ({
   key,
@@ -78,6 +86,10 @@ describe('The event envelope', () => {
         [replacementShipped.causationId, replacementShipped.causationContentId],
         [refund.eventId, refund.causationContentId],
       );
+      assert.deepEqual(
+        [notified.causationId, notified.causationContentId],
+        [replacementShipped.eventId, refund.causationContentId],
+      );
       assert.equal(unitHeld.causationId, request.eventId);
     });
   });
@@ -98,6 +110,7 @@ describe('The event envelope', () => {
         ok: true,
         envelope: replacementShipped,
       });
+      assert.deepEqual(decodeTeamEvent(record('R-1', notified), 'customer-care'), { ok: true, envelope: notified });
       const cancelled = disassemblyEvent({ ...decideDisassemblyOrder(request.data), status: 'unit-returned' });
       const returned = teamEventEnvelope('manufacturing', cancelled, refund, AT);
       assert.equal(returned.type, 'DefectiveUnitReturned');
@@ -128,6 +141,11 @@ describe('The event envelope', () => {
           version: 1,
         },
         'accounting',
+      ],
+      [
+        'an accepted notification that names a refusal reason',
+        { ...notified, data: { ...notified.data, refusalReason: 'outside-return-window' } },
+        'customer-care',
       ],
     ];
     for (const [what, envelope, team] of cases) {

@@ -1,6 +1,6 @@
 // The team topics written by the release before the process changed (test/fixtures/before-the-process-changes),
-// loaded into a fresh scope and read by today's teams: every old event passes the envelope's gate, upcast where its
-// shape changed, the returns the old release settled stay as they were, and a return it left open for a team is
+// loaded into a fresh scope and read by today's five teams: every old event passes the envelope's gate, upcast where
+// its shape changed, the returns the old release settled stay as they were, and a return it left open for a team is
 // decided by that team under the new rule. What the choreography cannot do is undo a replacement the old Inventory
 // already shipped for a refused return: that is asserted here as it happens.
 import assert from 'node:assert/strict';
@@ -21,7 +21,8 @@ interface RecordedRecord {
   readonly value: string;
 }
 
-type Role = 'requests' | Team;
+const OLD_TEAMS = ['sales', 'inventory', 'manufacturing', 'accounting'] as const satisfies readonly Team[];
+type Role = 'requests' | (typeof OLD_TEAMS)[number];
 
 interface RecordedTopics {
   readonly partitions: number;
@@ -33,7 +34,7 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'before-the-process-changes')
 const recorded = JSON.parse(readFileSync(join(FIXTURES, 'team-topics.json'), 'utf8')) as RecordedTopics;
 const oldOutcomes = (
   JSON.parse(readFileSync(join(FIXTURES, 'outcomes.json'), 'utf8')) as {
-    outcomes: Record<string, Omit<ReturnOutcome, 'verdict'>>;
+    outcomes: Record<string, Omit<ReturnOutcome, 'verdict' | 'notification'>>;
   }
 ).outcomes;
 
@@ -93,7 +94,7 @@ describe('Event-sourced model: the team topics written before the process change
   });
 
   it('should read every old team event through the envelope’s gate, with the old orders and charges upcast', async () => {
-    for (const team of TEAMS) {
+    for (const team of OLD_TEAMS) {
       const read = new Map(events[team].map((event) => [where(event), event.envelope]));
       for (const record of recorded.topics[team]) {
         const old = recordedValue(record);
@@ -111,23 +112,26 @@ describe('Event-sourced model: the team topics written before the process change
   });
 
   for (const returnId of ACCEPTED) {
-    it(`should settle ${returnId} as the old release did, with its records unchanged`, async () => {
+    it(`should settle ${returnId} as the old release did, with its records unchanged and the customer notified`, async () => {
       const outcome = await deployment.waitForOutcome(returnId, { timeoutMs: 30_000 });
+      const { notification, ...settled } = outcome;
       const old = oldOutcomes[returnId];
-      assert.deepEqual(outcome, {
+      assert.deepEqual(settled, {
         ...old,
         verdict: 'accepted',
         disassembly: { ...old.disassembly, status: 'ordered' },
         disposal: { ...old.disposal, status: 'charged' },
       });
-      // Nothing written for it but the recorded events.
-      for (const team of TEAMS) {
+      assert.deepEqual([notification.verdict, notification.refundedAmount], ['accepted', old.refund.refundedAmount]);
+      // Nothing written for it but the recorded events and Customer Care's notification.
+      for (const team of OLD_TEAMS) {
         const recordedIds = recorded.topics[team].filter(({ key }) => key === returnId).map(recordedValue);
         assert.deepEqual(
           events[team].filter(({ envelope }) => envelope.returnId === returnId).map(({ envelope }) => envelope.eventId),
           recordedIds.map(({ eventId }) => eventId),
         );
       }
+      assert.deepEqual(stepsIn(events['customer-care'], returnId), ['CustomerNotified']);
     });
   }
 
@@ -148,19 +152,21 @@ describe('Event-sourced model: the team topics written before the process change
 
   // A return refused under the old rule had its replacement shipped, its disassembly ordered and its disposal charged
   // at once. Today's Manufacturing and Accounting read the refusal as news and compensate; today's Inventory finds a
-  // shipped unit, which nothing brings back, and keeps it, writing nothing. A shipped replacement does not stand
-  // under a refusal, so Inventory's record never settles, and the return reaches no outcome: the choreography
-  // cannot finish a return decided under the old rule.
+  // shipped unit, which nothing brings back, and keeps it, writing nothing. A shipped
+  // replacement does not stand under a refusal, so Inventory's record never settles, Customer Care waits for it,
+  // and the return reaches no outcome: the choreography cannot finish a return decided under the old rule.
   for (const returnId of [...REFUSED_AFTER_SHIPPING, NOT_DECIDED_BY_MANUFACTURING]) {
     it(`should compensate ${returnId}’s disassembly and disposal, and leave it without an outcome`, async () => {
       assert.deepEqual(
         {
           inventory: stepsIn(events.inventory, returnId),
           accounting: stepsIn(events.accounting, returnId),
+          customerCare: stepsIn(events['customer-care'], returnId),
         },
         {
           inventory: ['ReplacementShipped'],
           accounting: ['AssetDisposalCharged', 'AssetDisposalReversed'],
+          customerCare: [],
         },
       );
       if (returnId !== NOT_DECIDED_BY_MANUFACTURING) {
@@ -174,7 +180,7 @@ describe('Event-sourced model: the team topics written before the process change
         [records.refund?.status, records.replacement?.status, records.disposal?.amount.amountCents],
         ['rejected', 'shipped', 0],
       );
-      assert.deepEqual(missingTeams(records), ['inventory']);
+      assert.deepEqual(missingTeams(records), ['inventory', 'customer-care']);
       assert.equal(assembleOutcome(returnId, records), null);
     });
   }
@@ -196,6 +202,7 @@ describe('Event-sourced model: the team topics written before the process change
       [outcome.verdict, outcome.refund.orderId, outcome.refund.rejectionReason, outcome.refund.refundedByReturnId],
       ['refused', 'O-5001', 'order-already-refunded', 'R-1001'],
     );
+    assert.equal(outcome.notification.refusalReason, 'order-already-refunded');
     await allCaughtUp(deployment);
     assert.deepEqual(await deployment.readDeadLetters(), []);
   });

@@ -2,7 +2,7 @@
 // Sales' verdict settling what the others began, and the outcome read back from the team topics is the one the
 // business expects.
 import assert from 'node:assert/strict';
-import { type ReturnOutcome, type Team, TEAMS } from '../../domain';
+import { type CustomerNotification, type ReturnOutcome, type Team, TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
 import { testConfig } from '../support/test-config';
@@ -124,6 +124,28 @@ describe('Event-sourced model: the sample returns', () => {
     });
   }
 
+  describe('when the customers are told', () => {
+    it('should tell each one once, what Sales and Inventory decided', async () => {
+      const told = (returnId: string) => {
+        const { verdict, replacement, refusalReason } = outcomes.get(returnId)?.notification as CustomerNotification;
+        return { verdict, replacement, refusalReason };
+      };
+      assert.deepEqual(
+        SAMPLE_RETURNS.map(({ returnId }) => told(returnId)),
+        [
+          { verdict: 'accepted', replacement: 'shipped', refusalReason: null },
+          { verdict: 'refused', replacement: null, refusalReason: 'outside-return-window' },
+          { verdict: 'refused', replacement: null, refusalReason: 'order-already-refunded' },
+          { verdict: 'accepted', replacement: 'shipped', refusalReason: null },
+          { verdict: 'accepted', replacement: 'backordered', refusalReason: null },
+          { verdict: 'accepted', replacement: 'backordered', refusalReason: null },
+        ],
+      );
+      const notified = (await deployment.readTeamEvents('customer-care')).map(({ envelope }) => envelope.returnId);
+      assert.deepEqual(notified.sort(), SAMPLE_RETURNS.map(({ returnId }) => returnId).sort());
+    });
+  });
+
   describe('when a refused return is traced', () => {
     it("should show each team's steps, the compensations under their own types", async () => {
       const trail = await deployment.auditTrail('R-1003');
@@ -140,6 +162,7 @@ describe('Event-sourced model: the sample returns', () => {
         steps('manufacturing').join(),
       );
       assert.deepEqual(steps('accounting'), ['AssetDisposalNotCharged']);
+      assert.deepEqual(steps('customer-care'), ['CustomerNotified']);
     });
 
     it('should have each event caused by the request or another of its events, and found where stored', async () => {

@@ -34,7 +34,7 @@ describe('Event-sourced model: a team that is down', () => {
   });
 
   describe('when Manufacturing is stopped while returns are published', () => {
-    it('should let Sales, Inventory and Accounting answer every return', async () => {
+    it('should let Sales, Inventory and Accounting answer every return, and Customer Care wait for it', async () => {
       const answering = ['sales', 'inventory', 'accounting'] as const;
       await waitFor('the records of sales, inventory and accounting to stand for every return', () =>
         REQUESTS.every(({ returnId }) =>
@@ -45,6 +45,11 @@ describe('Event-sourced model: a team that is down', () => {
         REQUESTS.filter(({ returnId }) => deployment.recordsOfReturn(returnId).disassembly),
         [],
         'Manufacturing answered while it was stopped',
+      );
+      assert.deepEqual(
+        REQUESTS.filter(({ returnId }) => deployment.recordsOfReturn(returnId).notification),
+        [],
+        'Customer Care told a customer before Manufacturing had answered',
       );
       // Every request, and Sales' verdict on it.
       assert.equal(await deployment.teamLag('manufacturing'), 2 * REQUESTS.length);

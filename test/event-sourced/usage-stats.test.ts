@@ -17,7 +17,7 @@ function eventsOfSamples(): AnyEnvelope[] {
 
 describe('Usage statistics', () => {
   describe('when the six sample returns have been answered', () => {
-    it('should count returns, defects, refunds, charged disposal costs and replacements', () => {
+    it('should count returns, defects, refunds, charged disposal costs, replacements and notifications', () => {
       assert.deepEqual(usageStats(eventsOfSamples()), SAMPLE_USAGE);
     });
   });

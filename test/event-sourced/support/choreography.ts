@@ -1,6 +1,6 @@
-// The four deciders as their runners run them, without a broker: each request goes to every team, and each event
-// a team writes to every team that reads that team, until nothing more is written. One order of the many a broker
-// may deliver in: the request first, then the events in the order they were written.
+// The five deciders as their runners run them, without a broker: each request goes to every team that answers
+// requests, and each event a team writes to every team that reads that team, until nothing more is written. One
+// order of the many a broker may deliver in: the request first, then the events in the order they were written.
 import { type RefundRequest, type Team, TEAMS } from '../../../domain';
 import { type AnyEnvelope, requestEnvelope, type TeamEventEnvelope } from '../../../event-sourced/envelope';
 import { initialTeamState, takeRequest, takeTeamEvent, type TeamState } from '../../../event-sourced/team-runner';
@@ -19,7 +19,9 @@ export function choreography(at: string): (request: RefundRequest) => AnyEnvelop
       unread.push(...taken.written);
     };
     for (const team of TEAMS) {
-      keep(team, takeRequest(TEAM_DECIDERS[team], states.get(team) as TeamState<unknown>, requested, clock));
+      const decider = TEAM_DECIDERS[team];
+      if (decider.readsRequests)
+        keep(team, takeRequest(decider, states.get(team) as TeamState<unknown>, requested, clock));
     }
     for (let event = unread.shift(); event; event = unread.shift()) {
       for (const team of TEAMS) {

@@ -1,11 +1,13 @@
 // The outcomes the sample returns must have, stated as the business decisions they are.
 import {
+  decideNotification,
   type Diagnosis,
   type DisassemblyStatus,
   type DisposalStatus,
   type Money,
   type OrderRefund,
   type RefundRequest,
+  type ReplacementShipment,
   type ReturnOutcome,
   type ShipmentStatus,
 } from '../../../domain';
@@ -28,17 +30,24 @@ export function sample(returnId: string): RefundRequest {
 
 export function sampleOutcome(returnId: string, decisions: Decisions): ReturnOutcome {
   const request = sample(returnId);
+  const refund: OrderRefund = {
+    refundId: `refund:${returnId}`,
+    returnId,
+    orderId: request.order.orderId,
+    ...decisions.refund,
+  };
+  const replacement: ReplacementShipment = {
+    shipmentId: `shipment:${returnId}`,
+    returnId,
+    modelId: request.model.modelId,
+    shipTo: request.shipment.shipTo,
+    status: decisions.replacement,
+  };
   return {
     returnId,
-    verdict: decisions.refund.status === 'issued' ? 'accepted' : 'refused',
-    refund: { refundId: `refund:${returnId}`, returnId, orderId: request.order.orderId, ...decisions.refund },
-    replacement: {
-      shipmentId: `shipment:${returnId}`,
-      returnId,
-      modelId: request.model.modelId,
-      shipTo: request.shipment.shipTo,
-      status: decisions.replacement,
-    },
+    verdict: refund.status === 'issued' ? 'accepted' : 'refused',
+    refund,
+    replacement,
     disassembly: {
       disassemblyOrderId: `disassembly:${returnId}`,
       returnId,
@@ -54,5 +63,7 @@ export function sampleOutcome(returnId: string, decisions: Decisions): ReturnOut
       costCentre: decisions.costCentre,
       ...decisions.disposal,
     },
+    // Its wording is the domain's; what it says is checked apart, by the sample test.
+    notification: decideNotification({ refund, replacement }),
   };
 }

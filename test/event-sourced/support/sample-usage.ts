@@ -15,4 +15,5 @@ export const SAMPLE_USAGE: UsageStats = {
   },
   disposalCostBySite: { 'AMS-1': { EUR: 41250 }, 'DAL-2': { USD: 18000 }, 'MAN-1': { GBP: 31000 } },
   replacements: { shipped: 2, backordered: 2, backordersPerModel: { 'WATCH-W1': 1, 'PHONE-X0': 1 }, cancelled: 2 },
+  customersNotified: 6,
 };

@@ -1,12 +1,13 @@
 // An event-sourced deployment in a scope of its own, and the topics of that scope removed afterwards.
 import type { Config } from '../../../config';
-import type { Team } from '../../../domain';
+import { type Team, TEAMS } from '../../../domain';
 import {
   type EventSourcedDeployment,
   type EventSourcedDeploymentOptions,
   startEventSourcedDeployment,
 } from '../../../event-sourced/deployment';
 import { connectEventLog, type EventLog } from '../../../event-sourced/event-log';
+import { TEAM_DECIDERS } from '../../../event-sourced/teams';
 import { topicSpecs } from '../../../event-sourced/topics';
 import { waitFor } from '../../../model/wait-for';
 
@@ -42,6 +43,9 @@ export function countsByEventId(
   for (const { envelope } of events) counts.set(envelope.eventId, (counts.get(envelope.eventId) ?? 0) + 1);
   return counts;
 }
+
+// The teams that answer requests: every team but one that only reads the others (Customer Care).
+export const TEAMS_READING_REQUESTS: readonly Team[] = TEAMS.filter((team) => TEAM_DECIDERS[team].readsRequests);
 
 // Resolves once every team has taken every request and every event it reads.
 export async function allCaughtUp(deployment: EventSourcedDeployment): Promise<void> {
