@@ -12,8 +12,10 @@ import {
 import { hostileInput } from './scenarios/hostile';
 import {
   eventSourcedCompensatingKills,
+  eventSourcedCustomerCareKills,
   eventSourcedInventoryHoldingKills,
   eventSourcedKills,
+  traditionalCustomerCareKills,
   traditionalInventoryHoldingKills,
   traditionalKills,
   traditionalUserSupportCompensatingKills,
@@ -36,6 +38,8 @@ export const SCENARIOS: readonly Scenario[] = [
   traditionalInventoryHoldingKills,
   eventSourcedCompensatingKills,
   traditionalUserSupportCompensatingKills,
+  eventSourcedCustomerCareKills,
+  traditionalCustomerCareKills,
   eventSourcedOutage,
   traditionalOutageSequential,
   traditionalOutageParallel,

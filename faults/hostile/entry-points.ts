@@ -1,4 +1,4 @@
-// The nine entry points of the matrix, by the names the report gives them, and who must answer hostile input at
+// The entry points of the matrix, by the names the report gives them, and who must answer hostile input at
 // each: the caller gets the error at the start scripts and User Support's APIs; on a topic, every reader of it
 // dead-letters the record.
 import { type Team, TEAMS } from '../../domain';
@@ -19,7 +19,7 @@ export function teamTopicEntry(team: Team): string {
 }
 
 // Every team reads the request topic.
-export const REQUEST_TOPIC_READERS: readonly string[] = TEAMS;
+export const REQUEST_TOPIC_READERS: readonly string[] = TEAMS.filter((team) => TEAM_DECIDERS[team].readsRequests);
 
 // The live return-status projection reads every team topic; the team reads its own when it rebuilds, and the
 // teams that read it (TEAM_INPUTS) in their groups.

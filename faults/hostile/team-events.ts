@@ -18,6 +18,7 @@ const FORGED_DATA: Readonly<Record<Team, (data: Record<string, unknown>) => Reco
   inventory: (data) => ({ ...data, shipTo: { ...(data.shipTo as object), city: 'Forged City' } }),
   manufacturing: (data) => ({ ...data, siteId: 'FORGED-1' }),
   accounting: (data) => ({ ...data, costCentre: 'CC-FORGED' }),
+  'customer-care': (data) => ({ ...data, recipient: 'Forged Recipient' }),
 };
 
 // The team's event for the request, under its own eventId, occurring now, with other data: the JSON a forger writes.

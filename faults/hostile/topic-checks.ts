@@ -7,7 +7,7 @@ import type { DeadLetter } from '../../event-sourced/event-log';
 import type { ReturnStatusProjection } from '../../event-sourced/projections/return-status.projection';
 import type { Topics } from '../../event-sourced/topics';
 import { type Delivery, lettersOf } from './drivers/topic';
-import { PUBLISHER_ENTRY, teamTopicEntry } from './entry-points';
+import { PUBLISHER_ENTRY, REQUEST_TOPIC_READERS, teamTopicEntry } from './entry-points';
 import { type MatrixRow, row } from './rows';
 
 // A raw record on a topic, and who must dead-letter it.
@@ -27,8 +27,9 @@ export function conflictsOf(letters: readonly DeadLetter[], topics: Topics, retu
   );
 }
 
+// Every team that reads the requests.
 function reportedByEveryTeam(letters: readonly DeadLetter[]): boolean {
-  return TEAMS.every((team) => letters.some((letter) => letter.reportedBy === team));
+  return REQUEST_TOPIC_READERS.every((team) => letters.some((letter) => letter.reportedBy === team));
 }
 
 function reportersOf(letters: readonly DeadLetter[]): Set<string> {

@@ -156,7 +156,8 @@ export const traditionalUserSupportKills = killsScenario(traditionalKillsPlan('u
 // - a refusal's undo interrupted: in the traditional model User Support's workflow worker, which runs the saga's
 //   compensations one after the other, killed between them (each compensation must run once, and the rest
 //   after it); in the event-sourced model, which has no coordinator, the teams that read the verdict and undo
-//   what they did, killed while a refusal is not undone everywhere.
+//   what they did, killed while a refusal is not undone everywhere;
+// - Customer Care killed while returns wait for their notification: each must be told exactly once.
 interface ChangeWindowPlan {
   readonly window: ChangeWindow;
   readonly victim: string;
@@ -166,7 +167,8 @@ interface ChangeWindowPlan {
   readonly what: string;
 }
 
-// Every team that reads Sales' verdict: those that undo what they did before it.
+// Every team that reads Sales' verdict: those that undo what they did before it, and Customer Care, which waits
+// for the undo before it tells the customer.
 const VERDICT_READERS = TEAMS.filter((team) => (TEAM_INPUTS[team] as readonly Team[]).includes('sales'));
 
 const inventoryHolding: ChangeWindowPlan = {
@@ -191,6 +193,14 @@ const verdictReadersCompensating: ChangeWindowPlan = {
   roles: VERDICT_READERS,
   title: `the teams that read the verdict (${VERDICT_READERS.join(', ')}) SIGKILLed while they undo refusals`,
   what: 'refused returns not yet undone',
+};
+
+const customerCareNotifying: ChangeWindowPlan = {
+  window: 'notifying',
+  victim: 'customer-care',
+  roles: ['customer-care'],
+  title: 'customer-care SIGKILLed around a notification',
+  what: 'returns awaiting their notification',
 };
 
 function changeWindowKillsPlan(model: ModelName, plan: ChangeWindowPlan): KillsPlan {
@@ -227,3 +237,7 @@ export const traditionalUserSupportCompensatingKills = killsScenario(
 export const eventSourcedCompensatingKills = killsScenario(
   changeWindowKillsPlan('event-sourced', verdictReadersCompensating),
 );
+export const eventSourcedCustomerCareKills = killsScenario(
+  changeWindowKillsPlan('event-sourced', customerCareNotifying),
+);
+export const traditionalCustomerCareKills = killsScenario(changeWindowKillsPlan('traditional', customerCareNotifying));

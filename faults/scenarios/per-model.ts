@@ -1,7 +1,7 @@
 // What the fault scenarios measure differently in each model, by design: how long an answer may take after a
 // fault, how "nothing in flight" shows, and the evidence that a kill landed while its victim held work. Each
 // scenario is written once for both models (kills.ts, crash-point.ts, outage.ts, server-restart.ts) and asks here.
-import { perTeam, type ReplacementShipment, type Team, TEAMS, teamsAwaitingUndo } from '../../domain';
+import { missingTeams, perTeam, type ReplacementShipment, type Team, TEAMS, teamsAwaitingUndo } from '../../domain';
 import type { EventSourcedModel } from '../../event-sourced/model';
 import { recordsOfReturn, standingDecision } from '../../model/effects-check';
 import type { ModelName, StoredEffects } from '../../model/port';
@@ -87,8 +87,9 @@ export function killEvidence(model: FaultModel, team: Team, held: readonly strin
 
 // The windows the process change opened, each as the teams' own records show it (the kill scenarios aim at them):
 // - holding: units Inventory holds for returns whose verdict it has not acted on;
-// - compensating: refused returns some team has yet to undo (a unit held, an order, a charge still standing).
-export type ChangeWindow = 'holding' | 'compensating';
+// - compensating: refused returns some team has yet to undo (a unit held, an order, a charge still standing);
+// - notifying: returns whose every other team's record stands while Customer Care has not told the customer yet.
+export type ChangeWindow = 'holding' | 'compensating' | 'notifying';
 
 export function changeWindowOf(effects: StoredEffects, window: ChangeWindow): number {
   if (window === 'holding') {
@@ -98,14 +99,22 @@ export function changeWindowOf(effects: StoredEffects, window: ChangeWindow): nu
   }
   let inWindow = 0;
   for (const returnId of effects.decisions.sales.keys()) {
-    if (teamsAwaitingUndo(recordsOfReturn(effects, returnId)).length > 0) inWindow++;
+    const records = recordsOfReturn(effects, returnId);
+    const missing = missingTeams(records);
+    if (window === 'compensating' ? teamsAwaitingUndo(records).length > 0 : sameTeams(missing, ['customer-care'])) {
+      inWindow++;
+    }
   }
   return inWindow;
 }
 
+const sameTeams = (teams: readonly Team[], others: readonly Team[]) =>
+  teams.length === others.length && teams.every((team, index) => team === others[index]);
+
 const WINDOW_EVIDENCE: Readonly<Record<ChangeWindow, string>> = {
   holding: 'unitsHeldAtKill',
   compensating: 'refusalsBeingUndoneAtKill',
+  notifying: 'returnsAwaitingNotificationAtKill',
 };
 
 // Waits (up to a few seconds) for a moment when the model has work in the change's window, so that the kill lands

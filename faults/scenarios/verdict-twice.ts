@@ -2,7 +2,7 @@
 // is appended once more, byte for byte, as soon as it is there (a producer's retry after a lost acknowledgement),
 // and all of them a third time once the returns have settled (a redelivery long after, as a replayed partition
 // brings it). A team that already acted on a verdict must take no second step: no second release, reversal or
-// shipment.
+// shipment, and no second notification.
 //
 // Event-sourced only: a workflow reads Sales' answer once, from its own history (Temporal refuses a second
 // completion of an activity), so there is no second delivery of a verdict to inject. Its counterpart, a team's

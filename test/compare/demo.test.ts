@@ -58,10 +58,14 @@ describe('when a user runs the side-by-side demo', function () {
       /sales\s+refund rejected: order-already-refunded\s+refund rejected: order-already-refunded\s+same/,
     );
     assert.match(demo.stdout, /inventory\s+WATCH-W1 backordered\s+WATCH-W1 backordered\s+same/);
-    // The two refused returns: nothing ships, and no order or charge stands.
+    // The two refused returns: nothing ships, no order or charge stands, and the customer is told why.
     assert.match(demo.stdout, /inventory\s+PHONE-X1 cancelled\s+PHONE-X1 cancelled\s+same/);
     assert.match(demo.stdout, /inventory\s+LAPTOP-L3 cancelled\s+LAPTOP-L3 cancelled\s+same/);
     assert.match(demo.stdout, /accounting\s+no disposal charged to CC-DAL-2\s+no disposal charged to CC-DAL-2\s+same/);
+    assert.match(
+      demo.stdout,
+      /customer-care\s+told: refused, order-already-refunded\s+told: refused, order-already-refunded\s+same/,
+    );
   });
 
   it('npm start should print one return’s audit trail from the workflow history and from the team topics', () => {
@@ -72,11 +76,18 @@ describe('when a user runs the side-by-side demo', function () {
       'registerDisassemblyOrder',
       'chargeAssetDisposal',
       'shipReplacement',
+      'notifyCustomer',
     ]) {
       assert.match(demo.stdout, new RegExp(`ActivityTaskCompleted\\s+${activity}`));
     }
-    for (const event of ['RefundIssued', 'ReplacementShipped', 'DisassemblyOrdered', 'AssetDisposalCharged']) {
-      assert.match(demo.stdout, new RegExp(`${event}\\s+${scope}\\.\\w+\\.events partition \\d+ offset \\d+`));
+    for (const event of [
+      'RefundIssued',
+      'ReplacementShipped',
+      'DisassemblyOrdered',
+      'AssetDisposalCharged',
+      'CustomerNotified',
+    ]) {
+      assert.match(demo.stdout, new RegExp(`${event}\\s+${scope}\\.[\\w-]+\\.events partition \\d+ offset \\d+`));
     }
   });
 
@@ -93,6 +104,7 @@ describe('when a user runs the side-by-side demo', function () {
     assert.ok(trail.temporal.events.some((event) => event.type === 'WorkflowExecutionCompleted'));
     assert.deepEqual([...new Set(trail.kafka.events.map((event) => event.team))].sort(), [
       'accounting',
+      'customer-care',
       'inventory',
       'manufacturing',
       'sales',
@@ -124,6 +136,7 @@ describe('when a user runs the side-by-side demo', function () {
       ['UnitHeld,ReplacementReleased', 'ReplacementCancelled'].includes(inventorySteps.join(',')),
       inventorySteps.join(','),
     );
+    assert.equal(types.filter((type) => type === 'CustomerNotified').length, 1);
   });
 
   it('npm run audit should say so, and exit 1, for a return that was never processed', async () => {

@@ -65,7 +65,7 @@ describe('when the stores of a scope disagree because of earlier runs', function
       );
       assert.match(
         second.stderr,
-        /records of sales, inventory, manufacturing, accounting, but the team databases in .*traditional \(sales\.db, inventory\.db, manufacturing\.db, accounting\.db\) hold no record of R-1001/,
+        /records of sales, inventory, manufacturing, accounting, customer-care, but the team databases in .*traditional \(sales\.db, inventory\.db, manufacturing\.db, accounting\.db, customer-care\.db\) hold no record of R-1001/,
       );
       assert.match(second.stderr, /`npm run reset`/);
       assert.match(second.stderr, /RETURNS_SCOPE=<new-scope>/);
@@ -110,7 +110,7 @@ describe('when the stores of a scope disagree because of earlier runs', function
         const lines = describeStaleRecords(config, stale);
         assert.match(
           lines.join('\n'),
-          /Stale state in kafka-topics: .*4 team record\(s\) of 1 return\(s\) \(R-KAFKA-ONLY\)/,
+          /Stale state in kafka-topics: .*5 team record\(s\) of 1 return\(s\) \(R-KAFKA-ONLY\)/,
         );
         assert.match(lines.join('\n'), /Stale state in traditional-stores: .*\(R-TEMPORAL-ONLY\)/);
         assert.match(lines.at(-1) ?? '', /`npm run reset`/);

@@ -1,13 +1,15 @@
 // The windows the process change opened, hit with SIGKILLs in each model while a third of the returns are refused:
 // Inventory killed while it holds units; a refusal's undo interrupted (User Support's workflow worker between the
-// saga's compensations, or the teams that read the verdict while they undo). Then Sales' verdict delivered twice.
-// Nothing lost, no step taken twice, no refused return with anything standing, never more units shipped and held
-// than in stock.
+// saga's compensations, or the teams that read the verdict while they undo); Customer Care killed while returns
+// wait for their notification. Then Sales' verdict delivered twice. Nothing lost, no step taken twice, no refused
+// return with anything standing, never more units shipped and held than in stock, and one notification per return.
 import assert from 'node:assert/strict';
 import type { ScenarioResult } from '../../faults/scenario';
 import {
   eventSourcedCompensatingKills,
+  eventSourcedCustomerCareKills,
   eventSourcedInventoryHoldingKills,
+  traditionalCustomerCareKills,
   traditionalInventoryHoldingKills,
   traditionalUserSupportCompensatingKills,
 } from '../../faults/scenarios/kills';
@@ -18,6 +20,8 @@ import { assertClean, testContext } from './support/fault-context';
 const SCENARIOS = [
   { scenario: eventSourcedInventoryHoldingKills, seed: 31 },
   { scenario: traditionalInventoryHoldingKills, seed: 32 },
+  { scenario: eventSourcedCustomerCareKills, seed: 33 },
+  { scenario: traditionalCustomerCareKills, seed: 34 },
   { scenario: eventSourcedCompensatingKills, seed: 35 },
   { scenario: traditionalUserSupportCompensatingKills, seed: 36 },
 ] as const;
@@ -51,6 +55,7 @@ describe('Faults: the windows of the process change, hit with SIGKILLs', () => {
     for (const [eventSourced, traditional] of [
       [results[0], results[1]],
       [results[2], results[3]],
+      [results[4], results[5]],
     ]) {
       const comparison = compareOutcomes(eventSourced.outcomes, traditional.outcomes, 'event-sourced', 'traditional');
       assert.equal(comparison.compared, eventSourced.returns);

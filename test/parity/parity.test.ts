@@ -45,7 +45,7 @@ async function closeAndClear(models: ModelPair): Promise<void> {
 }
 
 // The record that stands for each team and return, read back from where the model stores it: a step taken twice
-// (a unit held twice, a charge reversed twice) fails the test.
+// (a unit held twice, two notifications) fails the test.
 async function recordsOf(model: Model): Promise<TeamRecordSets> {
   const effects = await model.effects();
   for (const team of TEAMS) {
@@ -220,7 +220,7 @@ describe('Parity: both models decide every return identically', function () {
         }
       });
 
-      it(`should, in the ${model} model, leave nothing standing for a refused return`, () => {
+      it(`should, in the ${model} model, leave nothing standing for a refused return, and notify each return once`, () => {
         for (const outcome of outcomes.get(model)!.values()) {
           const refused = outcome.verdict === 'refused';
           assert.equal(refused, outcome.refund.status === 'rejected', `${outcome.returnId} verdict`);
@@ -229,6 +229,7 @@ describe('Parity: both models decide every return identically', function () {
             assert.equal(outcome.disassembly.status, 'unit-returned', `${outcome.returnId} disassembly`);
             assert.equal(outcome.disposal.status, 'not-charged', `${outcome.returnId} disposal`);
           }
+          assert.equal(outcome.notification.verdict, outcome.verdict, `${outcome.returnId} notification`);
         }
       });
 
