@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, loadOutputSettings, SettingError } from '../../config';
+import { loadDashboardSettings } from '../../dashboard/settings';
 
 // Bad values for every setting of the README's configuration table; a setting that takes any value says so.
 const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is accepted'>> = {
@@ -33,6 +34,7 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
   RETURNS_SCOPE: ['', 'has space', 'a/b', '../up', 'UPPER', '-lead', 's'.repeat(41), 'tab\there'],
   STACK_DIR: ['', '   '],
   DATA_DIR: ['', ' '],
+  DASHBOARD_PORT: ['', '0', '65536', 'eighty', ' 8090', '8090 ', '1e3', '0x1f', '-1', '80.5'],
   // A path: whether it exists is found when a server has to be started (test/cli/start-up-failures.test.ts).
   TEMPORAL_BIN: 'any value is accepted',
   // The conventions say what every value means.
@@ -44,6 +46,7 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
 function loadEverything(env: NodeJS.ProcessEnv): void {
   loadConfig(env);
   loadOutputSettings(env);
+  loadDashboardSettings(env);
 }
 
 function readmeSettings(): string[] {
