@@ -97,6 +97,21 @@ async function waitForSettled(page: Page, prefix: string, count: number): Promis
   );
 }
 
+// A burst from the page's form: count returns at count per second, so the whole burst goes out within about a second.
+async function submitBurst(page: Page, count: number): Promise<void> {
+  await page.fill('#burst-count', String(count));
+  await page.fill('#burst-rate', String(count));
+  await page.click('#submit-burst');
+}
+
+async function waitForBacklog(page: Page, team: string, count: number): Promise<void> {
+  for (const model of MODELS) {
+    await page.waitForSelector(`#backlog td[data-model="${model}"][data-team="${team}"]:text-is("${count}")`, {
+      timeout: WAIT_MS,
+    });
+  }
+}
+
 async function clickTeamControl(
   page: Page,
   role: string,
@@ -177,9 +192,7 @@ describe('the dashboard, in a real browser', function () {
 
   it("should leave a stopped team's cells waiting while the other teams finish", async function () {
     await clickTeamControl(page, STOPPED_TEAM, 'stop', 'stopped');
-    await page.fill('#burst-count', '4');
-    await page.fill('#burst-rate', '4');
-    await page.click('#submit-burst');
+    await submitBurst(page, 4);
     // Sales, Inventory and Accounting act on every return in both models; Manufacturing is down, so its cells,
     // and Customer Care's, which waits for every other team, stay waiting, and its backlog holds the four.
     await page.waitForFunction(
@@ -202,10 +215,8 @@ describe('the dashboard, in a real browser', function () {
       { models: MODELS },
       { timeout: WAIT_MS },
     );
+    await waitForBacklog(page, STOPPED_TEAM, 4);
     for (const model of MODELS) {
-      await page.waitForSelector(`#backlog td[data-model="${model}"][data-team="${STOPPED_TEAM}"]:text-is("4")`, {
-        timeout: WAIT_MS,
-      });
       for (const team of [STOPPED_TEAM, 'customer-care']) {
         const states = await page.evaluate(
           (selector) => [...document.querySelectorAll(selector)].map((cell) => cell.getAttribute('data-state')),
@@ -222,11 +233,7 @@ describe('the dashboard, in a real browser', function () {
     await waitForSettled(page, 'B', 4);
     assert.deepEqual(await settledRows(page, 'B'), { settled: 4, identical: 4 });
     assert.deepEqual(await settledRows(page, 'R-'), { settled: 6, identical: 6 });
-    for (const model of MODELS) {
-      await page.waitForSelector(`#backlog td[data-model="${model}"][data-team="${STOPPED_TEAM}"]:text-is("0")`, {
-        timeout: WAIT_MS,
-      });
-    }
+    await waitForBacklog(page, STOPPED_TEAM, 0);
   });
 
   it("should open a return's audit trail from both sources, with a link to its workflow", async function () {
@@ -288,14 +295,8 @@ describe('the dashboard, in a real browser', function () {
   it("should kill a team's process from the page, and after a start settle what came meanwhile, identically in both models", async function () {
     // SIGKILL, not a clean stop: the process gets no chance to finish what it holds, as in the fault suite.
     await clickTeamControl(page, KILLED_TEAM, 'kill', 'stopped');
-    await page.fill('#burst-count', '3');
-    await page.fill('#burst-rate', '3');
-    await page.click('#submit-burst');
-    for (const model of MODELS) {
-      await page.waitForSelector(`#backlog td[data-model="${model}"][data-team="${KILLED_TEAM}"]:text-is("3")`, {
-        timeout: WAIT_MS,
-      });
-    }
+    await submitBurst(page, 3);
+    await waitForBacklog(page, KILLED_TEAM, 3);
     assert.deepEqual(await settledRows(page, 'B'), { settled: 5, identical: 5 });
     await clickTeamControl(page, KILLED_TEAM, 'start', 'running');
     await waitForSettled(page, 'B', 8);
