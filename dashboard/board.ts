@@ -378,13 +378,18 @@ export class Board {
     const backlog = Object.fromEntries(
       MODEL_NAMES.map((name) => [name, Object.fromEntries(TEAMS.map((team) => [team, 0]))]),
     ) as Record<ModelName, Record<Team, number>>;
+    const unsettled = new Set<ModelName>();
     for (const { view } of this.rows.values()) {
       for (const name of MODEL_NAMES) {
         const modelRow = view.models[name];
         if (!modelRow.handed || modelRow.settledAt !== null) continue;
+        unsettled.add(name);
         for (const team of TEAMS) if (modelRow.teams[team].state === 'waiting') backlog[name][team]++;
       }
     }
+    // The live feed names a team once its record stands; a step that does not stand yet (a unit held while Sales
+    // is down) shows from the stored steps, read again while any return is unsettled.
+    for (const name of unsettled) this.refreshSoon(name);
     const sample: Sample = { at: new Date().toISOString(), completed: { ...this.completedSinceSample }, backlog };
     for (const name of MODEL_NAMES) this.completedSinceSample[name] = 0;
     this.samples.push(sample);

@@ -54,7 +54,7 @@ export interface ReturnsKnown {
 }
 
 export interface OutcomeWait {
-  // Called once per team, as soon as its record of the return is known.
+  // Called once per team, as soon as its record of the return stands (domain's teamHasSettled).
   readonly onTeamRecord?: (team: Team) => void;
 }
 
@@ -81,9 +81,10 @@ export interface Model {
   // Every team's decisions, read back from where the teams store them, duplicates included.
   effects(): Promise<StoredEffects>;
   returnsKnown(returnIds: Iterable<string>): Promise<ReturnsKnown>;
-  // A live feed of which team recorded which return handed to the model from now on, each pair once, as soon as
-  // it is stored: read from the team databases, or from the team topics by the live projection. Returns a
-  // function that ends the feed.
+  // A live feed of which team's record stands for which return handed to the model from now on, each pair once,
+  // as soon as it does (domain's teamHasSettled: a unit held for a return not yet judged, or a charge a refusal
+  // has yet to reverse, does not stand): read from the team databases, or from the team topics by the live
+  // projection. Returns a function that ends the feed.
   onTeamRecord(listener: (returnId: string, team: Team) => void): () => void;
   // A team taken out of service finishes what it holds; its work waits (on its task queue, or its topic).
   stopTeam(role: ModelRole): Promise<void>;

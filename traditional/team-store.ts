@@ -40,6 +40,12 @@ export interface TeamDependencies<S> {
 
 const SQL_NAME = /^[a-z][a-z_]*$/;
 
+// A record as the table keeps it (JSON, perhaps written by an earlier version of the team), as this version reads it.
+export function parseStoredRecord<R extends TeamRecord, C extends string>(table: TeamTable<R, C>, json: string): R {
+  const stored = JSON.parse(json) as R;
+  return table.upgrade ? table.upgrade(stored) : stored;
+}
+
 export function teamDatabaseFile(config: Pick<Config, 'dataDir' | 'scope'>, team: Team): string {
   return path.join(config.dataDir, config.scope, 'traditional', `${team}.db`);
 }
@@ -219,8 +225,7 @@ export class TeamStore<R extends TeamRecord, C extends string> {
   }
 
   private parse(json: string): R {
-    const stored = JSON.parse(json) as R;
-    return this.table.upgrade ? this.table.upgrade(stored) : stored;
+    return parseStoredRecord(this.table, json);
   }
 
   close(): void {

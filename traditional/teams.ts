@@ -9,6 +9,7 @@ import {
   type TeamRecord,
   TeamStore,
   type TeamTable,
+  parseStoredRecord,
   teamDatabaseFile,
 } from './team-store';
 import {
@@ -87,6 +88,7 @@ interface TeamEndpoint<T extends Team> {
   readonly tableName: string;
   readonly openStore: (file: string) => TeamStores[T];
   readonly readRecords: (file: string) => StoredRecord<RecordOfTeam<T>>[];
+  readonly parseRecord: (json: string) => RecordOfTeam<T>;
   readonly createActivities: (dependencies: TeamDependencies<TeamStores[T]>) => TeamActivities[T];
 }
 
@@ -98,6 +100,7 @@ function endpointOf<R extends TeamRecord, C extends string, A>(
     tableName: table.name,
     openStore: (file: string) => TeamStore.open(file, table),
     readRecords: (file: string) => TeamStore.read(file, table),
+    parseRecord: (json: string) => parseStoredRecord(table, json),
     createActivities,
   };
 }
@@ -132,4 +135,9 @@ export function readTeamRecords<T extends Team>(
 // The table of the team's database that holds its records, for a reader that follows it row by row.
 export function teamTableName(team: Team): string {
   return TEAM_ENDPOINTS[team].tableName;
+}
+
+// One record of the team's table, as that reader finds it stored.
+export function parseTeamRecord<T extends Team>(team: T, json: string): RecordOfTeam<T> {
+  return TEAM_ENDPOINTS[team].parseRecord(json);
 }
