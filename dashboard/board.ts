@@ -4,9 +4,7 @@
 import { describeTeamRecords } from '../cli/describe-records';
 import { describeDifference, firstDifference } from '../compare/first-difference';
 import { type RefundRequest, type ReturnOutcome, type Team, TEAMS } from '../domain';
-import type { Model, ModelName, ModelRole } from '../model/port';
-
-export const MODEL_NAMES: readonly ModelName[] = ['traditional', 'event-sourced'];
+import { type Model, MODEL_NAMES, type ModelName, type ModelRole } from '../model/port';
 
 // waiting: the team has stored nothing for the return; recorded: it stored a step (a unit held, a charge made)
 // and the return has not settled in this model yet; settled: the model's outcome names the record that stands.

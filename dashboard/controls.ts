@@ -3,9 +3,9 @@
 // named by a role the model itself lists. Nothing from a request is ever run as a command.
 import { z } from 'zod';
 import { createWorkload, type Workload } from '../bench/workload';
-import type { ModelName, ModelRole } from '../model/port';
+import { MODEL_NAMES, type ModelName, type ModelRole } from '../model/port';
 import { SAMPLE_RETURNS } from '../samples/sample-returns';
-import { type Board, MODEL_NAMES } from './board';
+import type { Board } from './board';
 
 export const BURST_LIMITS = { count: { min: 1, max: 500 }, ratePerSecond: { min: 0.2, max: 50 } } as const;
 

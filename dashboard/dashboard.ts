@@ -4,9 +4,9 @@ import { formatAuditTrail, readAuditTrail } from '../compare/audit-trails';
 import { type Config, temporalUiUrl } from '../config';
 import { openEventSourcedAuditReader } from '../event-sourced/model';
 import { openModel } from '../model/open';
-import type { Model, ModelName, ModelRole } from '../model/port';
+import { type Model, MODEL_NAMES, type ModelName, type ModelRole } from '../model/port';
 import { openTraditionalAuditReader } from '../traditional/model';
-import { Board, MODEL_NAMES } from './board';
+import { Board } from './board';
 import { Controls, teamControlSchema } from './controls';
 import type { AuditView, DashboardServer } from './http-server';
 

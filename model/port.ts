@@ -7,6 +7,8 @@ import type { RefundRequest, ReturnOutcome, Team } from '../domain';
 import type { Supervisor } from './supervisor';
 
 export type ModelName = 'traditional' | 'event-sourced';
+// Both models, in the order every side-by-side view shows them.
+export const MODEL_NAMES: readonly ModelName[] = ['traditional', 'event-sourced'];
 
 // Every process that serves a model: its teams, and in the traditional model User Support's workflow worker.
 export type ModelRole = Team | 'user-support';
