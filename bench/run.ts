@@ -125,7 +125,7 @@ async function main(entry: EntryPoint): Promise<number> {
     targets,
     notes: writeNotes(withFractions, targets, machine),
   };
-  const written = writeReport(results, options.out);
+  const written = await writeReport(results, options.out);
   await stack.stopStarted();
 
   if (options.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

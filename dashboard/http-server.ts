@@ -1,14 +1,16 @@
-// The dashboard's web server, on 127.0.0.1 only. It serves the page, its script and the chart library from the
-// project's own node_modules, a live feed of the board as server-sent events, a return's audit trail, and the
-// controls. Every request must name this server as its Host (no other name can reach it through a rebound DNS
-// entry); a control must also be a same-origin POST that carries the token the page was served with, and a body
-// its schema accepts. Anything else gets a 4xx JSON error, and nothing runs.
+// The dashboard's web server, on 127.0.0.1 only. It serves the page, its script, the chart library from the
+// project's own node_modules and the charts' specifications (charts/specs.ts, shared with the benchmark's report),
+// a live feed of the board as server-sent events, a return's audit trail, and the controls. Every request must
+// name this server as its Host (no other name can reach it through a rebound DNS entry); a control must also be a
+// same-origin POST that carries the token the page was served with, and a body its schema accepts. Anything else
+// gets a 4xx JSON error, and nothing runs.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ActionableError } from '../cli/actionable-error';
+import { dashboardChartSpecs } from '../charts/specs';
 import { PROJECT_ROOT } from '../model/supervisor';
 import type { Board, BoardEvent } from './board';
 import { burstSchema, BusyError, type Controls, samplesSchema, type teamControlSchema } from './controls';
@@ -137,6 +139,7 @@ export class DashboardServer {
         throw new HttpError(405, `${request.method} is not served here.`);
       const file = FILES[url.pathname];
       if (file) return send(response, 200, file.type, readFileSync(file.file));
+      if (url.pathname === '/chart-specs.json') return sendJson(response, 200, dashboardChartSpecs());
       const app = this.ready();
       if (url.pathname === '/') return send(response, 200, 'text/html; charset=utf-8', this.page());
       if (url.pathname === '/events') return this.stream(app.board, request, response);

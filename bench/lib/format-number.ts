@@ -1,4 +1,4 @@
-// Number formatting shared by the charts and tables: few significant digits, compact thousands and millions.
+// Number formatting for the report's tables: few significant digits, compact thousands and millions.
 
 // 1234567 -> "1.23M", 45000 -> "45k", 123.456 -> "123", 12.345 -> "12.3", 1.2345 -> "1.23", 0.012345 -> "0.0123".
 export function formatNumber(value: number): string {
@@ -12,22 +12,6 @@ export function formatNumber(value: number): string {
   if (abs >= 1) return trim(value.toFixed(2));
   if (abs === 0) return '0';
   return trim(value.toPrecision(3).includes('e') ? value.toExponential(2) : value.toPrecision(3));
-}
-
-// Tick labels share one step, so they all get the decimals the step needs: 0, 0.25, 0.5 rather than 0, 0.3, 0.5.
-export function formatTick(value: number, step: number): string {
-  if (Math.abs(value) >= 1e4) return formatNumber(value);
-  const text = value.toFixed(decimalsOf(step));
-  // A bare 0 reads better than 0.00 at the origin.
-  return /^-?0(\.0*)?$/.test(text) ? '0' : text;
-}
-
-function decimalsOf(step: number): number {
-  for (let decimals = 0; decimals < 10; decimals += 1) {
-    const scaled = step * 10 ** decimals;
-    if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return decimals;
-  }
-  return 10;
 }
 
 function trim(text: string): string {

@@ -1,17 +1,18 @@
-// The report's SVG charts, drawn from results.json's figures with bench/lib/svg-chart.ts.
+// The report's charts, as specifications (charts/specs.ts) of results.json's figures, rendered to SVG files by
+// write-report.ts.
+import { type ChartSpec, groupedBarChartSpec, lineChartSpec } from '../../charts/specs';
 import { TEAMS } from '../../domain';
-import { groupedBarChart, lineChart } from '../lib/svg-chart';
 import type { PhaseResult, SubjectResult } from '../results';
 import { representativePhase } from './targets';
 
 // Latency percentiles against offered rate, one chart per model: every measured phase but the warm-up and outage.
-export function latencyChart(subject: SubjectResult): string {
+export function latencyChart(subject: SubjectResult): ChartSpec {
   const phases = measuredPhases(subject).filter((phase) => phase.completed > 0);
   const series = (name: string, pick: (phase: PhaseResult) => number) => ({
     name,
     points: phases.map((phase) => [phase.rate, pick(phase)] as const),
   });
-  return lineChart({
+  return lineChartSpec({
     title: `${subject.label}: latency from intended send to every team done`,
     xLabel: 'offered rate (returns/s)',
     yLabel: 'latency (ms, log scale)',
@@ -26,12 +27,12 @@ export function latencyChart(subject: SubjectResult): string {
 }
 
 // Offered against completed rate for every ramp step of every subject; the diagonal is "everything completed".
-export function throughputChart(subjects: readonly SubjectResult[]): string {
+export function throughputChart(subjects: readonly SubjectResult[]): ChartSpec {
   const withRamp = subjects.filter((subject) => (subject.ramp?.steps.length ?? 0) > 0);
   const offered = withRamp.flatMap((subject) => subject.ramp?.steps.map((step) => step.rate) ?? []);
   const low = offered.length > 0 ? Math.min(...offered) : 1;
   const high = offered.length > 0 ? Math.max(...offered) : 10;
-  return lineChart({
+  return lineChartSpec({
     title: 'Throughput ramp: completed against offered rate',
     xLabel: 'offered rate (returns/s, log scale)',
     yLabel: 'completed during the step (returns/s, log scale)',
@@ -57,9 +58,9 @@ export function throughputChart(subjects: readonly SubjectResult[]): string {
 
 // The models run their outage at different rates, so the shared chart shows the backlog in seconds of load: the
 // returns waiting divided by the rate they arrive at.
-export function outageChart(subjects: readonly SubjectResult[]): string {
+export function outageChart(subjects: readonly SubjectResult[]): ChartSpec {
   const withOutage = subjects.filter((subject) => subject.outage !== null);
-  return lineChart({
+  return lineChartSpec({
     title: 'Backlog during the outage, in seconds of load',
     xLabel: `seconds since the phase started${outageWindow(withOutage[0])}`,
     yLabel: 'backlog (seconds of load: returns waiting / rate)',
@@ -77,10 +78,10 @@ export function outageChart(subjects: readonly SubjectResult[]): string {
 }
 
 // One model's outage in returns: the whole backlog, and each team's where the driver sees the teams answer.
-export function outageDetailChart(subject: SubjectResult): string {
+export function outageDetailChart(subject: SubjectResult): ChartSpec {
   const timeline = subject.outage?.timeline ?? [];
   const perTeam = timeline.some((sample) => sample.perTeam);
-  return lineChart({
+  return lineChartSpec({
     title: `${subject.label}: backlog during the outage`,
     xLabel: `seconds since the phase started${outageWindow(subject)}`,
     yLabel: 'returns waiting',
@@ -135,11 +136,11 @@ const CPU_GROUPS: readonly { readonly name: string; readonly roles: readonly str
 ];
 
 // CPU milliseconds per return by kind of process, at each subject's representative phase.
-export function cpuChart(subjects: readonly SubjectResult[]): string {
+export function cpuChart(subjects: readonly SubjectResult[]): ChartSpec {
   const measured = subjects
     .map((subject) => ({ subject, phase: representativePhase(subject) }))
     .filter((entry) => entry.phase);
-  return groupedBarChart({
+  return groupedBarChartSpec({
     title: 'CPU time per return, by process (at 50% of max, or the highest sustainable step)',
     yLabel: 'CPU ms per return',
     width: 900,
@@ -158,8 +159,8 @@ export function cpuChart(subjects: readonly SubjectResult[]): string {
 
 // CPU per return falls as the rate rises (fixed costs spread over larger batches), so subjects are compared at equal
 // rates: every ramp step and latency phase of every subject.
-export function cpuByRateChart(subjects: readonly SubjectResult[]): string {
-  return lineChart({
+export function cpuByRateChart(subjects: readonly SubjectResult[]): ChartSpec {
+  return lineChartSpec({
     title: 'CPU time per return against offered rate (all measured processes)',
     xLabel: 'offered rate (returns/s, log scale)',
     yLabel: 'CPU ms per return (log scale)',

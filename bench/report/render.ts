@@ -3,6 +3,7 @@
 //   ts-node bench/report/render.ts [DIR]    (default bench/results/latest)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runEntryPoint } from '../../cli/entry-point';
 import type { BenchResults } from '../results';
 import { evaluateTargets, writeNotes } from './targets';
 import { writeReport } from './write-report';
@@ -11,10 +12,13 @@ const dir = path.resolve(
   process.env.INIT_CWD ?? process.cwd(),
   process.argv[2] ?? path.join(__dirname, '..', 'results', 'latest'),
 );
-const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as BenchResults;
-const targets = evaluateTargets(results.subjects, { quick: results.mode === 'quick' });
-const written = writeReport(
-  { ...results, targets, notes: writeNotes(results.subjects, targets, results.machine) },
-  dir,
-);
-process.stdout.write(`${written.dir}: ${written.files.join(', ')}\n`);
+runEntryPoint(async () => {
+  const results = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8')) as BenchResults;
+  const targets = evaluateTargets(results.subjects, { quick: results.mode === 'quick' });
+  const written = await writeReport(
+    { ...results, targets, notes: writeNotes(results.subjects, targets, results.machine) },
+    dir,
+  );
+  process.stdout.write(`${written.dir}: ${written.files.join(', ')}\n`);
+  return 0;
+});

@@ -1,6 +1,8 @@
 // Writes one run's results folder: results.json (every figure), report.md (the tables and notes) and the charts.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderSvg } from '../../charts/render-svg';
+import type { ChartSpec } from '../../charts/specs';
 import { markdownTable } from '../lib/markdown-table';
 import type { BenchResults, PhaseResult, SubjectResult } from '../results';
 import { cpuByRateChart, cpuChart, latencyChart, outageChart, outageDetailChart, throughputChart } from './charts';
@@ -16,16 +18,11 @@ export interface WrittenReport {
 // Files a run writes; those of an earlier run in the same folder are removed first, so none is left stale.
 const OWN_FILE = /^(results\.json|report\.md|[a-z0-9-]+\.svg)$/;
 
-export function writeReport(results: BenchResults, dir: string): WrittenReport {
-  mkdirSync(dir, { recursive: true });
-  for (const entry of readdirSync(dir)) if (OWN_FILE.test(entry)) rmSync(path.join(dir, entry), { force: true });
+export async function writeReport(results: BenchResults, dir: string): Promise<WrittenReport> {
   const files = new Map<string, string>();
   files.set('results.json', `${JSON.stringify(results, null, 2)}\n`);
-  const charts: { file: string; title: string }[] = [];
-  const addChart = (file: string, title: string, svg: string) => {
-    files.set(file, svg);
-    charts.push({ file, title });
-  };
+  const charts: { file: string; title: string; spec: ChartSpec }[] = [];
+  const addChart = (file: string, title: string, spec: ChartSpec) => charts.push({ file, title, spec });
   if (results.subjects.some((subject) => (subject.ramp?.steps.length ?? 0) > 0)) {
     addChart('throughput-ramp.svg', 'Throughput ramp', throughputChart(results.subjects));
   }
@@ -46,7 +43,11 @@ export function writeReport(results: BenchResults, dir: string): WrittenReport {
     addChart('cpu-per-return.svg', 'CPU per return by process', cpuChart(results.subjects));
     addChart('cpu-per-return-by-rate.svg', 'CPU per return against rate', cpuByRateChart(results.subjects));
   }
+  // Every chart rendered before anything is removed: a chart that cannot be drawn leaves the folder as it was.
+  for (const { file, spec } of charts) files.set(file, `${await renderSvg(spec)}\n`);
   files.set('report.md', markdownReport(results, charts));
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir)) if (OWN_FILE.test(entry)) rmSync(path.join(dir, entry), { force: true });
   for (const [file, content] of files) writeFileSync(path.join(dir, file), content);
   return { dir, files: [...files.keys()] };
 }

@@ -198,26 +198,17 @@ document.getElementById('processes').addEventListener('click', (event) => {
 
 // --- charts ---
 
-const lineSpec = (color, title) => ({
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  width: 'container',
-  height: 160,
-  data: { name: 'points' },
-  mark: { type: 'line', interpolate: 'linear', point: false },
-  encoding: {
-    x: { field: 't', type: 'temporal', title: null, axis: { format: '%H:%M:%S', tickCount: 5 } },
-    y: { field: 'n', type: 'quantitative', title },
-    color: { field: color, type: 'nominal', legend: { orient: 'bottom', title: null } },
-  },
-});
-
+// The specifications come from the server (charts/specs.ts), the same module that draws the benchmark's charts.
 async function setUpCharts() {
+  const response = await fetch('/chart-specs.json');
+  if (!response.ok) throw new Error(`the chart specifications could not be read (HTTP ${response.status})`);
+  const specs = await response.json();
   const embed = window.vegaEmbed;
   const options = { actions: false, renderer: 'svg' };
   const [completed, traditional, eventSourced] = await Promise.all([
-    embed('#chart-completed', lineSpec('model', 'returns/s'), options),
-    embed('#chart-backlog-traditional', lineSpec('team', 'returns waiting'), options),
-    embed('#chart-backlog-event-sourced', lineSpec('team', 'returns waiting'), options),
+    embed('#chart-completed', specs.completed, options),
+    embed('#chart-backlog-traditional', specs.backlog, options),
+    embed('#chart-backlog-event-sourced', specs.backlog, options),
   ]);
   charts.completed = completed.view;
   charts.traditional = traditional.view;
