@@ -79,6 +79,21 @@ function seriesScale<T extends string | number[]>(names: readonly string[], rang
   return { domain: [...names], range: names.map((_, index) => range[index % range.length]) };
 }
 
+// What every chart of the report starts with: its title and size, in the project's look.
+function reportFrame(title: string, width: number, height: number) {
+  return { $schema: SCHEMA, title: textForXml(title), width, height, config: CONFIG };
+}
+
+// A number axis, linear from zero or logarithmic over the data's own range (not widened to whole decades).
+function quantityAxis(field: 'x' | 'y', label: string, log: boolean) {
+  return {
+    field,
+    type: 'quantitative',
+    title: textForXml(label),
+    scale: log ? ({ type: 'log', nice: false, padding: 10 } as const) : { zero: true },
+  } as const;
+}
+
 // Latency against rate, throughput, backlog over time: lines with their points marked. On a log axis, a value
 // that is not positive has no place, and is left out.
 export function lineChartSpec(options: LineChartOptions): ChartSpec {
@@ -90,26 +105,12 @@ export function lineChartSpec(options: LineChartOptions): ChartSpec {
   );
   if (values.length === 0) return nothingToDraw(title, width, height);
   return {
-    $schema: SCHEMA,
-    title: textForXml(title),
-    width,
-    height,
-    config: CONFIG,
+    ...reportFrame(title, width, height),
     data: { values },
     mark: { type: 'line', point: { filled: true, size: 36 }, strokeWidth: 2 },
     encoding: {
-      x: {
-        field: 'x',
-        type: 'quantitative',
-        title: textForXml(xLabel),
-        scale: logX ? { type: 'log', nice: false, padding: 10 } : { zero: true },
-      },
-      y: {
-        field: 'y',
-        type: 'quantitative',
-        title: textForXml(yLabel),
-        scale: logY ? { type: 'log', nice: false, padding: 10 } : { zero: true },
-      },
+      x: quantityAxis('x', xLabel, logX),
+      y: quantityAxis('y', yLabel, logY),
       color: { field: 'series', type: 'nominal', scale: seriesScale(names, PALETTE) },
       strokeDash: { field: 'series', type: 'nominal', scale: seriesScale(names, DASHES) },
       order: { field: 'x', type: 'quantitative' },
@@ -130,11 +131,7 @@ export function groupedBarChartSpec(options: GroupedBarChartOptions): ChartSpec 
   );
   if (values.length === 0) return nothingToDraw(title, width, height);
   return {
-    $schema: SCHEMA,
-    title: textForXml(title),
-    width,
-    height,
-    config: CONFIG,
+    ...reportFrame(title, width, height),
     data: { values },
     mark: { type: 'bar', tooltip: true },
     encoding: {
@@ -149,11 +146,7 @@ export function groupedBarChartSpec(options: GroupedBarChartOptions): ChartSpec 
 // A chart with no point to draw still says what it is, and that nothing was measured.
 function nothingToDraw(title: string, width: number, height: number): ChartSpec {
   return {
-    $schema: SCHEMA,
-    title: textForXml(title),
-    width,
-    height,
-    config: CONFIG,
+    ...reportFrame(title, width, height),
     data: { values: [{ text: 'no data: nothing was measured for this chart' }] },
     mark: { type: 'text', x: width / 2, y: height / 2, fontSize: 14, color: '#666666' },
     encoding: { text: { field: 'text', type: 'nominal' } },
