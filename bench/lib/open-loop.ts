@@ -119,7 +119,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRep
     }
     options.onSettled?.({
       index,
-      intendedAtMs: intended - t0,
+      // From the index, not intended − t0: subtracting a large t0 back out leaves a rounding error (69.99999999999955).
+      intendedAtMs: index * intervalMs,
       lagMs,
       latencyMs: now - intended,
       ...(failedOperation ? { error } : {}),
