@@ -22,11 +22,16 @@ export interface LogRecord {
   readonly key: string | null;
   readonly value: Buffer | null;
   readonly timestamp: string;
+  // What travels beside the value, for readers that route or trace a record without decoding it; {} when none.
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface OutgoingRecord {
   readonly key: string | null;
   readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, string>>;
+  // A partition chosen by the writer; otherwise the key's, by murmur2 as the Java clients choose (partitionOfKey).
+  readonly partition?: number;
 }
 
 // Where a record that no reader could make sense of ends up, with enough to find, replay or discard it.
@@ -61,9 +66,17 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+// The partitions of each topic one member of a group is given, at each rebalance.
+export type Assignment = Readonly<Record<string, readonly number[]>>;
+
 export interface SubscribeOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
+  // Called at once each time the group gives this member its partitions, before any record of them is handed on.
+  readonly onAssignment?: (assignment: Assignment) => void;
+  // Awaited before each call of onRecords, with the group kept alive meanwhile: a member may build what it needs to
+  // take a partition it just gained, however long that takes, without the group taking it for dead.
+  readonly beforeRecords?: (topic: string, partition: number) => Promise<void>;
   // Records of one partition, in offset order. Nothing is committed unless the handler calls commit(record),
   // which commits everything up to and including that record. A handler that throws fails the subscription.
   readonly onRecords: (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => Promise<void>;
@@ -113,8 +126,15 @@ export interface EventLog {
   // Resolves once every in-sync replica has the records (acks = -1); throws when the client gives up.
   append(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
   appendDeadLetter(topic: string, letter: DeadLetter): Promise<void>;
-  // Every record from the start of the topics to their end as it is now, then resolves with the count.
-  readToEnd(topics: readonly string[], onRecord: (record: LogRecord) => void | Promise<void>): Promise<number>;
+  // Every record from the start of the topics to their end as it is now, then resolves with the count. With
+  // `partitions`, only those partitions of each topic, each from its offset in `from` (default 0).
+  readToEnd(
+    topics: readonly string[],
+    onRecord: (record: LogRecord) => void | Promise<void>,
+    only?: PartitionsToRead,
+  ): Promise<number>;
+  // How many partitions the topic has.
+  partitionCount(topic: string): Promise<number>;
   // A consumer group that commits its progress, so a restart resumes where the last commit left off.
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   // Every record from the start, then each new one as it arrives; commits nothing.
@@ -127,6 +147,30 @@ export interface EventLog {
   lag(groupId: string, topics: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }
+
+export interface PartitionsToRead {
+  readonly partitions: ReadonlySet<number>;
+  // topic -> partition -> the first offset to read.
+  readonly from?: ReadonlyMap<string, ReadonlyMap<number, bigint>>;
+}
+
+// The partition a key's record goes to in a topic of that many partitions, as kafkajs' default partitioner (and
+// every Java client) chooses it: murmur2 of the key. A reader finds by it which records of a topic belong with a
+// partition of another.
+export function partitionOfKey(key: string, partitions: number): number {
+  return KEY_PARTITIONER({
+    topic: 'any',
+    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      partitionErrorCode: 0,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    })),
+    message: { key, value: null },
+  });
+}
+const KEY_PARTITIONER = Partitioners.DefaultPartitioner();
 
 export class EventLogUnavailableError extends ActionableError {
   constructor(brokers: readonly string[], cause: unknown) {
@@ -283,7 +327,11 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     if (records.length === 0) return;
     // One request for the whole batch; kafkajs retries transient errors, then throws. A retry after a lost
     // acknowledgement can store a batch twice: readers recognise the copies by their deterministic eventIds.
-    await producer.send({ topic, acks: -1, messages: records.map(({ key, value }) => ({ key, value })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: records.map(({ key, value, headers, partition }) => ({ key, value, headers, partition })),
+    });
   }
 
   async function appendDeadLetter(topic: string, letter: DeadLetter): Promise<void> {
@@ -293,25 +341,40 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
   }
 
   // The end of each partition now; partitions with nothing to read are left out.
-  async function endOffsets(topics: readonly string[]): Promise<Map<string, bigint>> {
-    const ends = new Map<string, bigint>();
+  // The end of each partition now, and where reading it starts; partitions with nothing to read are left out.
+  async function readRanges(
+    topics: readonly string[],
+    only: PartitionsToRead | undefined,
+  ): Promise<Map<string, { start: bigint; end: bigint }>> {
+    const ranges = new Map<string, { start: bigint; end: bigint }>();
     for (const topic of topics) {
       const offsets = await retryingTransient(`reading the offsets of ${topic}`, Date.now() + 30_000, () =>
         admin.fetchTopicOffsets(topic),
       );
       for (const { partition, high, low } of offsets) {
-        if (BigInt(high) > BigInt(low)) ends.set(partitionKey(topic, partition), BigInt(high));
+        if (only && !only.partitions.has(partition)) continue;
+        const asked = only?.from?.get(topic)?.get(partition) ?? 0n;
+        const start = asked > BigInt(low) ? asked : BigInt(low);
+        if (BigInt(high) > start) ranges.set(partitionKey(topic, partition), { start, end: BigInt(high) });
       }
     }
-    return ends;
+    return ranges;
+  }
+
+  async function partitionCount(topic: string): Promise<number> {
+    const offsets = await retryingTransient(`reading the partitions of ${topic}`, Date.now() + 30_000, () =>
+      admin.fetchTopicOffsets(topic),
+    );
+    return offsets.length;
   }
 
   async function readToEnd(
     topics: readonly string[],
     onRecord: (record: LogRecord) => void | Promise<void>,
+    only?: PartitionsToRead,
   ): Promise<number> {
-    const ends = await endOffsets(topics);
-    if (ends.size === 0) return 0;
+    const ranges = await readRanges(topics, only);
+    if (ranges.size === 0) return 0;
     // kafkajs reads only through a consumer group. This one commits nothing, and the broker forgets an empty
     // group without offsets by itself.
     const consumer = newConsumer(ephemeralGroupId(options.clientId, 'read'));
@@ -319,6 +382,8 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      // Where a range starts past offset 0, the consumer is moved there once the group has given it the partition.
+      const sought = new Set<string>();
       await new Promise<void>((resolve, reject) => {
         let settled = false;
         const settle = (error?: Error) => {
@@ -333,11 +398,22 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
             autoCommit: false,
             eachBatch: async ({ batch }) => {
               const key = partitionKey(batch.topic, batch.partition);
-              const end = ends.get(key);
-              if (settled || end === undefined) return;
+              const range = ranges.get(key);
+              if (settled) return;
+              // A partition with nothing to read here: the group gave it all the same, so it is set aside.
+              if (range === undefined) {
+                consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+                return;
+              }
+              if (range.start > 0n && !sought.has(key)) {
+                sought.add(key);
+                consumer.seek({ topic: batch.topic, partition: batch.partition, offset: range.start.toString() });
+                return;
+              }
               try {
                 for (const message of batch.messages) {
-                  if (BigInt(message.offset) >= end) break;
+                  if (BigInt(message.offset) < range.start) continue;
+                  if (BigInt(message.offset) >= range.end) break;
                   count++;
                   await onRecord(toLogRecord(batch.topic, batch.partition, message));
                 }
@@ -345,8 +421,11 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
                 settle(error as Error);
                 return;
               }
-              if (BigInt(batch.lastOffset()) + 1n >= end) ends.delete(key);
-              if (ends.size === 0) settle();
+              if (BigInt(batch.lastOffset()) + 1n >= range.end) {
+                ranges.delete(key);
+                consumer.pause([{ topic: batch.topic, partitions: [batch.partition] }]);
+              }
+              if (ranges.size === 0) settle();
             },
           })
           .catch((error: unknown) => settle(error as Error));
@@ -357,7 +436,14 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     return count;
   }
 
-  async function subscribe({ groupId, topics, onRecords, onFailure }: SubscribeOptions): Promise<Subscription> {
+  async function subscribe({
+    groupId,
+    topics,
+    onRecords,
+    onFailure,
+    onAssignment,
+    beforeRecords,
+  }: SubscribeOptions): Promise<Subscription> {
     const consumer = newConsumer(groupId);
     let failure: Error | undefined;
     let stopping: Promise<void> | undefined;
@@ -379,9 +465,25 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       });
     };
     consumer.on(consumer.events.CRASH, ({ payload }) => fail(payload.error));
+    // kafkajs emits it synchronously once the member has its partitions, before it fetches any of them.
+    if (onAssignment) consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => onAssignment(payload.memberAssignment));
 
     const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
       if (failure) throw failure;
+      if (beforeRecords) {
+        let ready = false;
+        const preparing = beforeRecords(batch.topic, batch.partition).then(
+          () => void (ready = true),
+          (error: unknown) => fail(error as Error),
+        );
+        // kafkajs heartbeats only between batches and when asked to: a long preparation asks every half second.
+        // A heartbeat that finds the group rebalancing throws, and the batch is delivered again after it.
+        while (!ready && !failure) {
+          await Promise.race([preparing, new Promise((resolve) => setTimeout(resolve, 500))]);
+          if (!ready && !failure) await heartbeat();
+        }
+        if (failure !== undefined) throw failure as Error;
+      }
       const commit = async (record: LogRecord) => {
         await consumer.commitOffsets([
           { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() },
@@ -465,6 +567,7 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     append,
     appendDeadLetter,
     readToEnd,
+    partitionCount,
     subscribe,
     tail,
     lag,
@@ -517,7 +620,18 @@ function toLogRecord(topic: string, partition: number, message: KafkaMessage): L
     key: message.key ? message.key.toString('utf8') : null,
     value: message.value,
     timestamp: message.timestamp,
+    headers: headersOf(message),
   };
+}
+
+function headersOf(message: KafkaMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    // A header given more than once keeps its last value: nothing here writes one twice.
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (last !== undefined) headers[name] = last.toString();
+  }
+  return headers;
 }
 
 function partitionKey(topic: string, partition: number): string {
