@@ -7,6 +7,9 @@ import { ActionableError } from './cli/actionable-error';
 export interface Config {
   readonly kafkaBrokers: string[];
   readonly kafkaPartitions: number;
+  // How many instances of each team run: members of the team's consumer group in the event-sourced model, worker
+  // processes on the team's task queue in the traditional one.
+  readonly teamInstances: number;
   // How a team's consumer fetches: the broker answers once it holds minBytes, or after maxWaitMs.
   readonly kafkaFetch: { readonly minBytes: number; readonly maxWaitMs: number };
   readonly temporalAddress: string;
@@ -27,6 +30,7 @@ const projectRoot = __dirname;
 export const DEFAULTS = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   KAFKA_PARTITIONS: '3',
+  TEAM_INSTANCES: '1',
   KAFKA_FETCH_MIN_BYTES: '1',
   KAFKA_FETCH_MAX_WAIT_MS: '50',
   TEMPORAL_ADDRESS: '127.0.0.1:7233',
@@ -57,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     kafkaBrokers: brokerList(env),
     kafkaPartitions: wholeNumber(env, 'KAFKA_PARTITIONS', 1, 1000),
+    teamInstances: wholeNumber(env, 'TEAM_INSTANCES', 1, 32),
     kafkaFetch: {
       minBytes: wholeNumber(env, 'KAFKA_FETCH_MIN_BYTES', 1, 10_000_000),
       maxWaitMs: wholeNumber(env, 'KAFKA_FETCH_MAX_WAIT_MS', 0, 10_000),
@@ -155,7 +160,7 @@ function folder(env: NodeJS.ProcessEnv, name: 'STACK_DIR' | 'DATA_DIR'): string 
   return path.resolve(value);
 }
 
-type WholeNumberSetting = 'KAFKA_PARTITIONS' | 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS';
+type WholeNumberSetting = 'KAFKA_PARTITIONS' | 'TEAM_INSTANCES' | 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS';
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: number, max: number): number {
   const text = env[name] ?? DEFAULTS[name];
@@ -176,6 +181,7 @@ export function configEnv(config: Config): Record<string, string> {
   return {
     KAFKA_BROKERS: config.kafkaBrokers.join(','),
     KAFKA_PARTITIONS: String(config.kafkaPartitions),
+    TEAM_INSTANCES: String(config.teamInstances),
     KAFKA_FETCH_MIN_BYTES: String(config.kafkaFetch.minBytes),
     KAFKA_FETCH_MAX_WAIT_MS: String(config.kafkaFetch.maxWaitMs),
     TEMPORAL_ADDRESS: config.temporalAddress,

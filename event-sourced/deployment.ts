@@ -20,8 +20,8 @@ import {
   tailReturnStatus,
 } from './projections/return-status.projection';
 import { createPublisher } from './publisher';
-import { readyLine, startTeamRunnerOf, type TeamRunner } from './team-runner';
-import { TEAM_DECIDERS, teamGroupId } from './teams';
+import { readyLine, startTeamInstancesOf, type TeamRunner } from './team-runner';
+import { reKeyingGroupId, TEAM_DECIDERS, teamGroupId } from './teams';
 import { partitionMismatchNotice, type Topics, topicSpecs, topicsOf, topicsReadBy } from './topics';
 
 export interface EventSourcedDeploymentOptions {
@@ -36,6 +36,9 @@ export interface EventSourcedDeploymentOptions {
   // the seam to put a fault or a probe around the log from outside.
   readonly wrapLog?: (log: EventLog) => EventLog;
   readonly tuning?: Partial<ConsumerTuning>;
+  // How many instances of each team run in this process, each a member of the team's groups (default: the
+  // configuration's TEAM_INSTANCES).
+  readonly instances?: number;
   // While returns are awaited and Kafka does not answer, the deployment says so once and waits for it; after this
   // long it fails the waits with what to do (null: wait for it forever). Default 300 000 (5 minutes): a broker
   // restart on a loaded machine takes up to the stack's own 180 s health limit, and a rerun in the same scope
@@ -75,10 +78,10 @@ export interface EventSourcedDeployment {
   stopTeam(team: Team): Promise<void>;
   runningTeams(): Team[];
   teamStatus(team: Team): TeamStatus;
-  // The running team's state, as its runner holds it.
-  teamState(team: Team): unknown;
-  // Records the team's group has not committed yet, over every topic it reads: requests, and the events of the
-  // teams it reads.
+  // The running team's state, partition by partition of its input, as its instances hold it.
+  teamState(team: Team): ReadonlyMap<number, unknown>;
+  // Records the team has not taken yet: those its re-keying has not committed on the topics it reads (requests,
+  // and the events of the teams it reads), and those its group has not committed on its input.
   teamLag(team: Team): Promise<number>;
   // True when every team has taken every record it reads. Each team's lag is read after those of the teams it
   // reads, so an event written by a team that had just taken its last record is counted by its readers.
@@ -220,7 +223,7 @@ export async function startEventSourcedDeployment(
     let runner: TeamRunner | undefined;
     let crashedWhileStarting: Error | undefined;
     // eslint-disable-next-line prefer-const -- see above
-    runner = await startTeamRunnerOf(team, {
+    runner = await startTeamInstancesOf(team, options.instances ?? config.teamInstances, {
       log,
       scope: config.scope,
       clock,
@@ -373,7 +376,10 @@ export async function startEventSourcedDeployment(
       if (!runner) throw new Error(`${team} is not running in this process`);
       return runner.state();
     },
-    teamLag: (team) => log.lag(teamGroupId(config.scope, team), topicsReadBy(topics, team)),
+    // The re-keying's lag first: a record it forwards meanwhile is then counted on the input, never missed.
+    teamLag: async (team) =>
+      (await log.lag(reKeyingGroupId(config.scope, team), topicsReadBy(topics, team))) +
+      (await log.lag(teamGroupId(config.scope, team), [topics.teamInputs[team]])),
     async caughtUp() {
       for (const team of TEAMS_AFTER_THEIR_INPUTS) {
         if ((await deployment.teamLag(team)) > 0) return false;

@@ -1,26 +1,42 @@
-// Runs one team's decider: rebuilds the team's state by folding its own topic from offset 0 to its end, and by
-// reading again the topics it reads, then joins the team's group on those topics. ONE instance per team: a team's
-// state is one stream, its topic, and each decision depends on all of it (Inventory's last unit); two instances
-// would each decide on half of it.
+// Runs one instance of a team: it re-keys what the team reads into the team's input topic, by the team's own key
+// (repartition.ts), and decides on the partitions of that input its group gives it. The state of each partition is
+// built when the instance gains it, by folding the team's own events of that partition and reading that partition of
+// the input again, before any of its records is taken; a partition taken away is no longer decided here. So any
+// number of instances may run in the team's group: each decision that depends on other returns (an order refunded
+// once, a model's last unit) is made by the one instance that holds every return of its key.
 import { type RefundRequestedV1, requestContentId, type Team } from '../domain';
 import { DEFAULT_MAX_RECORDS_PER_APPEND } from './batched-append';
 import type { Reaction, TeamDecider } from './deciders/decider';
 import {
+  type AnyEnvelope,
   conflictingDuplicate,
   decodeRequest,
+  decodeTeamEvent,
   deadLetterOf,
   encodeEnvelope,
   type Refusal,
   type RequestEnvelope,
   type TeamEnvelopeMeta,
+  type Poison,
   type TeamEventEnvelope,
   type TeamEventsOf,
   teamEventEnvelope,
 } from './envelope';
-import type { EventLog, LogRecord, Subscription } from './event-log';
+import { type EventLog, type LogRecord, type OutgoingRecord, partitionOfKey, type Subscription } from './event-log';
+import { HeldPartitions } from './held-partitions';
 import { GrowOnlyMap } from './grow-only';
 import { firstOfEachEventId, type PoisonHandler, readTeamEventsOnce, teamTopicDecoder } from './team-events';
-import { TEAM_DECIDERS, teamGroupId } from './teams';
+import {
+  keysHeaders,
+  keysOfRecord,
+  partitionOfOwnEvent,
+  reKeyed,
+  type ReturnKeys,
+  routesRequestsByFirstKey,
+  sourceRecordOf,
+  teamKeyOf,
+} from './repartition';
+import { reKeyingGroupId, TEAM_DECIDERS, teamGroupId } from './teams';
 import { topicsOf, topicsReadBy } from './topics';
 
 export interface TeamRunnerDeps {
@@ -35,13 +51,16 @@ export interface TeamRunnerDeps {
 
 export interface TeamRunner<State = unknown> {
   readonly team: Team;
-  // How many of its own events the team folded into its state on start.
+  // How many of its own events the instance folded into the state of the partitions it was given on start.
   readonly rebuiltFrom: number;
-  // How many records of the topics it reads it read again on start (none for a team that reads only requests).
+  // How many records of its input it read again on start (none for a team that reads only requests).
   readonly reread: number;
-  // The topics its group reads.
+  // The topics the team reads, through its re-keying.
   readonly reads: readonly string[];
-  state(): State;
+  // The partitions of the team's input this instance holds now.
+  partitions(): readonly number[];
+  // The decider's state of each partition it holds.
+  state(): ReadonlyMap<number, State>;
   // Finishes the records in hand, commits them and leaves the group.
   stop(): Promise<void>;
 }
@@ -128,7 +147,7 @@ export function takeRequest<T extends Team, State>(
 ): Taken<T, State> & { readonly answer: Answer<T, State> } {
   const answer = answerOf(decider, state, request);
   if (answer.kind === 'answered-before' && decider.recall) {
-    return { state: { ...state, decided: decider.recall(request, state.decided) }, written: [], answer };
+    return { ...adopt(decider, state, decider.recall(request, state.decided), request, occurredAt), answer };
   }
   if (answer.kind !== 'decided') return { state, written: [], answer };
   const taken = adopt(decider, state, answer.reaction, request, occurredAt);
@@ -149,64 +168,122 @@ export function takeTeamEvent<T extends Team, State>(
   return adopt(decider, state, decider.react(event, state.decided), event, occurredAt);
 }
 
-export interface RebuiltState<T extends Team, State> {
-  readonly state: State;
-  readonly answered: AnsweredRequests;
-  // The team's own events folded in.
-  readonly events: number;
-  // Records of the topics it reads, read again.
-  readonly reread: number;
-  // What those records have the team write that its topic does not hold yet (records it had not taken when it
-  // stopped): appended before the team takes anything new.
-  readonly written: readonly TeamEventEnvelope<T>[];
+// What one partition of the team's input gives its state: the decider's state and the returns it answered.
+export type PartitionStates<State> = ReadonlyMap<number, TeamState<State>>;
+
+// An event the team decided and has not appended yet, with the keys of its return (repartition.ts).
+export interface Unwritten<T extends Team> {
+  readonly partition: number;
+  readonly envelope: TeamEventEnvelope<T>;
+  readonly keys: ReturnKeys;
 }
 
-// Folds the team's own topic, from offset 0 to its end now, into its state, each event once. A team that reads other
-// teams then reads again, from offset 0 to their end, the requests and the topics of the teams it reads: that is
-// how what it learned without writing anything survives a restart, such as a verdict that came before its request,
-// a request waiting for its verdict, or the request of a unit it holds. Reading again is safe, since taking a request
-// it answered changes nothing and every reaction is idempotent; its cost grows with the history, as the fold of its
-// own topic does. Poison found on the topics it reads is reported by the team's group, when it delivers it.
+export interface RebuiltState<T extends Team, State> {
+  readonly partitions: PartitionStates<State>;
+  // The team's own events folded in.
+  readonly events: number;
+  // Records of its input read again.
+  readonly reread: number;
+  // What those records have the team write that its topic does not hold yet (records it had not taken when it
+  // stopped): appended before the team takes anything new of their partition.
+  readonly written: readonly Unwritten<T>[];
+}
+
+// What an input record is to the team: the record it was re-keyed from, decoded; a record of its input that no
+// re-keying wrote is poison.
+type Input =
+  | { readonly kind: 'request'; readonly source: LogRecord; readonly envelope: RequestEnvelope }
+  | { readonly kind: 'event'; readonly source: LogRecord; readonly envelope: TeamEventEnvelope }
+  | { readonly kind: 'poison'; readonly source: LogRecord; readonly poison: Poison };
+
+function inputDecoder(scope: string, decider: TeamDecider<Team, unknown>): (record: LogRecord) => Input {
+  const topics = topicsOf(scope);
+  const decodeTeamTopic = teamTopicDecoder(scope, decider.reads);
+  return (record) => {
+    const source = sourceRecordOf(record);
+    if (source === null) {
+      const detail = `${record.topic} holds only records re-keyed from the topics ${decider.team} reads`;
+      return { kind: 'poison', source: record, poison: { ok: false, reason: 'wrong-topic', detail } };
+    }
+    if (decider.readsRequests && source.topic === topics.requests) {
+      const decoded = decodeRequest(source);
+      return decoded.ok
+        ? { kind: 'request', source, envelope: decoded.envelope }
+        : { kind: 'poison', source, poison: decoded };
+    }
+    const decoded = decodeTeamTopic(source) ?? {
+      ok: false as const,
+      reason: 'wrong-topic' as const,
+      detail: `${decider.team} does not read ${source.topic}`,
+    };
+    return decoded.ok
+      ? { kind: 'event', source, envelope: decoded.envelope }
+      : { kind: 'poison', source, poison: decoded };
+  };
+}
+
+// Folds the team's own events of the given partitions of its input into their states, each event once: the
+// team's topic is keyed by returnId, so it is read whole, and each event goes to the partition of the team's key
+// its data names. A team that reads other teams then reads again those partitions of its input from offset 0 to
+// their end: that is how what it learned without writing anything survives a restart, such as a verdict that came
+// before its request, a request waiting for its verdict, or the request of a unit it holds. The input holds them in
+// the order the team first took them. Reading again is safe, since taking a request it answered changes nothing and
+// every reaction is idempotent; its cost grows with the history, as the fold of its own topic does. Poison found on
+// its own topic is reported to onPoison; the input holds none, since the re-keying reports it.
 export async function rebuildTeamState<T extends Team, State>(
   log: EventLog,
   scope: string,
   decider: TeamDecider<T, State>,
+  only?: ReadonlySet<number>,
   onPoison: PoisonHandler = () => Promise.resolve(),
   clock: () => string = () => new Date().toISOString(),
 ): Promise<RebuiltState<T, State>> {
-  let state = initialTeamState(decider);
-  const events = await readTeamEventsOnce(log, scope, [decider.team], {
+  const team = decider.team;
+  const inputTopic = topicsOf(scope).teamInputs[team];
+  const partitionCount = await log.partitionCount(inputTopic);
+  const wanted = only ?? new Set(Array.from({ length: partitionCount }, (_, partition) => partition));
+  const states = new Map<number, TeamState<State>>(
+    [...wanted].map((partition) => [partition, initialTeamState(decider)]),
+  );
+  const events = await readTeamEventsOnce(log, scope, [team], {
     onEvent: (envelope) => {
-      state = evolveTeamState(decider, state, envelope);
+      const partition = partitionOfOwnEvent(team, envelope, partitionCount);
+      const state = states.get(partition);
+      if (state) states.set(partition, evolveTeamState(decider, state, envelope));
     },
     onPoison,
   });
-  const written: TeamEventEnvelope<T>[] = [];
-  const take = (taken: Taken<T, State>) => {
-    state = taken.state;
-    written.push(...taken.written);
-  };
+  const written: Unwritten<T>[] = [];
   let reread = 0;
   if (decider.reads.length > 0) {
-    // The requests first, so that each return the team holds open has its request before its verdict is read.
-    if (decider.readsRequests) {
-      reread += await log.readToEnd([topicsOf(scope).requests], (record) => {
-        const decoded = decodeRequest(record);
-        // A conflicting duplicate, like poison, is reported when the group delivers it.
-        if (decoded.ok) take(takeRequest(decider, state, decoded.envelope, clock));
-      });
-    }
-    const decode = teamTopicDecoder(scope, decider.reads);
+    const decode = inputDecoder(scope, decider);
     const isFirst = firstOfEachEventId();
-    reread += await log.readToEnd(
-      decider.reads.map((team) => topicsOf(scope).teamEvents[team]),
+    reread = await log.readToEnd(
+      [inputTopic],
       (record) => {
-        const decoded = decode(record);
-        if (decoded?.ok && isFirst(decoded.envelope)) take(takeTeamEvent(decider, state, decoded.envelope, clock));
+        const state = states.get(record.partition);
+        const input = decode(record);
+        if (!state || input.kind === 'poison') return;
+        // A conflicting duplicate is reported when the group delivers it.
+        const taken =
+          input.kind === 'request'
+            ? takeRequest(decider, state, input.envelope, clock)
+            : isFirst(input.envelope)
+              ? takeTeamEvent(decider, state, input.envelope, clock)
+              : null;
+        if (!taken) return;
+        states.set(record.partition, taken.state);
+        const keys = keysOfRecord(input.envelope, input.source);
+        written.push(...taken.written.map((envelope) => ({ partition: record.partition, envelope, keys })));
       },
+      { partitions: wanted },
     );
   }
-  return { state: state.decided, answered: state.answered, events, reread, written };
+  return { partitions: states, events, reread, written };
+}
+
+function encodeTeamEvent(unwritten: Unwritten<Team>): OutgoingRecord {
+  return { ...encodeEnvelope(unwritten.envelope), headers: keysHeaders(unwritten.keys) };
 }
 
 export async function startTeamRunner<T extends Team, State>(
@@ -217,86 +294,239 @@ export async function startTeamRunner<T extends Team, State>(
   const team = decider.team;
   const topics = topicsOf(deps.scope);
   const ownTopic = topics.teamEvents[team];
+  const inputTopic = topics.teamInputs[team];
   const deadLetter = (record: LogRecord, refusal: Refusal) =>
     log.appendDeadLetter(topics.deadLetter, deadLetterOf(record, refusal, team));
+  const decodeInput = inputDecoder(deps.scope, decider);
   const decodeTeamTopic = teamTopicDecoder(deps.scope, decider.reads);
+  const partitionCount = await log.partitionCount(inputTopic);
 
-  const rebuilt = await rebuildTeamState(log, deps.scope, decider, deadLetter, clock);
-  for (let start = 0; start < rebuilt.written.length; start += DEFAULT_MAX_RECORDS_PER_APPEND) {
-    await log.append(
-      ownTopic,
-      rebuilt.written.slice(start, start + DEFAULT_MAX_RECORDS_PER_APPEND).map(encodeEnvelope),
-    );
+  let crashed = false;
+  const crash = (error: Error) => {
+    if (crashed) return;
+    crashed = true;
+    deps.onCrash(error);
+  };
+
+  // Each partition of the input this instance holds: its state, and what it decided on rebuilding that is not on
+  // its topic yet, appended with the partition's first batch.
+  interface Held {
+    readonly state: TeamState<State>;
+    readonly unwritten: readonly Unwritten<T>[];
   }
-  let state: TeamState<State> = { decided: rebuilt.state, answered: rebuilt.answered };
+  let rebuiltFrom = 0;
+  let reread = 0;
+  const held = new HeldPartitions<Held>(
+    inputTopic,
+    async (partitions) => {
+      const rebuilt = await rebuildTeamState(log, deps.scope, decider, partitions, deadLetter, clock);
+      rebuiltFrom += rebuilt.events;
+      reread += rebuilt.reread;
+      return new Map(
+        [...rebuilt.partitions].map(([partition, state]) => [
+          partition,
+          { state, unwritten: rebuilt.written.filter((each) => each.partition === partition) },
+        ]),
+      );
+    },
+    crash,
+  );
 
-  // One call per batch of records from one partition of one topic, in offset order; one batch at a time.
+  // One call per batch of records from one partition of the input, in offset order; one batch at a time.
   const handleRecords = async (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => {
-    // The draft lets each record see the decisions on the records before it in the batch. It becomes the team's
-    // state only once the events are acknowledged; if anything fails, the runner is thrown away.
-    let draft = state;
-    const newEvents: TeamEventEnvelope<T>[] = [];
+    const partition = records[0].partition;
+    const holding = held.get(partition);
+    // Taken away since the batch was fetched: it is delivered again to the instance that holds the partition now.
+    if (!holding) return;
+    // The draft lets each record see the decisions on the records before it in the batch. It becomes the
+    // partition's state only once the events are acknowledged; if anything fails, the runner is thrown away.
+    let draft = holding.state;
+    const newEvents: Unwritten<T>[] = [...holding.unwritten];
+    const adopt = (taken: Taken<T, State>, keys: ReturnKeys) => {
+      draft = taken.state;
+      newEvents.push(...taken.written.map((envelope) => ({ partition, envelope, keys })));
+    };
     for (const record of records) {
-      if (record.topic === topics.requests) {
-        const decoded = decodeRequest(record);
-        if (!decoded.ok) {
-          await deadLetter(record, decoded);
-          continue;
-        }
-        const request = decoded.envelope;
+      const input = decodeInput(record);
+      if (input.kind === 'poison') {
+        await deadLetter(input.source, input.poison);
+        continue;
+      }
+      const keys = keysOfRecord(input.envelope, input.source);
+      if (input.kind === 'request') {
+        const request = input.envelope;
         const taken = takeRequest(decider, draft, request, clock);
         if (taken.answer.kind === 'conflicting-duplicate') {
           const { firstContentId, laterContentId } = taken.answer;
-          await deadLetter(record, conflictingDuplicate(request.returnId, team, firstContentId, laterContentId));
+          await deadLetter(input.source, conflictingDuplicate(request.returnId, team, firstContentId, laterContentId));
           continue;
         }
-        draft = taken.state;
-        newEvents.push(...taken.written);
+        adopt(taken, keys);
         continue;
       }
-      const decoded = decodeTeamTopic(record);
+      adopt(takeTeamEvent(decider, draft, input.envelope, clock), keys);
+    }
+    // Append and wait for the acknowledgement, then adopt the state, then commit. A crash in between leaves the
+    // records uncommitted: they come again, to a runner rebuilt from the topics, which finds them taken.
+    for (let start = 0; start < newEvents.length; start += DEFAULT_MAX_RECORDS_PER_APPEND) {
+      await log.append(ownTopic, newEvents.slice(start, start + DEFAULT_MAX_RECORDS_PER_APPEND).map(encodeTeamEvent));
+    }
+    if (held.replace(partition, holding, { state: draft, unwritten: [] })) await commit(records[records.length - 1]);
+  };
+
+  // The re-keying: each record of the topics the team reads, to the partition of its key in the team's input.
+  // Poison stops here, reported once. For a team not keyed by returnId, a request goes where the first request
+  // under its returnId went: the re-keying holds, for each partition of the requests it is given, the team's key of
+  // every return in it, built from the team's own decisions of those returns and from the requests.
+  const admitsRequests = decider.readsRequests && routesRequestsByFirstKey(team);
+  const requestPartitions = admitsRequests ? await log.partitionCount(topics.requests) : 0;
+  const admitted = new HeldPartitions<Map<string, string>>(
+    topics.requests,
+    async (partitions) => {
+      const keys = new Map([...partitions].map((partition) => [partition, new Map<string, string>()]));
+      const admit = (envelope: AnyEnvelope) => {
+        const key = teamKeyOf(team, envelope);
+        const ofPartition = keys.get(partitionOfKey(envelope.returnId, requestPartitions));
+        if (key !== undefined && ofPartition && !ofPartition.has(envelope.returnId)) {
+          ofPartition.set(envelope.returnId, key);
+        }
+      };
+      // The team's own topic is keyed by returnId too; read whole when its partitions are not those of the requests.
+      const ownPartitions = await log.partitionCount(ownTopic);
+      await log.readToEnd(
+        [ownTopic],
+        (record) => {
+          const decoded = decodeTeamEvent(record, team);
+          if (decoded.ok) admit(decoded.envelope);
+        },
+        ownPartitions === requestPartitions ? { partitions: partitions } : undefined,
+      );
+      await log.readToEnd(
+        [topics.requests],
+        (record) => {
+          const decoded = decodeRequest(record);
+          if (decoded.ok) admit(decoded.envelope);
+        },
+        { partitions },
+      );
+      return keys;
+    },
+    crash,
+  );
+  const reKeyRecords = async (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => {
+    const forwarded: OutgoingRecord[] = [];
+    const admitting =
+      admitsRequests && records[0].topic === topics.requests ? admitted.get(records[0].partition) : null;
+    // Taken away since the batch was fetched: delivered again to the member that holds it now.
+    if (admitting === undefined) return;
+    for (const record of records) {
+      const decoded = record.topic === topics.requests ? decodeRequest(record) : decodeTeamTopic(record);
       if (decoded === null) throw new Error(`${team} does not read ${record.topic}`);
       if (!decoded.ok) {
         await deadLetter(record, decoded);
         continue;
       }
-      const taken = takeTeamEvent(decider, draft, decoded.envelope, clock);
-      draft = taken.state;
-      newEvents.push(...taken.written);
+      const { envelope } = decoded;
+      let admittedKey: string | undefined;
+      if (admitting) {
+        admittedKey = admitting.get(envelope.returnId) ?? teamKeyOf(team, envelope);
+        if (admittedKey !== undefined) admitting.set(envelope.returnId, admittedKey);
+      }
+      forwarded.push(...reKeyed(team, record, envelope, partitionCount, admittedKey));
     }
-    // Append and wait for the acknowledgement, then adopt the state, then commit. A crash in between leaves the
-    // records uncommitted: they come again, to a runner rebuilt from the topics, which finds them taken.
-    await log.append(ownTopic, newEvents.map(encodeEnvelope));
-    state = draft;
+    await log.append(inputTopic, forwarded);
     await commit(records[records.length - 1]);
   };
 
   const reads = topicsReadBy(topics, team);
-  const subscription: Subscription = await log.subscribe({
-    groupId: teamGroupId(deps.scope, team),
-    topics: reads,
-    onRecords: handleRecords,
-    onFailure: deps.onCrash,
-  });
+  const subscriptions: Subscription[] = [];
+  const stop = async () => {
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+  };
+  try {
+    subscriptions.push(
+      await log.subscribe({
+        groupId: teamGroupId(deps.scope, team),
+        topics: [inputTopic],
+        onRecords: handleRecords,
+        onFailure: crash,
+        onAssignment: held.assign,
+        beforeRecords: held.ready,
+      }),
+    );
+    subscriptions.push(
+      await log.subscribe({
+        groupId: reKeyingGroupId(deps.scope, team),
+        topics: reads,
+        onRecords: reKeyRecords,
+        onFailure: crash,
+        ...(admitsRequests ? { onAssignment: admitted.assign, beforeRecords: admitted.ready } : {}),
+      }),
+    );
+    // Ready once the partitions of its first rebalances are built.
+    await held.firstBuilt;
+    if (admitsRequests) await admitted.firstBuilt;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 
   return {
     team,
-    rebuiltFrom: rebuilt.events,
-    reread: rebuilt.reread,
+    rebuiltFrom,
+    reread,
     reads,
-    state: () => state.decided,
-    stop: () => subscription.stop(),
+    partitions: () => held.entries().map(([partition]) => partition),
+    state: () => new Map(held.entries().map(([partition, { state }]) => [partition, state.decided])),
+    stop,
   };
 }
 
-// What a team says once it is ready: what it rebuilt its state from, and what its group reads. The figure of its own
-// events comes first, where the benchmark reads it.
+// What a team says once it is ready: what it rebuilt its state from, what it re-keys, and which partitions of its
+// input it decides on. The figure of its own events comes first, where the benchmark reads it.
 export function readyLine(runner: TeamRunner, groupId: string): string {
-  const reread = runner.reread > 0 ? ` and ${runner.reread} records of the topics it reads` : '';
-  return `state rebuilt from ${runner.rebuiltFrom} events${reread}; consuming ${runner.reads.join(', ')} as ${groupId}`;
+  const reread = runner.reread > 0 ? ` and ${runner.reread} records of its input` : '';
+  const partitions = runner.partitions();
+  const deciding = partitions.length > 0 ? `partitions ${partitions.join(', ')}` : 'no partition yet';
+  return (
+    `state rebuilt from ${runner.rebuiltFrom} events${reread}; re-keying ${runner.reads.join(', ')}; ` +
+    `deciding on ${deciding} of its input as ${groupId}`
+  );
 }
 
 // Each team's own decider, chosen by name (the per-team process and the deployment start teams by name).
 export function startTeamRunnerOf(team: Team, deps: TeamRunnerDeps): Promise<TeamRunner> {
   return startTeamRunner(TEAM_DECIDERS[team], deps);
+}
+
+// Several instances of one team in one process, each a member of the team's groups as a process of its own would be,
+// seen as one runner: its partitions and states are theirs together. They start one after the other, so each start
+// is a rebalance that moves partitions between them. One that crashes stops the others, and onCrash is told once.
+export async function startTeamInstancesOf(team: Team, instances: number, deps: TeamRunnerDeps): Promise<TeamRunner> {
+  const runners: TeamRunner[] = [];
+  let crashed = false;
+  const stopAll = () => Promise.all(runners.map((runner) => runner.stop())).then(() => undefined);
+  const onCrash = (error: Error) => {
+    if (crashed) return;
+    crashed = true;
+    void stopAll().finally(() => deps.onCrash(error));
+  };
+  try {
+    for (let instance = 0; instance < instances; instance++) {
+      runners.push(await startTeamRunnerOf(team, { ...deps, onCrash }));
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  if (runners.length === 1) return runners[0];
+  return {
+    team,
+    rebuiltFrom: runners.reduce((sum, runner) => sum + runner.rebuiltFrom, 0),
+    reread: runners.reduce((sum, runner) => sum + runner.reread, 0),
+    reads: runners[0].reads,
+    partitions: () => runners.flatMap((runner) => runner.partitions()).sort((a, b) => a - b),
+    state: () => new Map(runners.flatMap((runner) => [...runner.state()])),
+    stop: stopAll,
+  };
 }

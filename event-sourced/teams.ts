@@ -2,6 +2,7 @@
 // it writes its events to, and the consumer group in which it reads them. Topic and group are named after the team,
 // so a new team needs its decider here, and its line in TEAM_INPUTS, and nothing else in this model.
 import type { Team } from '../domain';
+import type { ReturnKey } from './repartition';
 import { createAccountingDecider } from './deciders/accounting.decider';
 import { createCustomerCareDecider } from './deciders/customer-care.decider';
 import type { TeamDecider } from './deciders/decider';
@@ -33,4 +34,26 @@ export function teamEventsTopic(scope: string, team: Team): string {
 // the others do.
 export function teamGroupId(scope: string, team: Team): string {
   return `${scope}.${team}`;
+}
+
+// The key each team's decisions share state under (repartition.ts): its input and its state are partitioned by it,
+// so the one instance that holds a key's partition makes every decision for that key. Sales refunds an order once;
+// Inventory counts the units of a model; the other teams decide each return on its own.
+export const TEAM_KEYS: { readonly [T in Team]: ReturnKey } = {
+  sales: 'orderId',
+  inventory: 'modelId',
+  manufacturing: 'returnId',
+  accounting: 'returnId',
+  'customer-care': 'returnId',
+};
+
+// The team's input, re-keyed by TEAM_KEYS from every topic it reads: what its group decides on, partition by
+// partition, and what it reads again to rebuild a partition it gains.
+export function teamInputTopic(scope: string, team: Team): string {
+  return `${scope}.${team}.input`;
+}
+
+// The group that re-keys what the team reads into its input topic: every instance of the team is a member.
+export function reKeyingGroupId(scope: string, team: Team): string {
+  return `${scope}.${team}.rekey`;
 }

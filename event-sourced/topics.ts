@@ -2,13 +2,15 @@
 import type { Config } from '../config';
 import { type Team, TEAMS, perTeam } from '../domain';
 import type { PartitionMismatch, TopicSpec } from './event-log';
-import { TEAM_DECIDERS, teamEventsTopic } from './teams';
+import { TEAM_DECIDERS, teamEventsTopic, teamInputTopic } from './teams';
 
 export interface Topics {
   // User Support's one topic: every RefundRequested, whoever ends up caring about it.
   readonly requests: string;
   // Each team's own stream of what it decided (teams.ts).
   readonly teamEvents: Readonly<Record<Team, string>>;
+  // Each team's input, re-keyed by the team's own key (repartition.ts).
+  readonly teamInputs: Readonly<Record<Team, string>>;
   readonly deadLetter: string;
 }
 
@@ -16,6 +18,7 @@ export function topicsOf(scope: string): Topics {
   return {
     requests: `${scope}.refund-requests`,
     teamEvents: perTeam((team) => teamEventsTopic(scope, team)),
+    teamInputs: perTeam((team) => teamInputTopic(scope, team)),
     deadLetter: `${scope}.dead-letter`,
   };
 }
@@ -24,7 +27,8 @@ export function teamEventTopics(topics: Topics): string[] {
   return TEAMS.map((team) => topics.teamEvents[team]);
 }
 
-// The topics the team's group reads: the requests, if it answers them, and the topics of the teams it reads.
+// The topics the team reads, through its re-keying into its input topic: the requests, if it answers them, and the
+// topics of the teams it reads.
 export function topicsReadBy(topics: Topics, team: Team): string[] {
   const { readsRequests, reads } = TEAM_DECIDERS[team];
   return [...(readsRequests ? [topics.requests] : []), ...reads.map((read) => topics.teamEvents[read])];
@@ -36,6 +40,8 @@ export function topicSpecs(config: Pick<Config, 'scope' | 'kafkaPartitions'>): T
   return [
     { topic: topics.requests, partitions, keepForever: true },
     ...teamEventTopics(topics).map((topic) => ({ topic, partitions, keepForever: true })),
+    // Kept as long as the team topics: a team rebuilds a partition it gains by reading its input again.
+    ...TEAMS.map((team) => ({ topic: topics.teamInputs[team], partitions, keepForever: true })),
     // Dead letters are an operator's inbox, not a record of the business: the broker's default retention.
     { topic: topics.deadLetter, partitions, keepForever: false },
   ];

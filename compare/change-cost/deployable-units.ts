@@ -56,7 +56,8 @@ const EVENT_SOURCED_UNITS: readonly UnitRule[] = [
     team: '{team}',
   },
   {
-    pattern: /^event-sourced\/(?:team-runner|run-team|teams|grow-only|bucket-map|deciders\/[^/]+)\.ts$/,
+    pattern:
+      /^event-sourced\/(?:team-runner|run-team|teams|repartition|held-partitions|grow-only|bucket-map|deciders\/[^/]+)\.ts$/,
     units: [EVERY_SUBSCRIBER],
   },
   { pattern: /^event-sourced\/(?:event-log|envelope|topics)\.ts$/, units: [EVERY_UNIT] },

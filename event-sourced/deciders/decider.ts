@@ -27,9 +27,9 @@ export interface TeamDecider<T extends Team, State> {
   // An event of one of the teams it reads.
   react(event: TeamEvent, state: State): Reaction<T, State>;
   // A request the team answered before, delivered again or read again when the runner starts: what the team keeps
-  // of it while the return is not settled (the request of a held unit, say). A team that needs nothing of an
-  // answered request has none.
-  recall?(request: RefundRequestedV1, state: State): State;
+  // of it while the return is not settled (the request of a held unit, say), and what it writes now that it has it
+  // again (a verdict that waited for it). A team that needs nothing of an answered request has none.
+  recall?(request: RefundRequestedV1, state: State): Reaction<T, State>;
   evolve(state: State, event: TeamEventsOf[T]): State;
 }
 

@@ -7,7 +7,7 @@ import { type RefundRequest, type Team, type TeamEvent, type Verdict, verdictOf 
 import type { BucketMap } from '../bucket-map';
 import type { TeamEventsOf } from '../envelope';
 import type { GrowOnlySet } from '../grow-only';
-import { type TeamDecider, unchanged } from './decider';
+import { type Reaction, type TeamDecider, unchanged } from './decider';
 
 type RecordOf<T extends Team> = TeamEventsOf[T]['data'];
 
@@ -60,6 +60,19 @@ export function verdictGatedDecider<T extends Team, State extends GatedState<Rec
     open: state.open.without(returnId),
     settled: state.settled.with(returnId),
   });
+  // The record that stands under the verdict, written unless it is the one recorded already.
+  const settleUnder = (
+    learned: State,
+    request: RefundRequest,
+    recorded: RecordOf<T> | undefined,
+    verdict: Verdict,
+  ): Reaction<T, State> => {
+    const settled = rules.settle(request, recorded, verdict, learned);
+    // A record the verdict cannot move (a unit shipped by the release before the change, for a return now
+    // refused) stays as it is: writing it again would be a second effect of one step.
+    if (recorded !== undefined && isDeepStrictEqual(settled, recorded)) return unchanged(learned);
+    return { state: learned, events: [rules.eventOf(settled, recorded)] };
+  };
   return {
     team: rules.team,
     readsRequests: true,
@@ -92,17 +105,17 @@ export function verdictGatedDecider<T extends Team, State extends GatedState<Rec
       const learned = withOpen(state, returnId, { ...open, verdict });
       // Before its request: kept until the request comes.
       if (!open.request) return unchanged(learned);
-      const settled = rules.settle(open.request, open.record, verdict, state);
-      // A record the verdict cannot move (a unit shipped by the release before the change, for a return now
-      // refused) stays as it is: writing it again would be a second effect of one step.
-      if (open.record !== undefined && isDeepStrictEqual(settled, open.record)) return unchanged(learned);
-      return { state: learned, events: [rules.eventOf(settled, open.record)] };
+      return settleUnder(learned, open.request, open.record, verdict);
     },
 
+    // The request of a return the team answered, read again after its verdict: the verdict waited for it (the
+    // re-keying of a scope's history forwards the two topics in no set order), so the record is settled now.
     recall(request, state) {
       const { returnId } = request.data;
       const open = state.open.get(returnId);
-      return open && !open.request ? withOpen(state, returnId, { ...open, request: request.data }) : state;
+      if (!open || open.request) return unchanged(state);
+      const learned = withOpen(state, returnId, { ...open, request: request.data });
+      return open.verdict ? settleUnder(learned, request.data, open.record, open.verdict) : unchanged(learned);
     },
 
     evolve(state, event) {

@@ -57,14 +57,14 @@ describe('when a scope is cleared with npm run reset', function () {
   it('should exit 0 and print what it cleared, with counts', () => {
     assert.equal(reset.code, 0, reset.stderr);
     assert.match(reset.stdout, new RegExp(`Scope "${cleared.scope}" holds:`));
-    assert.match(reset.stdout, /Kafka topics\s+7\b/);
+    assert.match(reset.stdout, /Kafka topics\s+12\b/);
     assert.match(reset.stdout, /Temporal workflow runs\s+6\b/);
     assert.match(reset.stdout, /team databases\s+5\b/);
     const groups = Number(/Kafka consumer groups\s+(\d+)/.exec(reset.stdout)?.[1]);
     assert.ok(groups >= TEAMS.length, `at least the teams' groups, got ${groups}`);
     assert.match(
       reset.stdout,
-      /Cleared scope .*: 7 Kafka topic\(s\), \d+ consumer group\(s\), 6 Temporal workflow run\(s\) \(0 running\), 5 team database\(s\)/,
+      /Cleared scope .*: 12 Kafka topic\(s\), \d+ consumer group\(s\), 6 Temporal workflow run\(s\) \(0 running\), 5 team database\(s\)/,
     );
   });
 
@@ -79,7 +79,7 @@ describe('when a scope is cleared with npm run reset', function () {
   it('should leave another scope as it was', async () => {
     const keptAfter = await surveyScope(kept, keptStores);
     assert.deepEqual(keptAfter.topics, keptBefore.topics);
-    assert.equal(keptAfter.topics.length, 7);
+    assert.equal(keptAfter.topics.length, 12);
     assert.deepEqual(keptAfter.workflowRuns, keptBefore.workflowRuns);
     assert.equal(keptAfter.workflowRuns.length, SAMPLE_RETURNS.length);
     for (const team of TEAMS)

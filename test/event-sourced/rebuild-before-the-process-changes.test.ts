@@ -137,8 +137,9 @@ describe('Event-sourced model: the team topics written before the process change
 
   it(`should have Manufacturing decide ${NOT_DECIDED_BY_MANUFACTURING}, requested before the change, under the new rule`, async () => {
     assert.deepEqual(recorded.requestsNotDecidedBy, { manufacturing: [NOT_DECIDED_BY_MANUFACTURING] });
-    // The rebuild reads the requests before Sales' topic: the order is registered on the request, then cancelled on
-    // the refusal, and the unit goes back, where the old release kept an order for a refused return.
+    // Manufacturing's re-keying forwards the scope's requests before Sales' topic, as its fetches list them first:
+    // the order is registered on the request, then cancelled on the refusal, and the unit goes back, where the old
+    // release kept an order for a refused return.
     assert.deepEqual(stepsIn(events.manufacturing, NOT_DECIDED_BY_MANUFACTURING), [
       'DisassemblyOrdered',
       'DisassemblyCancelled',

@@ -8,6 +8,7 @@ const CONFIGURATIONS: readonly Config[] = [
   {
     kafkaBrokers: ['kafka-1.internal:19092', 'kafka-2.internal:19093'],
     kafkaPartitions: 12,
+    teamInstances: 3,
     kafkaFetch: { minBytes: 16_384, maxWaitMs: 10 },
     temporalAddress: 'temporal.internal:17233',
     temporalNamespace: 'returns.staging',

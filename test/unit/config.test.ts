@@ -18,6 +18,7 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
     '127.0.0.1:-1',
   ],
   KAFKA_PARTITIONS: ['0', '-1', 'three', '1.5', '1e2', ' 3', '1001', '99999999999999999999', ''],
+  TEAM_INSTANCES: ['0', '-2', 'three', '2.5', '33', '', ' 3'],
   KAFKA_FETCH_MIN_BYTES: ['0', '-5', 'lots', '10000001', '0x10'],
   KAFKA_FETCH_MAX_WAIT_MS: ['-1', 'soon', '10001', '2.5'],
   TEMPORAL_ADDRESS: [
