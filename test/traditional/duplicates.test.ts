@@ -10,7 +10,13 @@ import { ConflictingReturnError, WORKFLOW_TYPE_OF_VARIANT } from '../../traditio
 import { openTeamStore, taskQueueOf, teamTaskQueues, USER_SUPPORT } from '../../traditional/teams';
 import type { InventoryStore } from '../../traditional/teams/inventory.activities';
 import { aReturn, changedVersionOf, sampleReturn } from '../fixtures/domain-scenarios';
-import { SAMPLE_OUTCOMES, startTestDeployment, type TestDeployment, temporaryDataDir } from './deployment-fixture';
+import {
+  SAMPLE_OUTCOMES,
+  startTestDeployment,
+  type TemporaryTeamStores,
+  type TestDeployment,
+  temporaryTeamStores,
+} from './deployment-fixture';
 
 async function runsOf(client: Client, workflowId: string): Promise<{ status: string }[]> {
   const runs: { status: string }[] = [];
@@ -20,8 +26,8 @@ async function runsOf(client: Client, workflowId: string): Promise<{ status: str
   return runs;
 }
 
-function assertOneRecordPerTeam(test: TestDeployment, returnIds: readonly string[]): void {
-  const records = test.deployment.readAllRecords();
+async function assertOneRecordPerTeam(test: TestDeployment, returnIds: readonly string[]): Promise<void> {
+  const records = await test.deployment.readAllRecords();
   for (const team of TEAMS) {
     assert.deepEqual(
       records[team].map(({ record }) => record.returnId).sort(),
@@ -55,7 +61,7 @@ describe('traditional model, duplicate submissions', () => {
         return listed.length > 0 && listed;
       });
       assert.deepEqual(runs, [{ status: 'COMPLETED' }]);
-      assertOneRecordPerTeam(test, ['R-1001']);
+      await assertOneRecordPerTeam(test, ['R-1001']);
     });
   });
 
@@ -75,7 +81,7 @@ describe('traditional model, duplicate submissions', () => {
         return listed.some((run) => run.status === 'COMPLETED') && listed;
       });
       assert.equal(runs.length, 1);
-      assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT']);
+      await assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT']);
     });
   });
 
@@ -143,14 +149,14 @@ describe('traditional model, duplicate submissions', () => {
       });
       assert.deepEqual(runs, [{ status: 'COMPLETED' }]);
       const expected = outcomeOnItsOwn(first);
-      assert.deepEqual(test.deployment.recordsOfReturn('R-CONFLICT'), {
+      assert.deepEqual(await test.deployment.recordsOfReturn('R-CONFLICT'), {
         refund: expected.refund,
         replacement: expected.replacement,
         disassembly: expected.disassembly,
         disposal: expected.disposal,
         notification: expected.notification,
       });
-      assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT', 'R-CONFLICT']);
+      await assertOneRecordPerTeam(test, ['R-1001', 'R-CONCURRENT', 'R-CONFLICT']);
     });
 
     it('should join, unreported as before, a run started before runs named the content of their request', async () => {
@@ -170,18 +176,18 @@ for (const variant of ['sequential', 'parallel'] as const) {
   describe(`traditional model, ${variant} variant, a team call retried after a failure`, () => {
     let test: TestDeployment;
     let store: InventoryStore;
-    let data: ReturnType<typeof temporaryDataDir>;
+    let retryStores: TemporaryTeamStores;
     const failed = new Set<string>();
 
     before(async () => {
-      data = temporaryDataDir('retry-store');
-      store = openTeamStore({ dataDir: data.dir, scope: 'retry' }, 'inventory');
+      retryStores = temporaryTeamStores('retry-store');
+      store = await openTeamStore(retryStores.config, 'inventory');
       // The failure that hurts most: Inventory commits the shipment, then its answer is lost. A retry that decided
       // again would count that shipment and backorder the return's own watch.
       // The shipment is the step after the verdict, in both variants (settleOnce).
       const losesFirstAnswer: InventoryStore = Object.create(store);
-      losesFirstAnswer.settleOnce = (returnId, recordedAt, settle) => {
-        const record = store.settleOnce(returnId, recordedAt, settle);
+      losesFirstAnswer.settleOnce = async (returnId, recordedAt, settle) => {
+        const record = await store.settleOnce(returnId, recordedAt, settle);
         if (!failed.has(returnId)) {
           failed.add(returnId);
           throw new Error(`connection lost after recording ${returnId}`);
@@ -193,8 +199,8 @@ for (const variant of ['sequential', 'parallel'] as const) {
 
     after(async () => {
       await test?.close();
-      store?.close();
-      data?.remove();
+      await store?.close();
+      await retryStores?.remove();
     });
 
     describe('when Inventory fails after recording the shipment of the last watch', () => {
@@ -206,10 +212,10 @@ for (const variant of ['sequential', 'parallel'] as const) {
 
         assert.equal(outcome.replacement.status, 'shipped');
         assert.deepEqual(
-          store.records().map(({ record }) => record),
+          (await store.records()).map(({ record }) => record),
           [outcome.replacement],
         );
-        assertOneRecordPerTeam(test, ['R-RETRY']);
+        await assertOneRecordPerTeam(test, ['R-RETRY']);
       });
 
       it('should show the second attempt and the failure before it in the workflow history', async () => {

@@ -76,7 +76,7 @@ for (const variant of RETURN_VARIANTS) {
           const outcome = await test.deployment.submit(sampleReturn(expected.returnId), variant);
 
           assert.deepEqual(outcome, expected);
-          assert.deepEqual(test.deployment.recordsOfReturn(expected.returnId), {
+          assert.deepEqual(await test.deployment.recordsOfReturn(expected.returnId), {
             refund: expected.refund,
             replacement: expected.replacement,
             disassembly: expected.disassembly,
@@ -86,8 +86,8 @@ for (const variant of RETURN_VARIANTS) {
         });
       }
 
-      it('should leave exactly one record per team per return', () => {
-        const records = test.deployment.readAllRecords();
+      it('should leave exactly one record per team per return', async () => {
+        const records = await test.deployment.readAllRecords();
         for (const team of TEAMS) {
           assert.deepEqual(
             records[team].map(({ record }) => record.returnId),
@@ -161,7 +161,7 @@ for (const variant of RETURN_VARIANTS) {
           test.deployment.client.workflow.getHandle(test.deployment.workflowId('R-INVALID')).describe(),
           WorkflowNotFoundError,
         );
-        assert.deepEqual(test.deployment.recordsOfReturn('R-INVALID'), {});
+        assert.deepEqual(await test.deployment.recordsOfReturn('R-INVALID'), {});
       });
     });
   });

@@ -33,7 +33,7 @@ describe('traditional/worker.ts as its own process', () => {
 
       assert.deepEqual(outcome, SAMPLE_OUTCOMES[0]);
       assert.deepEqual(
-        test.deployment.readRecords('inventory').map(({ record }) => record),
+        (await test.deployment.readRecords('inventory')).map(({ record }) => record),
         [SAMPLE_OUTCOMES[0].replacement],
       );
     });
