@@ -18,12 +18,20 @@ export interface Config {
   readonly stackDir: string;
   // Where the traditional model's team databases and run records live.
   readonly dataDir: string;
+  // Where the traditional model's teams keep their records: a SQLite file per team in dataDir (one host), or one
+  // PostgreSQL database that the replicas of a team's worker on several hosts share.
+  readonly teamStore: TeamStoreKind;
+  // The PostgreSQL database of teamStore 'postgres'; each scope keeps its tables in a schema of its own.
+  readonly teamDatabaseUrl: string;
   // An explicit temporal CLI to run instead of building one.
   readonly temporalBinary: string | null;
   // Prefixes every topic, consumer group, task queue, workflow id and team database, so test runs and demos
   // never see each other's state. Re-running a scope replays the same returns idempotently.
   readonly scope: string;
 }
+
+export const TEAM_STORES = ['sqlite', 'postgres'] as const;
+export type TeamStoreKind = (typeof TEAM_STORES)[number];
 
 const projectRoot = __dirname;
 
@@ -37,6 +45,9 @@ export const DEFAULTS = {
   TEMPORAL_NAMESPACE: 'default',
   STACK_DIR: path.join(projectRoot, '.stack'),
   DATA_DIR: path.join(projectRoot, '.data'),
+  TEAM_STORE: 'sqlite',
+  // Port 5433, beside PostgreSQL's usual 5432, so a server already installed on the machine is left alone.
+  TEAM_DATABASE_URL: 'postgres://returns:returns@127.0.0.1:5433/returns',
   RETURNS_SCOPE: 'demo',
 } as const;
 
@@ -70,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalNamespace: namespace(env.TEMPORAL_NAMESPACE ?? DEFAULTS.TEMPORAL_NAMESPACE),
     stackDir: folder(env, 'STACK_DIR'),
     dataDir: folder(env, 'DATA_DIR'),
+    teamStore: teamStore(env.TEAM_STORE ?? DEFAULTS.TEAM_STORE),
+    teamDatabaseUrl: databaseUrl(env.TEAM_DATABASE_URL ?? DEFAULTS.TEAM_DATABASE_URL),
     // Empty means unset: the CLI on PATH, or the one the stack builds.
     temporalBinary: env.TEMPORAL_BIN ? path.resolve(env.TEMPORAL_BIN) : null,
     scope: validScope(env.RETURNS_SCOPE ?? DEFAULTS.RETURNS_SCOPE),
@@ -160,6 +173,49 @@ function folder(env: NodeJS.ProcessEnv, name: 'STACK_DIR' | 'DATA_DIR'): string 
   return path.resolve(value);
 }
 
+function teamStore(value: string): TeamStoreKind {
+  const kind = TEAM_STORES.find((store) => store === value);
+  if (!kind) {
+    throw new SettingError(
+      `TEAM_STORE must be ${TEAM_STORES.join(' or ')}, got "${value}". Unset it for sqlite, the default (a file per ` +
+        'team in DATA_DIR), or set it to postgres when the workers of a team run on several hosts (see TEAM_DATABASE_URL).',
+    );
+  }
+  return kind;
+}
+
+// The password of a URL in a message is replaced: the message goes to a terminal, a log or a CI report.
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+// postgres://user:password@host:port/database, as node-postgres reads it; the port defaults to 5432.
+function databaseUrl(value: string): string {
+  const fix = `For example TEAM_DATABASE_URL=${DEFAULTS.TEAM_DATABASE_URL}, the default, where the local stack starts a server.`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SettingError(
+      `TEAM_DATABASE_URL must be a URL postgres://user:password@host:port/database, got "${withoutPassword(value)}". ${fix}`,
+    );
+  }
+  const problem =
+    url.protocol !== 'postgres:' && url.protocol !== 'postgresql:'
+      ? `starts with ${url.protocol}// instead of postgres://`
+      : url.hostname === ''
+        ? 'names no host'
+        : url.port !== '' && !(Number(url.port) >= 1 && Number(url.port) <= 65_535)
+          ? `names port ${url.port}; a port is 1 to 65535`
+          : !/^\/[^/]+$/.test(url.pathname)
+            ? 'names no database (the path after host:port)'
+            : null;
+  if (problem !== null) {
+    throw new SettingError(`TEAM_DATABASE_URL ${problem}: "${withoutPassword(value)}". ${fix}`);
+  }
+  return value;
+}
+
 type WholeNumberSetting = 'KAFKA_PARTITIONS' | 'TEAM_INSTANCES' | 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS';
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: number, max: number): number {
@@ -188,6 +244,8 @@ export function configEnv(config: Config): Record<string, string> {
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     STACK_DIR: config.stackDir,
     DATA_DIR: config.dataDir,
+    TEAM_STORE: config.teamStore,
+    TEAM_DATABASE_URL: config.teamDatabaseUrl,
     // Empty is how loadConfig reads "unset": the child finds the CLI as the parent did.
     TEMPORAL_BIN: config.temporalBinary ?? '',
     RETURNS_SCOPE: config.scope,

@@ -1,11 +1,11 @@
 // State left by earlier runs that the stores of one scope no longer agree on: Temporal remembers runs whose team
-// records DATA_DIR has lost (deleted, or another checkout), or one model's stores hold returns the other never saw.
+// records the team stores have lost (DATA_DIR deleted, another checkout), or one model's stores hold returns the other never saw.
 // It is not a difference between the models, and the fix is the same whichever store is stale.
 import { ActionableError } from './actionable-error';
 
 export function staleScopeRemedy(scope: string): string {
   return (
-    `Clear the scope with \`npm run reset\` (it clears RETURNS_SCOPE=${scope} in Kafka, Temporal and DATA_DIR), ` +
+    `Clear the scope with \`npm run reset\` (it clears RETURNS_SCOPE=${scope} in Kafka, Temporal and the team stores), ` +
     'or run in a scope of its own: RETURNS_SCOPE=<new-scope>.'
   );
 }

@@ -1,6 +1,6 @@
 // `npm run reset [-- --yes]`: clears the scope RETURNS_SCOPE names in every store both models keep it in: the
 // event-sourced model's topics and consumer groups in Kafka, the traditional model's workflow runs in Temporal and
-// its team databases in DATA_DIR. A run in the scope afterwards starts from nothing, as in a scope never used.
+// its team databases (the files in DATA_DIR, or the scope's schema in TEAM_DATABASE_URL). A run in the scope afterwards starts from nothing, as in a scope never used.
 import { createInterface } from 'node:readline/promises';
 import type { Client } from '@temporalio/client';
 import { ActionableError } from '../cli/actionable-error';
@@ -13,19 +13,19 @@ import { topicSpecs } from '../event-sourced/topics';
 import { delay, type Log } from '../stack/processes';
 import { connectClient } from '../traditional/client';
 import { deleteRun, listScopeRuns, runStatus, type WorkflowRun } from '../traditional/scope-runs';
-import { deleteScopeDatabases, scopeDatabaseFiles } from '../traditional/team-store';
+import { scopeTeamStores } from '../traditional/teams';
 
 const USAGE = `Usage: npm run reset [-- --yes]
 
 Clears the scope RETURNS_SCOPE names everywhere: its Kafka topics and consumer groups, its workflow runs in
-Temporal and its team databases in DATA_DIR. Other scopes are left as they are. Stop every model running in the
+Temporal and its team databases (in DATA_DIR, or with TEAM_STORE=postgres its schema). Other scopes are left as they are. Stop every model running in the
 scope first: Kafka refuses to forget a consumer group that still has members, and the reset then clears nothing.
 
   --yes       clear without asking (it asks only when run in a terminal)
   -h, --help  this text
 
 Environment: RETURNS_SCOPE (default "demo"), KAFKA_BROKERS, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATA_DIR,
-STACK_DIR (see the README).
+TEAM_STORE, TEAM_DATABASE_URL, STACK_DIR (see the README).
 Exit code: 0 when the scope is clear, 1 when something could not be cleared or the answer was no, 2 on a usage error.`;
 
 // What a scope holds in each store: what the reset found, and clears.
@@ -41,7 +41,7 @@ export interface ScopeStores {
   readonly eventLog: EventLog;
 }
 
-type ScopeConfig = Pick<Config, 'scope' | 'kafkaPartitions' | 'dataDir'>;
+type ScopeConfig = Pick<Config, 'scope' | 'kafkaPartitions' | 'dataDir' | 'teamStore' | 'teamDatabaseUrl'>;
 
 // Deletion in Kafka and Temporal finishes in the background; on a loaded machine that can take a while.
 const GONE_WITHIN_MS = 120_000;
@@ -54,12 +54,13 @@ function groupPrefix(scope: string): string {
 }
 
 export async function surveyScope(config: ScopeConfig, stores: ScopeStores): Promise<ScopeState> {
-  const [topics, consumerGroups, workflowRuns] = await Promise.all([
+  const [topics, consumerGroups, workflowRuns, teamDatabases] = await Promise.all([
     stores.eventLog.existingTopics(topicSpecs(config).map(({ topic }) => topic)),
     stores.eventLog.consumerGroups(groupPrefix(config.scope)),
     listScopeRuns(stores.client, config.scope),
+    scopeTeamStores(config).existing(),
   ]);
-  return { topics, consumerGroups, workflowRuns, teamDatabases: scopeDatabaseFiles(config) };
+  return { topics, consumerGroups, workflowRuns, teamDatabases };
 }
 
 export function isEmpty(state: ScopeState): boolean {
@@ -98,7 +99,7 @@ export async function clearScope(config: ScopeConfig, stores: ScopeStores, found
     }
   };
   await deleteRuns(found.workflowRuns);
-  deleteScopeDatabases(config);
+  await scopeTeamStores(config).deleteAll();
 
   const topicNames = topicSpecs(config).map(({ topic }) => topic);
   await untilGone('Kafka to delete the topics', () => eventLog.existingTopics(topicNames), log);
@@ -117,7 +118,7 @@ export async function clearScope(config: ScopeConfig, stores: ScopeStores, found
     },
     log,
   );
-  await untilGone('the team databases to be deleted', async () => scopeDatabaseFiles(config), log);
+  await untilGone('the team databases to be deleted', () => scopeTeamStores(config).existing(), log);
 }
 
 async function untilGone(what: string, left: () => Promise<readonly unknown[]>, log: Log): Promise<void> {
@@ -157,7 +158,7 @@ export function describeScopeState(config: ScopeConfig, state: ScopeState): stri
     [
       'team databases',
       state.teamDatabases.length,
-      state.teamDatabases.length > 0 ? `in ${config.dataDir}/${config.scope}` : '',
+      state.teamDatabases.length > 0 ? `in ${scopeTeamStores(config).location}` : '',
     ],
   ];
   return rows.map(([label, count, detail]) =>

@@ -36,7 +36,8 @@ ${PROGRESS_HELP}
 On a terminal "same", "DIFFERENT" and the verdict are coloured; NO_COLOR turns that off, FORCE_COLOR on.
 
 Settings: KAFKA_BROKERS, KAFKA_PARTITIONS, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_BIN, RETURNS_SCOPE,
-DATA_DIR, STACK_DIR, RETURNS_DEBUG, NO_COLOR, FORCE_COLOR (see Configuration in the README).
+DATA_DIR, TEAM_STORE, TEAM_DATABASE_URL, STACK_DIR, RETURNS_DEBUG, NO_COLOR, FORCE_COLOR (see Configuration in
+the README).
 Exit codes:
   0        every request was processed, and both models agree on every outcome and team record
   1        a request was rejected, the models differ, the scope holds stale state, a step or a server failed

@@ -20,7 +20,7 @@ and leaves them running. Ctrl-C stops the page and every model process.
   -h, --help  this text
 
 Settings: DASHBOARD_PORT, KAFKA_BROKERS, KAFKA_PARTITIONS, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_BIN,
-RETURNS_SCOPE, DATA_DIR, STACK_DIR, RETURNS_DEBUG (see Configuration in the README).
+RETURNS_SCOPE, DATA_DIR, TEAM_STORE, TEAM_DATABASE_URL, STACK_DIR, RETURNS_DEBUG (see Configuration in the README).
 Exit codes: 1 when a server or a model failed, 2 on a bad setting or a taken port, 130 / 143 after Ctrl-C / SIGTERM.`;
 
 const note = (line: string): void => void process.stderr.write(`${line}\n`);

@@ -8,6 +8,7 @@ import { type Team, TEAMS, perTeam } from '../domain';
 import type { Model, ModelName, StoredDecision, StoredEffects } from '../model/port';
 import { readTeamDatabaseEffects, stepOfRecord } from '../traditional/model';
 import { readTeamRecords } from '../traditional/teams';
+import type { TeamStoreConfig } from '../traditional/team-store';
 import { readDecidedAgain } from './edge/decided-again';
 
 type Decisions = Record<Team, Map<string, StoredDecision[]>>;
@@ -48,12 +49,9 @@ export function recordedAt(effects: StoredEffects, team: Team): Map<string, numb
   return new Map([...effects.decisions[team]].map(([returnId, [first]]) => [returnId, Date.parse(first.recordedAt)]));
 }
 
-// A traditional scope no model of the suite's ran (a start script's): each team's database as it is on disk.
-export function readTraditionalScopeEffects(config: Pick<Config, 'dataDir' | 'scope'>): StoredEffects {
-  return withDecidedAgain(
-    readTeamDatabaseEffects((team) => readTeamRecords(config, team)),
-    config,
-  );
+// A traditional scope no model of the suite's ran (a start script's): each team's store as it is now.
+export async function readTraditionalScopeEffects(config: TeamStoreConfig): Promise<StoredEffects> {
+  return withDecidedAgain(await readTeamDatabaseEffects((team) => readTeamRecords(config, team)), config);
 }
 
 // Several scopes of one model as one: what the hostile-input matrix checks per model.

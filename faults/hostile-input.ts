@@ -80,7 +80,7 @@ async function checkEffects(
   const traditional = checkers.traditional.check(
     mergeEffects(
       'traditional',
-      scopes.traditional.map((config) => readTraditionalScopeEffects(config)),
+      await Promise.all(scopes.traditional.map((config) => readTraditionalScopeEffects(config))),
     ),
   );
   const eventSourcedEffects = [topicsEffects].filter((effects) => effects !== null);

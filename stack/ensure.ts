@@ -1,10 +1,21 @@
 // Brings up what a command needs: reuse servers that already answer, start local ones where none does.
-// Servers named by KAFKA_BROKERS / TEMPORAL_ADDRESS on another host are never started here, only checked.
+// Servers named by KAFKA_BROKERS / TEMPORAL_ADDRESS / TEAM_DATABASE_URL on another host are never started here, only
+// checked. The traditional model's PostgreSQL store (TEAM_STORE=postgres) comes with Temporal: whoever needs the
+// one needs the other.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, temporalUiUrl } from '../config';
 import { kafkaAnswers, temporalAnswers, temporalState, waitUntilHealthy } from './health';
 import { KAFKA_HEALTHY_WITHIN_MS, KAFKA_MAIN_CLASS, kafkaAwaited, kafkaServer, startKafka } from './kafka-server';
+import {
+  POSTGRES_COMMAND_MARKER,
+  POSTGRES_HEALTHY_WITHIN_MS,
+  postgresAddress,
+  postgresAwaited,
+  postgresServer,
+  startPostgres,
+} from './postgres-server';
+import { postgresAnswers } from '../traditional/postgres-team-store';
 import {
   type DetachedServer,
   delay,
@@ -31,7 +42,7 @@ import {
 } from './temporal-server';
 import { makeDirectory } from '../cli/make-directory';
 
-export type ServerName = 'kafka' | 'temporal';
+export type ServerName = 'kafka' | 'temporal' | 'postgres';
 
 export interface StackNeeds {
   readonly kafka: boolean;
@@ -56,6 +67,17 @@ interface Side {
 }
 
 function sideOf(config: Config, name: ServerName): Side {
+  if (name === 'postgres') {
+    return {
+      name,
+      server: postgresServer(config.stackDir),
+      marker: POSTGRES_COMMAND_MARKER,
+      address: postgresAddress(config.teamDatabaseUrl),
+      awaited: postgresAwaited(config.teamDatabaseUrl),
+      limitMs: POSTGRES_HEALTHY_WITHIN_MS,
+      answers: () => postgresAnswers(config.teamDatabaseUrl),
+    };
+  }
   return name === 'kafka'
     ? {
         name,
@@ -78,7 +100,9 @@ function sideOf(config: Config, name: ServerName): Side {
 }
 
 export async function ensureStack(config: Config, needs: StackNeeds, log: Log = () => undefined): Promise<StackHandle> {
-  const wanted = (['kafka', 'temporal'] as const).filter((name) => needs[name]).map((name) => sideOf(config, name));
+  const wanted = (['kafka', 'temporal', 'postgres'] as const)
+    .filter((name) => (name === 'postgres' ? needs.temporal && config.teamStore === 'postgres' : needs[name]))
+    .map((name) => sideOf(config, name));
   // Before the lock, so a refusal writes nothing at all; checked again under the lock, where servers start.
   for (const side of wanted) await refuseIfStartingWouldClash(config, side);
   const started: ServerName[] = [];
@@ -89,7 +113,9 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
         log(
           side.name === 'kafka'
             ? `Kafka answers at ${config.kafkaBrokers.join(',')}`
-            : `Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`,
+            : side.name === 'postgres'
+              ? `PostgreSQL answers at ${side.address}`
+              : `Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`,
         );
         continue;
       }
@@ -102,6 +128,8 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
       }
       if (side.name === 'kafka') {
         await startKafka(config.stackDir, config.kafkaBrokers, log);
+      } else if (side.name === 'postgres') {
+        await startPostgres(config.stackDir, config.teamDatabaseUrl, log);
       } else {
         await refuseTakenTemporalPorts(config.temporalAddress);
         const binary = await findOrBuildTemporal(config.stackDir, config.temporalBinary, log);
@@ -144,6 +172,12 @@ async function refuseMissingNamespace(config: Config): Promise<void> {
 
 function requireLocal(config: Config, side: Side): void {
   if (isLoopback(splitAddress(side.address).host)) return;
+  if (side.name === 'postgres') {
+    throw new StackError(
+      `PostgreSQL at ${side.address} does not answer with the user, password and database of TEAM_DATABASE_URL. ` +
+        'Start it, fix TEAM_DATABASE_URL, or unset TEAM_DATABASE_URL to run the local server.',
+    );
+  }
   throw new StackError(
     side.name === 'kafka'
       ? `Kafka at ${config.kafkaBrokers.join(',')} does not answer. Start it (docker compose up -d), fix KAFKA_BROKERS, ` +
@@ -179,6 +213,7 @@ async function waitForOwnServer(config: Config, side: Side, own: RecordedServer,
 
 // The live server this folder started, on whatever address it runs: what `stack:down` stops.
 export function serverOfStack(stackDir: string, name: ServerName): RecordedServer | null {
+  if (name === 'postgres') return serverOfFolder(postgresServer(stackDir), POSTGRES_COMMAND_MARKER);
   return name === 'kafka'
     ? serverOfFolder(kafkaServer(stackDir), KAFKA_MAIN_CLASS)
     : serverOfFolder(temporalServer(stackDir), TEMPORAL_COMMAND_MARKER);
@@ -199,6 +234,7 @@ export async function stopServers(stackDir: string, which: readonly ServerName[]
   // Workers and consumers disconnect first elsewhere; Temporal goes before Kafka only by convention.
   if (which.includes('temporal')) await stopRecordedServer(temporalServer(stackDir), TEMPORAL_COMMAND_MARKER, log);
   if (which.includes('kafka')) await stopRecordedServer(kafkaServer(stackDir), KAFKA_MAIN_CLASS, log);
+  if (which.includes('postgres')) await stopRecordedServer(postgresServer(stackDir), POSTGRES_COMMAND_MARKER, log);
 }
 
 // Two commands started at once (a test run and a demo) must not both try to start a server on one port.

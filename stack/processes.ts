@@ -52,6 +52,8 @@ export interface DetachedServer {
   readonly addressSetting: string;
   // For a server started before addresses were recorded: its address, read from its own command line.
   readonly addressFromCommandLine?: (commandLine: readonly string[]) => string | null;
+  // The signal that asks it to stop cleanly, when SIGTERM does not.
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 // Detached so the server outlives `stack:up`; its output goes to a log file the user can read.
@@ -192,7 +194,7 @@ export async function stopRecordedServer(
   }
   log(`stopping ${server.name} (pid ${pid})`);
   // The servers run in their own process group (detached), so this reaches any child they started too.
-  signalGroup(pid, 'SIGTERM');
+  signalGroup(pid, server.stopSignal ?? 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await delay(100);
   if (isAlive(pid)) {

@@ -1,7 +1,6 @@
 // The whole traditional model in one process: User Support's workflow worker, each team's activity worker
 // and a client. The start script, the parity and fault suites and the benchmark drive the model through this;
 // any team can be stopped and started again, as if its service went down and came back.
-import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Config } from '../config';
@@ -30,12 +29,13 @@ import {
   openTeamStore,
   readTeamRecords,
   taskQueueOf,
+  teamStoreNames,
   type TeamStores,
   USER_SUPPORT,
   WORKER_TEAMS,
   type WorkerTeam,
 } from './teams';
-import { type StoredRecord, teamDatabaseFile } from './team-store';
+import type { StoredRecord } from './team-store';
 import { bundleReturnWorkflows, connectWorkers, createTeamWorker, createUserSupportWorker } from './worker';
 
 export interface TraditionalDeploymentOptions {
@@ -43,7 +43,7 @@ export interface TraditionalDeploymentOptions {
   readonly workflowBundle?: WorkflowBundle;
   // The workers to run in this process (default: all five). The others may run as their own processes.
   readonly teams?: readonly WorkerTeam[];
-  // A team's store to use instead of opening its database: how a test wraps a store to inject a failure.
+  // A team's store to use instead of opening its own: how a test wraps a store to inject a failure.
   readonly stores?: Partial<TeamStores>;
   readonly clock?: () => Date;
   readonly log?: (line: string) => void;
@@ -56,7 +56,7 @@ export interface TraditionalDeployment {
   readonly client: Client;
   readonly taskQueues: Readonly<Record<WorkerTeam, string>>;
   // Validates, then starts the return (or joins the run already started for it) and waits for its outcome.
-  // Throws StaleScopeError when the run had finished before and a team's database lacks the record it names.
+  // Throws StaleScopeError when the run had finished before and a team's store lacks the record it names.
   submit(request: unknown, variant?: ReturnVariant): Promise<ReturnOutcome>;
   // Validates, then starts the return (or finds it) without waiting.
   start(request: unknown, variant?: ReturnVariant): Promise<WorkflowHandle<ReturnWorkflow>>;
@@ -66,10 +66,10 @@ export interface TraditionalDeployment {
   // Shuts the team's worker down after its in-flight calls; its calls then wait on its task queue.
   stopTeam(team: WorkerTeam): Promise<void>;
   runningTeams(): WorkerTeam[];
-  readRecords<T extends Team>(team: T): StoredRecord<RecordOfTeam<T>>[];
-  readAllRecords(): AllTeamRecords;
+  readRecords<T extends Team>(team: T): Promise<StoredRecord<RecordOfTeam<T>>[]>;
+  readAllRecords(): Promise<AllTeamRecords>;
   // What each team has recorded for one return so far.
-  recordsOfReturn(returnId: string): TeamRecords;
+  recordsOfReturn(returnId: string): Promise<TeamRecords>;
   // The return's workflow history: the audit trail of who was called when, and how many attempts it took.
   workflowHistory(returnId: string): Promise<AuditEvent[]>;
   // The status of the return's workflow in Temporal (RUNNING, COMPLETED, …), or null when this model never saw it.
@@ -112,7 +112,7 @@ export async function startTraditionalDeployment(
     }
     let store = storeOf(team);
     if (!store) {
-      store = openTeamStore(config, team);
+      store = await openTeamStore(config, team);
       ownStores[team] = store;
     }
     return createTeamWorker(connection, config, team, { store, clock });
@@ -150,35 +150,40 @@ export async function startTraditionalDeployment(
     await entry.run;
   }
 
-  function readRecords<T extends Team>(team: T): StoredRecord<RecordOfTeam<T>>[] {
+  async function readRecords<T extends Team>(team: T): Promise<StoredRecord<RecordOfTeam<T>>[]> {
     const store = storeOf(team);
-    return store ? (store.records() as StoredRecord<RecordOfTeam<T>>[]) : readTeamRecords(config, team);
+    return store ? ((await store.records()) as StoredRecord<RecordOfTeam<T>>[]) : readTeamRecords(config, team);
   }
 
-  function recordsOfReturn(returnId: string): TeamRecords {
+  async function readAllRecords(): Promise<AllTeamRecords> {
+    const records = await Promise.all(TEAMS.map(async (team) => [team, await readRecords(team)] as const));
+    return Object.fromEntries(records) as AllTeamRecords;
+  }
+
+  async function recordsOfReturn(returnId: string): Promise<TeamRecords> {
     const records: Partial<Record<keyof TeamRecords, unknown>> = {};
     for (const team of TEAMS) {
       const store = storeOf(team);
       const record = store
-        ? store.recordOf(returnId)
-        : readRecords(team).find((stored) => stored.record.returnId === returnId)?.record;
+        ? await store.recordOf(returnId)
+        : (await readRecords(team)).find((stored) => stored.record.returnId === returnId)?.record;
       if (record) records[RECORD_OF_TEAM[team]] = record;
     }
     return records as TeamRecords;
   }
 
   // Every team records before its activity returns, so a finished run whose team has no record was not run
-  // against this database: Temporal kept the run, and the database was deleted or belongs to another checkout.
+  // against this store: Temporal kept the run, and the store was deleted or belongs to another checkout.
   async function submit(request: unknown, variant: ReturnVariant): Promise<ReturnOutcome> {
     const outcome = await submitReturn(client, config.scope, request, variant);
-    const lacking = missingTeams(recordsOfReturn(outcome.returnId));
+    const lacking = missingTeams(await recordsOfReturn(outcome.returnId));
     if (lacking.length > 0) {
-      const files = lacking.map((team) => path.basename(teamDatabaseFile(config, team))).join(', ');
+      const { location, names } = teamStoreNames(config, lacking);
       throw new StaleScopeError(
         config.scope,
         `Temporal holds the finished workflow ${returnWorkflowId(config.scope, outcome.returnId)}, whose outcome names ` +
-          `records of ${lacking.join(', ')}, but the team databases in ${path.dirname(teamDatabaseFile(config, lacking[0]))} ` +
-          `(${files}) hold no record of ${outcome.returnId}.`,
+          `records of ${lacking.join(', ')}, but the team databases in ${location} ` +
+          `(${names.join(', ')}) hold no record of ${outcome.returnId}.`,
       );
     }
     return outcome;
@@ -191,7 +196,7 @@ export async function startTraditionalDeployment(
     await Promise.all([...running.keys()].map((team) => stopTeam(team)));
     await connection.close();
     await client.connection.close();
-    for (const store of Object.values(ownStores)) store.close();
+    await Promise.all(Object.values(ownStores).map((store) => store.close()));
   }
 
   const deployment: TraditionalDeployment = {
@@ -209,7 +214,7 @@ export async function startTraditionalDeployment(
     stopTeam,
     runningTeams: () => [...running.keys()],
     readRecords,
-    readAllRecords: () => Object.fromEntries(TEAMS.map((team) => [team, readRecords(team)])) as AllTeamRecords,
+    readAllRecords,
     recordsOfReturn,
     workflowHistory: (returnId) => fetchAuditTrail(client, returnWorkflowId(config.scope, returnId)),
     workflowStatus: (returnId) => runStatus(client, returnWorkflowId(config.scope, returnId)),

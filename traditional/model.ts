@@ -104,7 +104,7 @@ export async function openTraditionalModel(
       return awaitOutcome(request.returnId, () => deployment.submit(request, variant), wait);
     },
     onTeamRecord: (listener) => tail.listen(listener),
-    effects: async () => readTeamDatabaseEffects((team) => deployment.readRecords(team)),
+    effects: () => readTeamDatabaseEffects((team) => deployment.readRecords(team)),
     returnsKnown: (returnIds) => returnsKnown(deployment, returnIds),
     auditTrail: (returnId) => readAuditTrail(deployment.client, config, returnId),
     processes,
@@ -121,7 +121,7 @@ export async function openTraditionalModel(
     },
     processSpecs: () => traditionalProcessSpecs(),
     async close() {
-      tail.close();
+      await tail.close();
       await processes?.close();
       await deployment.close();
     },
@@ -139,16 +139,21 @@ export function traditionalProcessSpecs(): ProcessSpec[] {
   }));
 }
 
-// Every team's decisions, from its database: the deployment's open stores, or the files of a scope no deployment
-// of this process runs.
-export function readTeamDatabaseEffects(
-  readRecords: (team: Team) => readonly Omit<StoredDecision, 'step'>[],
-): StoredEffects {
-  // UNIQUE(return_id): a team database holds one record per return at most, its latest step.
+// Every team's decisions, from its store: the deployment's open stores, or those of a scope no deployment of this
+// process runs.
+export async function readTeamDatabaseEffects(
+  readRecords: (team: Team) => Promise<readonly Omit<StoredDecision, 'step'>[]>,
+): Promise<StoredEffects> {
+  const records = await Promise.all(TEAMS.map(async (team) => [team, await readRecords(team)] as const));
+  const ofTeam = new Map(records);
+  // UNIQUE(return_id): a team store holds one record per return at most, its latest step.
   const decisions = perTeam(
     (team) =>
       new Map(
-        readRecords(team).map((stored) => [stored.record.returnId, [{ ...stored, step: stepOfRecord(stored.record) }]]),
+        (ofTeam.get(team) ?? []).map((stored) => [
+          stored.record.returnId,
+          [{ ...stored, step: stepOfRecord(stored.record) }],
+        ]),
       ),
   );
   const none = perTeam(() => 0);

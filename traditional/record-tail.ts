@@ -1,98 +1,52 @@
-// Which team's record of which return stands, as the records land in the team databases, whichever process writes
+// Which team's record of which return stands, as the records land in the team stores, whichever process writes
 // them: each team's table followed by its sequence number, and the records not standing yet read again until they
 // do (a unit held until the verdict ships or releases it is updated in place). What the orchestrator's client
 // cannot say until a workflow ends, a reader of the stores sees as it happens, and by the same rule as the
 // choreography's projection: the domain's teamHasSettled.
-import Database from 'better-sqlite3';
-import type { Config } from '../config';
 import { RECORD_OF_TEAM, type Team, TEAMS, teamHasSettled } from '../domain';
-import { teamDatabaseFile } from './team-store';
-import { parseTeamRecord, teamTableName } from './teams';
+import { followTeamTable, parseTeamRecord } from './teams';
+import type { TableFollower, TeamStoreConfig } from './team-store';
 
 const TAIL_INTERVAL_MS = 50;
 
 export type TeamRecordListener = (returnId: string, team: Team) => void;
 
-interface StoredRow {
-  readonly returnId: string;
-  readonly json: string;
-}
-
-// One team's table, read from the last row seen on.
-class TableTail {
-  private select: Database.Statement<[number], { seq: number; return_id: string; record: string }> | undefined;
-  private selectOne: Database.Statement<[string], { record: string }> | undefined;
-  private db: Database.Database | undefined;
-  private lastSeq = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly table: string,
-  ) {}
-
-  newRows(): StoredRow[] {
-    if (!this.select) {
-      try {
-        this.db ??= new Database(this.file, { readonly: true, fileMustExist: true });
-        this.db.pragma('busy_timeout = 5000');
-        const exists = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(this.table);
-        if (!exists) return [];
-        this.select = this.db.prepare(`SELECT seq, return_id, record FROM ${this.table} WHERE seq > ? ORDER BY seq`);
-        this.selectOne = this.db.prepare(`SELECT record FROM ${this.table} WHERE return_id = ?`);
-      } catch {
-        // The team has not created its database yet.
-        return [];
-      }
-    }
-    const rows = this.select.all(this.lastSeq);
-    if (rows.length > 0) this.lastSeq = rows[rows.length - 1].seq;
-    return rows.map((row) => ({ returnId: row.return_id, json: row.record }));
-  }
-
-  // The record as it is now: a later step of the return rewrites its row in place.
-  currentJson(returnId: string): string | undefined {
-    return this.selectOne?.get(returnId)?.record;
-  }
-
-  close(): void {
-    this.db?.close();
-  }
-}
-
 // Polls only while someone listens; a listener that comes late is told what is known already.
 export class RecordTail {
-  private readonly tails: { readonly team: Team; readonly tail: TableTail }[];
+  private readonly tails: { readonly team: Team; readonly tail: TableFollower; lastSeq: number }[];
   // Per return, the teams whose record stands, each reported once.
   private readonly known = new Map<string, Set<Team>>();
   // The records of returns with a team not standing yet: what is read again on every poll.
   private readonly unsettled = new Map<string, Record<string, unknown>>();
   private readonly listeners = new Set<TeamRecordListener>();
   private poll: NodeJS.Timeout | undefined;
+  // The poll under way: the next waits for it, since a poll of a database server may take longer than the interval.
+  private reading: Promise<void> | undefined;
 
   constructor(
-    config: Pick<Config, 'dataDir' | 'scope'>,
+    config: TeamStoreConfig,
     private readonly onReadError: (team: Team, error: Error) => void = () => undefined,
   ) {
-    this.tails = TEAMS.map((team) => ({
-      team,
-      tail: new TableTail(teamDatabaseFile(config, team), teamTableName(team)),
-    }));
+    this.tails = TEAMS.map((team) => ({ team, tail: followTeamTable(config, team), lastSeq: 0 }));
   }
 
   listen(listener: TeamRecordListener): () => void {
     for (const [returnId, teams] of this.known) for (const team of teams) listener(returnId, team);
     this.listeners.add(listener);
-    this.poll ??= setInterval(() => this.readNew(), TAIL_INTERVAL_MS);
+    this.poll ??= setInterval(() => {
+      this.reading ??= this.readNew().finally(() => (this.reading = undefined));
+    }, TAIL_INTERVAL_MS);
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.stopPolling();
     };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.listeners.clear();
     this.stopPolling();
-    for (const { tail } of this.tails) tail.close();
+    await this.reading;
+    await Promise.all(this.tails.map(({ tail }) => tail.close()));
   }
 
   private stopPolling(): void {
@@ -100,17 +54,19 @@ export class RecordTail {
     this.poll = undefined;
   }
 
-  private readNew(): void {
-    for (const { team, tail } of this.tails) {
+  private async readNew(): Promise<void> {
+    for (const entry of this.tails) {
       try {
-        for (const row of tail.newRows()) {
-          this.recordsOf(row.returnId)[RECORD_OF_TEAM[team]] = parseTeamRecord(team, row.json);
+        const rows = await entry.tail.rowsAfter(entry.lastSeq);
+        if (rows.length > 0) entry.lastSeq = rows[rows.length - 1].seq;
+        for (const row of rows) {
+          this.recordsOf(row.returnId)[RECORD_OF_TEAM[entry.team]] = parseTeamRecord(entry.team, row.json);
         }
       } catch (error) {
-        this.onReadError(team, error as Error);
+        this.onReadError(entry.team, error as Error);
       }
     }
-    for (const [returnId, records] of this.unsettled) this.check(returnId, records);
+    for (const [returnId, records] of this.unsettled) await this.check(returnId, records);
   }
 
   private recordsOf(returnId: string): Record<string, unknown> {
@@ -122,7 +78,7 @@ export class RecordTail {
     return records;
   }
 
-  private check(returnId: string, records: Record<string, unknown>): void {
+  private async check(returnId: string, records: Record<string, unknown>): Promise<void> {
     const reported = this.known.get(returnId);
     for (const { team, tail } of this.tails) {
       const field = RECORD_OF_TEAM[team];
@@ -130,7 +86,7 @@ export class RecordTail {
       // Nothing stands before the verdict; after it, a record may have changed since it was read.
       if (records[RECORD_OF_TEAM.sales] !== undefined && !teamHasSettled(team, records)) {
         try {
-          const json = tail.currentJson(returnId);
+          const json = await tail.currentJson(returnId);
           if (json !== undefined) records[field] = parseTeamRecord(team, json);
         } catch (error) {
           this.onReadError(team, error as Error);

@@ -26,8 +26,8 @@ ${PROGRESS_HELP}
 Running it again in the same RETURNS_SCOPE submits the same returns again: their workflows already exist, so
 nothing is decided twice and the same outcomes print again.
 
-Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_BIN, RETURNS_SCOPE, DATA_DIR, STACK_DIR, RETURNS_DEBUG
-(see Configuration in the README).
+Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_BIN, RETURNS_SCOPE, DATA_DIR, TEAM_STORE,
+TEAM_DATABASE_URL, STACK_DIR, RETURNS_DEBUG (see Configuration in the README).
 ${START_EXIT_CODES}`;
 
 async function main(entry: EntryPoint): Promise<number> {

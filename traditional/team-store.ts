@@ -1,13 +1,10 @@
-// A team's own records in its own SQLite file: in the traditional model each team keeps its state to itself,
-// and User Support reaches it only through the team's activities. Records are kept whole as JSON, beside the
-// few columns the team queries, which are indexed.
-import { existsSync, rmdirSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// A team's own records in its own store: in the traditional model each team keeps its state to itself, and User
+// Support reaches it only through the team's activities. Records are kept whole as JSON, beside the few columns the
+// team queries, which are indexed. Two stores keep them: SQLite, a file per team on the worker's host (the default,
+// sqlite-team-store.ts), and PostgreSQL, one database the replicas of a team's worker on several hosts share
+// (postgres-team-store.ts). Both keep the same table and answer every call the same way.
 import type { Config } from '../config';
-import { type Team, TEAMS } from '../domain';
-import { ActionableError } from '../cli/actionable-error';
-import { makeDirectory } from '../cli/make-directory';
+import type { Team } from '../domain';
 
 export interface TeamRecord {
   readonly returnId: string;
@@ -32,229 +29,120 @@ export interface StoredRecord<R> {
 
 export type Where<C extends string> = Partial<Readonly<Record<C, string>>>;
 
+// What a decision reads of the team's other records (an order refunded by another return, the units of a model
+// taken). Handed to `decide` and `settle` inside the store's transaction, so nothing it read can change before the
+// record is written.
+export interface TeamView<C extends string> {
+  // The return that recorded first among those matching, or null.
+  firstReturnIdWhere(where: Where<C>): Promise<string | null>;
+  countWhere(where: Where<C>): Promise<number>;
+}
+
+export interface TeamStore<R extends TeamRecord, C extends string> extends TeamView<C> {
+  recordOf(returnId: string): Promise<R | undefined>;
+  // The idempotent heart of every activity: in one transaction, the record this return already has, unchanged, or
+  // the one `decide` makes now. A retried or twice-delivered call therefore never decides twice, even when the two
+  // calls reach two workers of the team at once.
+  recordOnce(returnId: string, recordedAt: string, decide: (view: TeamView<C>) => R | Promise<R>): Promise<R>;
+  // A later step of the return, as idempotent as recordOnce: in one transaction, `settle` turns the record the return
+  // has now (or none) into the one that follows; when that is the record already kept, nothing is written. The team
+  // keeps a return's latest record only, as a team database does: how it got there is in the workflow's history.
+  settleOnce(
+    returnId: string,
+    recordedAt: string,
+    settle: (recorded: R | undefined, view: TeamView<C>) => R | Promise<R>,
+  ): Promise<R>;
+  // Every record, in the order the team first recorded each return.
+  records(): Promise<StoredRecord<R>[]>;
+  close(): Promise<void>;
+}
+
 // What every team's activity factory receives: its own store, and a clock for when it recorded.
 export interface TeamDependencies<S> {
   readonly store: S;
   readonly clock: () => Date;
 }
 
+// One row of a team's table as a reader that follows it finds it: its place in the order of first records.
+export interface StoredRow {
+  readonly seq: number;
+  readonly returnId: string;
+  readonly json: string;
+}
+
+// A team's table read from outside its worker, row by row, as the live feed follows it (record-tail.ts). A table not
+// created yet has no rows.
+export interface TableFollower {
+  rowsAfter(seq: number): Promise<StoredRow[]>;
+  // The record as it is now: a later step of the return rewrites its row in place.
+  currentJson(returnId: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+// Where a scope keeps its teams' stores, and what reaches them from outside a worker: the readers (the deployment,
+// the faults' checker, the dashboard's feed) and `npm run reset`.
+export interface ScopeTeamStores {
+  // For messages: the folder of the files, or the schema and its server.
+  readonly location: string;
+  // For messages: a team's file, or table, within the location.
+  nameOf<R extends TeamRecord, C extends string>(team: Team, table: TeamTable<R, C>): string;
+  open<R extends TeamRecord, C extends string>(team: Team, table: TeamTable<R, C>): Promise<TeamStore<R, C>>;
+  // Records of a team that may be running in another process, or not at all yet: creates nothing.
+  read<R extends TeamRecord, C extends string>(team: Team, table: TeamTable<R, C>): Promise<StoredRecord<R>[]>;
+  follow<R extends TeamRecord, C extends string>(team: Team, table: TeamTable<R, C>): TableFollower;
+  // The teams' files or tables that exist now: what `npm run reset` deletes.
+  existing(): Promise<string[]>;
+  // Deletes the scope's team stores. No worker of the scope may be running: one that still has its store open
+  // would go on writing where nobody reads any more, or fail on every call.
+  deleteAll(): Promise<void>;
+}
+
+export type TeamStoreConfig = Pick<Config, 'teamStore' | 'teamDatabaseUrl' | 'dataDir' | 'scope'>;
+
 const SQL_NAME = /^[a-z][a-z_]*$/;
+
+// The table's names go into SQL as they are: only plain lowercase names pass.
+export function checkTableNames<R extends TeamRecord, C extends string>(table: TeamTable<R, C>): void {
+  for (const name of [table.name, ...Object.keys(table.columns)]) {
+    if (!SQL_NAME.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
+  }
+}
+
+export function columnsOf<R extends TeamRecord, C extends string>(table: TeamTable<R, C>): C[] {
+  return Object.keys(table.columns) as C[];
+}
+
+// The values of the table's columns for a record, in the order of columnsOf.
+export function columnValues<R extends TeamRecord, C extends string>(table: TeamTable<R, C>, record: R): string[] {
+  return columnsOf(table).map((column) => table.columns[column](record));
+}
+
+// The conditions of a query: set columns only, each one the table has.
+export function conditionsOf<R extends TeamRecord, C extends string>(
+  table: TeamTable<R, C>,
+  where: Where<C>,
+): [column: string, value: string][] {
+  const conditions = Object.entries(where).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  for (const [column] of conditions) {
+    if (!Object.hasOwn(table.columns, column)) throw new Error(`${table.name} has no column ${column}`);
+  }
+  return conditions;
+}
+
+// A decision for another return is a programmer's error: it would be filed under the wrong return for good.
+export function checkReturnOf(record: TeamRecord, returnId: string, step: 'Decided' | 'Settled'): void {
+  if (record.returnId !== returnId) {
+    throw new Error(`${step} a record for return ${record.returnId} while recording return ${returnId}`);
+  }
+}
+
+// Whether settling changed the record: when not, nothing is written and the record keeps its recordedAt.
+export function sameRecord(kept: TeamRecord | undefined, settled: TeamRecord): boolean {
+  return kept !== undefined && JSON.stringify(kept) === JSON.stringify(settled);
+}
 
 // A record as the table keeps it (JSON, perhaps written by an earlier version of the team), as this version reads it.
 export function parseStoredRecord<R extends TeamRecord, C extends string>(table: TeamTable<R, C>, json: string): R {
   const stored = JSON.parse(json) as R;
   return table.upgrade ? table.upgrade(stored) : stored;
-}
-
-export function teamDatabaseFile(config: Pick<Config, 'dataDir' | 'scope'>, team: Team): string {
-  return path.join(config.dataDir, config.scope, 'traditional', `${team}.db`);
-}
-
-// SQLite keeps a database in WAL mode in three files: the database, its write-ahead log and its shared-memory index.
-function filesOfDatabase(file: string): string[] {
-  return [file, `${file}-wal`, `${file}-shm`];
-}
-
-// The team databases of the scope that exist now: what `npm run reset` deletes.
-export function scopeDatabaseFiles(config: Pick<Config, 'dataDir' | 'scope'>): string[] {
-  return TEAMS.map((team) => teamDatabaseFile(config, team)).filter((file) => existsSync(file));
-}
-
-// Deletes the scope's team databases, and its folders once they are empty. No worker of the scope may be running:
-// one that still has its file open would go on writing to a file nobody can open any more.
-export function deleteScopeDatabases(config: Pick<Config, 'dataDir' | 'scope'>): void {
-  for (const team of TEAMS) {
-    for (const file of filesOfDatabase(teamDatabaseFile(config, team))) rmSync(file, { force: true });
-  }
-  const traditionalDir = path.dirname(teamDatabaseFile(config, TEAMS[0]));
-  for (const dir of [traditionalDir, path.dirname(traditionalDir)]) {
-    try {
-      rmdirSync(dir);
-    } catch (error) {
-      // Not there, or holding files that are not team databases: left as it is.
-      if (!['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    }
-  }
-}
-
-export class TeamStore<R extends TeamRecord, C extends string> {
-  private readonly selectByReturnId: Database.Statement<[string], { record: string }>;
-  private readonly insertRecord: Database.Statement<unknown[]>;
-  private readonly updateRecord: Database.Statement<unknown[]>;
-  private readonly selectAll: Database.Statement<[], { record: string; recorded_at: string }>;
-  private readonly queries = new Map<string, Database.Statement<unknown[]>>();
-
-  private constructor(
-    private readonly db: Database.Database,
-    private readonly table: TeamTable<R, C>,
-  ) {
-    const columns = Object.keys(table.columns) as C[];
-    this.selectByReturnId = db.prepare(`SELECT record FROM ${table.name} WHERE return_id = ?`);
-    this.insertRecord = db.prepare(
-      `INSERT INTO ${table.name} (return_id, record_id, ${columns.join(', ')}, recorded_at, record)
-       VALUES (${['?', '?', ...columns.map(() => '?'), '?', '?'].join(', ')})`,
-    );
-    this.updateRecord = db.prepare(
-      `UPDATE ${table.name} SET ${columns.map((column) => `${column} = ?, `).join('')}recorded_at = ?, record = ?
-       WHERE return_id = ?`,
-    );
-    this.selectAll = db.prepare(`SELECT record, recorded_at FROM ${table.name} ORDER BY seq`);
-  }
-
-  static open<R extends TeamRecord, C extends string>(file: string, table: TeamTable<R, C>): TeamStore<R, C> {
-    const columns = Object.keys(table.columns);
-    for (const name of [table.name, ...columns]) {
-      if (!SQL_NAME.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
-    }
-    makeDirectory(path.dirname(file), 'DATA_DIR');
-    const db = openDatabase(file);
-    try {
-      // WAL lets a reader (a test, the audit) look while the team's worker writes, even from another process;
-      // the busy timeout makes two writers on one file (two workers of one team) take turns.
-      db.pragma('journal_mode = WAL');
-      db.pragma('busy_timeout = 5000');
-      db.exec(`
-        CREATE TABLE IF NOT EXISTS ${table.name} (
-          seq INTEGER PRIMARY KEY,
-          return_id TEXT NOT NULL UNIQUE,
-          record_id TEXT NOT NULL UNIQUE,
-          ${columns.map((column) => `${column} TEXT NOT NULL,`).join('\n          ')}
-          recorded_at TEXT NOT NULL,
-          record TEXT NOT NULL CHECK (json_valid(record))
-        );
-        ${table.indexes
-          .map(
-            (index) =>
-              `CREATE INDEX IF NOT EXISTS ${table.name}_by_${index.join('_')} ON ${table.name} (${index.join(', ')});`,
-          )
-          .join('\n')}
-      `);
-      return new TeamStore(db, table);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-  }
-
-  // Records of a team that may be running in another process, or not at all yet.
-  static read<R extends TeamRecord, C extends string>(file: string, table: TeamTable<R, C>): StoredRecord<R>[] {
-    if (!existsSync(file)) return [];
-    const store = TeamStore.open(file, table);
-    try {
-      return store.records();
-    } finally {
-      store.close();
-    }
-  }
-
-  recordOf(returnId: string): R | undefined {
-    const row = this.selectByReturnId.get(returnId);
-    return row ? this.parse(row.record) : undefined;
-  }
-
-  // The idempotent heart of every activity: in one transaction, the record this return already has, unchanged,
-  // or the one `decide` makes now. A retried or twice-delivered call therefore never decides twice. IMMEDIATE
-  // takes the write lock before reading, so two calls cannot both see "no record" and both decide.
-  recordOnce(returnId: string, recordedAt: string, decide: () => R): R {
-    return this.db
-      .transaction((): R => {
-        const existing = this.recordOf(returnId);
-        if (existing) return existing;
-        const record = decide();
-        if (record.returnId !== returnId) {
-          throw new Error(`Decided a record for return ${record.returnId} while recording return ${returnId}`);
-        }
-        const columns = Object.keys(this.table.columns) as C[];
-        this.insertRecord.run(
-          returnId,
-          this.table.recordId(record),
-          ...columns.map((column) => this.table.columns[column](record)),
-          recordedAt,
-          JSON.stringify(record),
-        );
-        return record;
-      })
-      .immediate();
-  }
-
-  // A later step of the return, as idempotent as recordOnce: in one transaction, `settle` turns the record the return
-  // has now (or none) into the one that follows; when that is the record already kept, nothing is written. The
-  // team keeps a return's latest record only, as a team database does: how it got there is in the workflow's
-  // history.
-  settleOnce(returnId: string, recordedAt: string, settle: (recorded: R | undefined) => R): R {
-    return this.db
-      .transaction((): R => {
-        const existing = this.recordOf(returnId);
-        const record = settle(existing);
-        if (record.returnId !== returnId) {
-          throw new Error(`Settled a record for return ${record.returnId} while recording return ${returnId}`);
-        }
-        if (existing && JSON.stringify(existing) === JSON.stringify(record)) return existing;
-        const columns = Object.keys(this.table.columns) as C[];
-        const columnValues = columns.map((column) => this.table.columns[column](record));
-        if (existing) {
-          this.updateRecord.run(...columnValues, recordedAt, JSON.stringify(record), returnId);
-        } else {
-          this.insertRecord.run(
-            returnId,
-            this.table.recordId(record),
-            ...columnValues,
-            recordedAt,
-            JSON.stringify(record),
-          );
-        }
-        return record;
-      })
-      .immediate();
-  }
-
-  // The return that recorded first among those matching, or null.
-  firstReturnIdWhere(where: Where<C>): string | null {
-    const [statement, values] = this.query('SELECT return_id FROM', where, 'ORDER BY seq LIMIT 1');
-    const row = statement.get(...values) as { return_id: string } | undefined;
-    return row ? row.return_id : null;
-  }
-
-  countWhere(where: Where<C>): number {
-    const [statement, values] = this.query('SELECT COUNT(*) AS count FROM', where, '');
-    return (statement.get(...values) as { count: number }).count;
-  }
-
-  records(): StoredRecord<R>[] {
-    return this.selectAll.all().map((row) => ({ record: this.parse(row.record), recordedAt: row.recorded_at }));
-  }
-
-  private parse(json: string): R {
-    return parseStoredRecord(this.table, json);
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
-  }
-
-  private query(head: string, where: Where<C>, tail: string): [Database.Statement<unknown[]>, string[]] {
-    const conditions = Object.entries(where).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    for (const [column] of conditions) {
-      if (!Object.hasOwn(this.table.columns, column)) throw new Error(`${this.table.name} has no column ${column}`);
-    }
-    const filter = conditions.length > 0 ? `WHERE ${conditions.map(([column]) => `${column} = ?`).join(' AND ')}` : '';
-    const sql = `${head} ${this.table.name} ${filter} ${tail}`;
-    let statement = this.queries.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.queries.set(sql, statement);
-    }
-    return [statement, conditions.map(([, value]) => value)];
-  }
-}
-
-function openDatabase(file: string): Database.Database {
-  try {
-    return new Database(file);
-  } catch (error) {
-    throw new ActionableError(
-      `Cannot open the team database ${file}: ${(error as Error).message}. Set DATA_DIR to a folder you can write to.`,
-      2,
-    );
-  }
 }

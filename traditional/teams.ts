@@ -1,16 +1,19 @@
 // How each team is reached in the traditional model: the task queue its worker serves, the table of its own
-// database, and the factory of the activities its worker registers there (one per team, in teams/). Task queues
+// store, and the factory of the activities its worker registers there (one per team, in teams/). Task queues
 // are named after the team, so a new team needs its table and its activities here and nothing else in this model.
-import type { Config } from '../config';
 import { type RecordOfTeam, type Team, TEAMS, perTeam } from '../domain';
+import { postgresScopeStores } from './postgres-team-store';
+import { sqliteScopeStores } from './sqlite-team-store';
 import {
+  type ScopeTeamStores,
   type StoredRecord,
+  type TableFollower,
   type TeamDependencies,
   type TeamRecord,
-  TeamStore,
+  type TeamStore,
+  type TeamStoreConfig,
   type TeamTable,
   parseStoredRecord,
-  teamDatabaseFile,
 } from './team-store';
 import {
   ACCOUNTING_TABLE,
@@ -84,10 +87,12 @@ export interface TeamActivities {
   readonly 'customer-care': CustomerCareActivities;
 }
 
+// What reaches one team's table in whichever store the scope keeps it.
 interface TeamEndpoint<T extends Team> {
-  readonly tableName: string;
-  readonly openStore: (file: string) => TeamStores[T];
-  readonly readRecords: (file: string) => StoredRecord<RecordOfTeam<T>>[];
+  readonly openStore: (stores: ScopeTeamStores, team: T) => Promise<TeamStores[T]>;
+  readonly readRecords: (stores: ScopeTeamStores, team: T) => Promise<StoredRecord<RecordOfTeam<T>>[]>;
+  readonly follow: (stores: ScopeTeamStores, team: T) => TableFollower;
+  readonly nameIn: (stores: ScopeTeamStores, team: T) => string;
   readonly parseRecord: (json: string) => RecordOfTeam<T>;
   readonly createActivities: (dependencies: TeamDependencies<TeamStores[T]>) => TeamActivities[T];
 }
@@ -97,9 +102,10 @@ function endpointOf<R extends TeamRecord, C extends string, A>(
   createActivities: (dependencies: TeamDependencies<TeamStore<R, C>>) => A,
 ) {
   return {
-    tableName: table.name,
-    openStore: (file: string) => TeamStore.open(file, table),
-    readRecords: (file: string) => TeamStore.read(file, table),
+    openStore: (stores: ScopeTeamStores, team: Team) => stores.open(team, table),
+    readRecords: (stores: ScopeTeamStores, team: Team) => stores.read(team, table),
+    follow: (stores: ScopeTeamStores, team: Team) => stores.follow(team, table),
+    nameIn: (stores: ScopeTeamStores, team: Team) => stores.nameOf(team, table),
     parseRecord: (json: string) => parseStoredRecord(table, json),
     createActivities,
   };
@@ -120,21 +126,33 @@ export function createTeamActivities<T extends Team>(
   return TEAM_ENDPOINTS[team].createActivities(dependencies);
 }
 
-export function openTeamStore<T extends Team>(config: Pick<Config, 'dataDir' | 'scope'>, team: T): TeamStores[T] {
-  return TEAM_ENDPOINTS[team].openStore(teamDatabaseFile(config, team));
+// The store TEAM_STORE names for the scope: SQLite files in DATA_DIR, or a schema of TEAM_DATABASE_URL.
+export function scopeTeamStores(config: TeamStoreConfig): ScopeTeamStores {
+  return config.teamStore === 'postgres' ? postgresScopeStores(config) : sqliteScopeStores(config);
 }
 
-// A team's records as they are on disk now, whichever process (if any) runs the team.
+export function openTeamStore<T extends Team>(config: TeamStoreConfig, team: T): Promise<TeamStores[T]> {
+  return TEAM_ENDPOINTS[team].openStore(scopeTeamStores(config), team);
+}
+
+// A team's records as they are stored now, whichever process (if any) runs the team.
 export function readTeamRecords<T extends Team>(
-  config: Pick<Config, 'dataDir' | 'scope'>,
+  config: TeamStoreConfig,
   team: T,
-): StoredRecord<RecordOfTeam<T>>[] {
-  return TEAM_ENDPOINTS[team].readRecords(teamDatabaseFile(config, team));
+): Promise<StoredRecord<RecordOfTeam<T>>[]> {
+  return TEAM_ENDPOINTS[team].readRecords(scopeTeamStores(config), team);
 }
 
-// The table of the team's database that holds its records, for a reader that follows it row by row.
-export function teamTableName(team: Team): string {
-  return TEAM_ENDPOINTS[team].tableName;
+// The team's table, for a reader that follows it row by row.
+export function followTeamTable<T extends Team>(config: TeamStoreConfig, team: T): TableFollower {
+  return TEAM_ENDPOINTS[team].follow(scopeTeamStores(config), team);
+}
+
+// Where the scope keeps the teams' records, and each team's file or table there, for a message.
+export function teamStoreNames(config: TeamStoreConfig, teams: readonly Team[]): { location: string; names: string[] } {
+  const stores = scopeTeamStores(config);
+  const nameOf = <T extends Team>(team: T) => TEAM_ENDPOINTS[team].nameIn(stores, team);
+  return { location: stores.location, names: teams.map(nameOf) };
 }
 
 // One record of the team's table, as that reader finds it stored.

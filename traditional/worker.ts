@@ -116,7 +116,8 @@ const USAGE = `Usage: ts-node traditional/worker.ts --team <${WORKER_TEAMS.join(
 
 Runs one team's Temporal worker on the task queue <RETURNS_SCOPE>.<team> until SIGINT or SIGTERM, then stops
 after its in-flight calls and exits 0.
-Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, RETURNS_SCOPE, DATA_DIR (see Configuration in the README).
+Settings: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, RETURNS_SCOPE, DATA_DIR, TEAM_STORE, TEAM_DATABASE_URL (see
+Configuration in the README).
 Exit codes: 0 stopped cleanly, 1 a server or the worker failed, 2 a usage error or a bad setting.`;
 
 // The worker a --team value names; a usage error (exit 2) that shows the usage otherwise.
@@ -150,7 +151,7 @@ export async function runWorkerProcess(
     if (team === USER_SUPPORT) {
       worker = await createUserSupportWorker(connection, config, await bundleReturnWorkflows());
     } else {
-      store = openTeamStore(config, team);
+      store = await openTeamStore(config, team);
       const served = options.wrapStore ? options.wrapStore(store, team) : store;
       worker = await createTeamWorker(connection, config, team, { store: served, clock: () => new Date() });
     }
@@ -165,7 +166,7 @@ export async function runWorkerProcess(
     // Ended by itself, without a signal: its supervisor should start it again.
     return 1;
   } finally {
-    store?.close();
+    await store?.close();
     await connection.close();
     closed();
   }

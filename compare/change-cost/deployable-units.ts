@@ -29,14 +29,17 @@ interface UnitRule {
 const TEAM = '([a-z][a-z0-9-]*)';
 
 // What each process of the traditional model runs: worker.ts hosts every worker, User Support's workflow worker
-// among them, over teams.ts (the table of teams) and team-store.ts (their SQLite records); each team's worker serves
-// its own activities, and whatever else is in teams/ they share. client.ts and start.ts start returns. In no unit of
-// the process: deployment.ts (the whole model in one process), model.ts (the port) and record-tail.ts,
+// among them, over teams.ts (the table of teams) and team-store.ts (their records, kept by sqlite-team-store.ts or
+// postgres-team-store.ts); each team's worker serves its own activities, and whatever else is in teams/ they share.
+// client.ts and start.ts start returns. In no unit of the process: deployment.ts (the whole model in one process), model.ts (the port) and record-tail.ts,
 // audit-trail.ts and scope-runs.ts, which the drivers, `npm run audit` and `npm run reset` read.
 const TRADITIONAL_UNITS: readonly UnitRule[] = [
   { pattern: /^traditional\/workflows\.ts$/, units: [WORKFLOW_WORKER], team: USER_SUPPORT },
   { pattern: new RegExp(`^traditional/teams/${TEAM}\\.activities\\.ts$`), units: ['{team} worker'], team: '{team}' },
-  { pattern: /^traditional\/(?:worker|team-store|teams|teams\/[^/]+)\.ts$/, units: [EVERY_WORKER] },
+  {
+    pattern: /^traditional\/(?:worker|(?:sqlite-|postgres-)?team-store|teams|teams\/[^/]+)\.ts$/,
+    units: [EVERY_WORKER],
+  },
   { pattern: /^traditional\/(?:client|start)\.ts$/, units: [STARTER] },
   { pattern: /^traditional\/(?:deployment|model|record-tail|audit-trail|scope-runs)\.ts$/, units: [] },
 ];

@@ -7,7 +7,7 @@ import { ActionableError } from '../../cli/actionable-error';
 import { runEntryPoint } from '../../cli/entry-point';
 import { type Config, loadConfig } from '../../config';
 import type { Team } from '../../domain';
-import type { TeamRecord } from '../../traditional/team-store';
+import type { TeamRecord, TeamView } from '../../traditional/team-store';
 import { type TeamStores, USER_SUPPORT, WORKER_TEAMS, type WorkerTeam } from '../../traditional/teams';
 import { runWorkerProcess, workerTeamNamed } from '../../traditional/worker';
 import { decidedAgainFile, keepDecidedAgain } from './decided-again';
@@ -65,9 +65,13 @@ export function parseTraditionalWorkerArguments(args: readonly string[]): Tradit
 }
 
 // What the wrappers use of a team's store, whatever the team's record.
-interface RecordingStore {
-  recordOf(returnId: string): TeamRecord | undefined;
-  recordOnce(returnId: string, recordedAt: string, decide: () => TeamRecord): TeamRecord;
+interface RecordingStore extends TeamView<string> {
+  recordOf(returnId: string): Promise<TeamRecord | undefined>;
+  recordOnce(
+    returnId: string,
+    recordedAt: string,
+    decide: (view: TeamView<string>) => TeamRecord | Promise<TeamRecord>,
+  ): Promise<TeamRecord>;
 }
 type RecordOnce = RecordingStore['recordOnce'];
 type StoreWrap = <T extends Team>(store: TeamStores[T], team: T) => TeamStores[T];
@@ -86,8 +90,8 @@ function aroundRecordOnce(
 
 // SIGKILL, so nothing of the process runs after the commit: the activity never returns, Temporal never hears.
 function crashingAfterRecord(crashReturnId: string): StoreWrap {
-  return aroundRecordOnce((recordOnce) => (returnId, recordedAt, decide) => {
-    const record = recordOnce(returnId, recordedAt, decide);
+  return aroundRecordOnce((recordOnce) => async (returnId, recordedAt, decide) => {
+    const record = await recordOnce(returnId, recordedAt, decide);
     if (returnId === crashReturnId) {
       writeSync(2, `crash point: ${returnId} recorded, activity not yet completed; killing this process\n`);
       process.kill(process.pid, 'SIGKILL');
@@ -98,9 +102,9 @@ function crashingAfterRecord(crashReturnId: string): StoreWrap {
 
 // As a store without idempotency would: a return already recorded is decided again, from the team's state now.
 function decidingAgain(config: Pick<Config, 'dataDir' | 'scope'>): StoreWrap {
-  return aroundRecordOnce((recordOnce, store, team) => (returnId, recordedAt, decide) => {
-    if (!store.recordOf(returnId)) return recordOnce(returnId, recordedAt, decide);
-    const record = decide();
+  return aroundRecordOnce((recordOnce, store, team) => async (returnId, recordedAt, decide) => {
+    if (!(await store.recordOf(returnId))) return recordOnce(returnId, recordedAt, decide);
+    const record = await decide(store);
     keepDecidedAgain(decidedAgainFile(config, team), { record, recordedAt });
     return record;
   });

@@ -85,7 +85,7 @@ describe('when a scope is cleared with npm run reset', function () {
     for (const team of TEAMS)
       assert.ok(keptAfter.consumerGroups.includes(teamGroupId(kept.scope, team)), `${team}'s group`);
     for (const team of TEAMS)
-      assert.equal(readTeamRecords(kept, team).length, SAMPLE_RETURNS.length, `${team}'s records`);
+      assert.equal((await readTeamRecords(kept, team)).length, SAMPLE_RETURNS.length, `${team}'s records`);
   });
 
   it('should say the scope is already clear when run again', async () => {

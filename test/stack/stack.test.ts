@@ -38,7 +38,7 @@ describe('when a user runs the local stack scripts', function () {
   it('stack:up a second time should reuse both servers and start nothing', async () => {
     const run = await runScript('stack:up', [], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /nothing to start: both servers already answer/);
+    assert.match(run.stdout, /nothing to start: every server already answers/);
   });
 
   it('stack:status should report both healthy and started by this stack', async () => {

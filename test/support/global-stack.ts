@@ -1,5 +1,5 @@
-// Mocha global fixtures: every integration suite runs against a real Kafka broker and a real Temporal server.
-// Servers that already answer are reused; servers this run had to start are stopped when it ends.
+// Mocha global fixtures: every integration suite runs against a real Kafka broker, a real Temporal server and a real
+// PostgreSQL server. Servers that already answer are reused; servers this run had to start are stopped when it ends.
 import { loadConfig } from '../../config';
 import { ensureStack, type StackHandle } from '../../stack/ensure';
 import { installTemporalRuntime } from '../../traditional/worker';
@@ -9,7 +9,9 @@ let stack: StackHandle | undefined;
 export async function mochaGlobalSetup(): Promise<void> {
   // Workers log every bundle and poll at INFO; tests need only what went wrong.
   installTemporalRuntime();
-  stack = await ensureStack(loadConfig(), { kafka: true, temporal: true }, (line) =>
+  // The team stores' suites run on both stores whatever TEAM_STORE says, so PostgreSQL comes up too (at
+  // TEAM_DATABASE_URL, started locally when none answers there).
+  stack = await ensureStack({ ...loadConfig(), teamStore: 'postgres' }, { kafka: true, temporal: true }, (line) =>
     process.stderr.write(`[stack] ${line}\n`),
   );
 }

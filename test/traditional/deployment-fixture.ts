@@ -1,16 +1,17 @@
-// What the traditional suites share: one workflow bundle per test run, a fresh scope and data directory per
+// What the traditional suites share: one workflow bundle per test run, a fresh scope and team stores per
 // deployment, and the outcomes the sample returns must have in either variant.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
-import type { Config } from '../../config';
+import type { Config, TeamStoreKind } from '../../config';
 import type { ReturnOutcome } from '../../domain';
 import {
   startTraditionalDeployment,
   type TraditionalDeployment,
   type TraditionalDeploymentOptions,
 } from '../../traditional/deployment';
+import { scopeTeamStores } from '../../traditional/teams';
 import { bundleReturnWorkflows, installTemporalRuntime } from '../../traditional/worker';
 import { eur, gbp, sampleReturn, usd } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
@@ -29,19 +30,40 @@ export function temporaryDataDir(label: string): { dir: string; remove: () => vo
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+export interface TemporaryTeamStores {
+  readonly config: Config;
+  remove(): Promise<void>;
+}
+
+// A scope of its own in one of the team stores (TEAM_STORE's unless named), and its removal: the temporary data
+// directory, and in PostgreSQL the scope's schema.
+export function temporaryTeamStores(label: string, teamStore?: TeamStoreKind): TemporaryTeamStores {
+  const data = temporaryDataDir(label);
+  const config = testConfig(label, { dataDir: data.dir, ...(teamStore ? { teamStore } : {}) });
+  return {
+    config,
+    remove: async () => {
+      await scopeTeamStores(config).deleteAll();
+      data.remove();
+    },
+  };
+}
+
 export interface TestDeployment {
   readonly deployment: TraditionalDeployment;
   readonly config: Config;
   close(): Promise<void>;
 }
 
-// A deployment of its own: unique scope (task queues, workflow ids), and team databases in a temporary directory.
+// A deployment of its own: unique scope (task queues, workflow ids), and team stores of its own (TEAM_STORE's
+// unless named), removed when it closes.
 export async function startTestDeployment(
   label: string,
   options: Omit<TraditionalDeploymentOptions, 'workflowBundle'> = {},
+  teamStore?: TeamStoreKind,
 ): Promise<TestDeployment> {
-  const data = temporaryDataDir(label);
-  const config = testConfig(label, { dataDir: data.dir });
+  const stores = temporaryTeamStores(label, teamStore);
+  const { config } = stores;
   try {
     const deployment = await startTraditionalDeployment(config, {
       workflowBundle: await sharedWorkflowBundle(),
@@ -52,11 +74,11 @@ export async function startTestDeployment(
       config,
       close: async () => {
         await deployment.close();
-        data.remove();
+        await stores.remove();
       },
     };
   } catch (error) {
-    data.remove();
+    await stores.remove();
     throw error;
   }
 }

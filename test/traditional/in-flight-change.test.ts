@@ -66,7 +66,7 @@ describe('traditional model, a process change deployed while returns are in flig
       assert.equal(outcome.verdict, undefined, `${variant}: the old outcome has no verdict`);
       const history = await test.deployment.workflowHistory(returnId);
       assert.ok(!history.some((event) => event.activity === 'notifyCustomer'), `${variant}: no Customer Care call`);
-      assert.equal(test.deployment.recordsOfReturn(returnId).notification, undefined);
+      assert.equal((await test.deployment.recordsOfReturn(returnId)).notification, undefined);
     }
 
     for (const variant of RETURN_VARIANTS) {

@@ -1,7 +1,8 @@
-// Every sample return through the real Temporal server and real workers, in both variants: the same outcomes,
-// and the order of the team calls that tells the two variants apart.
+// Every sample return through the real Temporal server and real workers, in both variants and over both team
+// stores: the same outcomes, and the order of the team calls that tells the two variants apart.
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { TEAM_STORES } from '../../config';
 import { InvalidRefundRequestError, TEAMS } from '../../domain';
 import type { AuditEvent } from '../../traditional/audit-trail';
 import { RETURN_VARIANTS } from '../../traditional/client';
@@ -57,12 +58,15 @@ const callsOf = (history: readonly AuditEvent[]) =>
 
 const eventsOf = (history: readonly AuditEvent[], type: string) => history.filter((event) => event.type === type);
 
-for (const variant of RETURN_VARIANTS) {
-  describe(`traditional model, ${variant} variant`, () => {
+// PostgreSQL, the store of workers on several hosts, must come to the very same records as SQLite.
+const VARIANTS_AND_STORES = RETURN_VARIANTS.flatMap((variant) => TEAM_STORES.map((store) => [variant, store] as const));
+
+for (const [variant, teamStore] of VARIANTS_AND_STORES) {
+  describe(`traditional model, ${variant} variant, ${teamStore} team stores`, () => {
     let test: TestDeployment;
 
     before(async () => {
-      test = await startTestDeployment(`samples-${variant}`);
+      test = await startTestDeployment(`samples-${variant}-${teamStore}`, {}, teamStore);
     });
 
     after(async () => {
@@ -76,7 +80,7 @@ for (const variant of RETURN_VARIANTS) {
           const outcome = await test.deployment.submit(sampleReturn(expected.returnId), variant);
 
           assert.deepEqual(outcome, expected);
-          assert.deepEqual(test.deployment.recordsOfReturn(expected.returnId), {
+          assert.deepEqual(await test.deployment.recordsOfReturn(expected.returnId), {
             refund: expected.refund,
             replacement: expected.replacement,
             disassembly: expected.disassembly,
@@ -86,8 +90,8 @@ for (const variant of RETURN_VARIANTS) {
         });
       }
 
-      it('should leave exactly one record per team per return', () => {
-        const records = test.deployment.readAllRecords();
+      it('should leave exactly one record per team per return', async () => {
+        const records = await test.deployment.readAllRecords();
         for (const team of TEAMS) {
           assert.deepEqual(
             records[team].map(({ record }) => record.returnId),
@@ -161,7 +165,7 @@ for (const variant of RETURN_VARIANTS) {
           test.deployment.client.workflow.getHandle(test.deployment.workflowId('R-INVALID')).describe(),
           WorkflowNotFoundError,
         );
-        assert.deepEqual(test.deployment.recordsOfReturn('R-INVALID'), {});
+        assert.deepEqual(await test.deployment.recordsOfReturn('R-INVALID'), {});
       });
     });
   });

@@ -24,11 +24,8 @@ for (const variant of ['parallel', 'sequential'] as const) {
     let test: TestDeployment;
     let handles: WorkflowHandle<ReturnWorkflow>[];
 
-    const returnIdsRecordedBy = (team: Team) =>
-      test.deployment
-        .readRecords(team)
-        .map(({ record }) => record.returnId)
-        .sort();
+    const returnIdsRecordedBy = async (team: Team) =>
+      (await test.deployment.readRecords(team)).map(({ record }) => record.returnId).sort();
 
     before(async () => {
       test = await startTestDeployment(`outage-${variant}`);
@@ -44,7 +41,7 @@ for (const variant of ['parallel', 'sequential'] as const) {
         handles = await Promise.all(OUTAGE_RETURNS.map((request) => test.deployment.start(request, variant)));
         await waitFor(
           'Sales to record all three returns',
-          () => returnIdsRecordedBy('sales').length === RETURN_IDS.length,
+          async () => (await returnIdsRecordedBy('sales')).length === RETURN_IDS.length,
         );
       });
 
@@ -53,10 +50,10 @@ for (const variant of ['parallel', 'sequential'] as const) {
           for (const team of ['manufacturing', 'accounting'] as const) {
             await waitFor(
               `${team} to record all three returns`,
-              () => returnIdsRecordedBy(team).length === RETURN_IDS.length,
+              async () => (await returnIdsRecordedBy(team)).length === RETURN_IDS.length,
             );
           }
-          assert.deepEqual(returnIdsRecordedBy('inventory'), []);
+          assert.deepEqual(await returnIdsRecordedBy('inventory'), []);
           for (const handle of handles) assert.equal((await handle.describe()).status.name, 'RUNNING');
         });
       } else {
@@ -70,9 +67,9 @@ for (const variant of ['parallel', 'sequential'] as const) {
             assert.ok(!history.some(isScheduledOn('manufacturing')), `${returnId} has not called Manufacturing`);
             assert.ok(!history.some(isScheduledOn('accounting')), `${returnId} has not called Accounting`);
           }
-          assert.deepEqual(returnIdsRecordedBy('inventory'), []);
-          assert.deepEqual(returnIdsRecordedBy('manufacturing'), []);
-          assert.deepEqual(returnIdsRecordedBy('accounting'), []);
+          assert.deepEqual(await returnIdsRecordedBy('inventory'), []);
+          assert.deepEqual(await returnIdsRecordedBy('manufacturing'), []);
+          assert.deepEqual(await returnIdsRecordedBy('accounting'), []);
           for (const handle of handles) assert.equal((await handle.describe()).status.name, 'RUNNING');
         });
       }
@@ -89,7 +86,7 @@ for (const variant of ['parallel', 'sequential'] as const) {
             ['R-OUT-3', 'cancelled', 'rejected'],
           ],
         );
-        for (const team of TEAMS) assert.deepEqual(returnIdsRecordedBy(team), RETURN_IDS, `${team}'s records`);
+        for (const team of TEAMS) assert.deepEqual(await returnIdsRecordedBy(team), RETURN_IDS, `${team}'s records`);
       });
     });
   });

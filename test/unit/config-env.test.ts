@@ -14,6 +14,8 @@ const CONFIGURATIONS: readonly Config[] = [
     temporalNamespace: 'returns.staging',
     stackDir: '/srv/returns/stack',
     dataDir: '/srv/returns/data',
+    teamStore: 'postgres',
+    teamDatabaseUrl: 'postgresql://team:secret@db.internal:6543/returns_staging?sslmode=require',
     temporalBinary: '/opt/temporal/bin/temporal',
     scope: 'load-test-7',
   },

@@ -35,6 +35,18 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
   RETURNS_SCOPE: ['', 'has space', 'a/b', '../up', 'UPPER', '-lead', 's'.repeat(41), 'tab\there'],
   STACK_DIR: ['', '   '],
   DATA_DIR: ['', ' '],
+  TEAM_STORE: ['', 'SQLite', 'pg', 'mysql', ' postgres'],
+  TEAM_DATABASE_URL: [
+    '',
+    'garbage',
+    '127.0.0.1:5433',
+    'mysql://127.0.0.1:3306/returns',
+    'postgres://127.0.0.1:5433',
+    'postgres://127.0.0.1:5433/',
+    'postgres://127.0.0.1:0/returns',
+    'postgres://127.0.0.1:99999/returns',
+    'postgres://returns:secret@127.0.0.1:5433/a/b',
+  ],
   DASHBOARD_PORT: ['', '0', '65536', 'eighty', ' 8090', '8090 ', '1e3', '0x1f', '-1', '80.5'],
   // A path: whether it exists is found when a server has to be started (test/cli/start-up-failures.test.ts).
   TEMPORAL_BIN: 'any value is accepted',
@@ -121,6 +133,22 @@ describe('Configuration from the environment', () => {
           );
         });
       }
+    }
+  });
+
+  describe('when TEAM_DATABASE_URL is refused', () => {
+    for (const url of ['postgres://team:s3cret@db.internal:5432', 'mysql://team:s3cret@db.internal/returns']) {
+      it(`should say what is wrong without its password (${url.split(':')[0]})`, () => {
+        assert.throws(
+          () => loadConfig({ TEAM_DATABASE_URL: url }),
+          (error: unknown) => {
+            assert.ok(error instanceof SettingError, String(error));
+            assert.ok(!error.message.includes('s3cret'), error.message);
+            assert.match(error.message, /team:\*\*\*@db\.internal/);
+            return true;
+          },
+        );
+      });
     }
   });
 

@@ -9,7 +9,7 @@ import {
   settleReplacement,
   type Verdict,
 } from '../../domain';
-import type { TeamDependencies, TeamStore, TeamTable } from '../team-store';
+import type { TeamDependencies, TeamStore, TeamTable, TeamView } from '../team-store';
 
 type InventoryColumn = 'model_id' | 'status';
 export type InventoryStore = TeamStore<ReplacementShipment, InventoryColumn>;
@@ -25,25 +25,27 @@ const ACCEPTED: Verdict = { kind: 'accepted' };
 
 export function createInventoryActivities({ store, clock }: TeamDependencies<InventoryStore>) {
   // Units of the model shipped or held: a held unit is not available to any other return.
-  const viewOf = (request: RefundRequest): InventoryView => {
+  const viewOf = async (request: RefundRequest, view: TeamView<InventoryColumn>): Promise<InventoryView> => {
     const modelId = request.model.modelId;
-    const taken = store.countWhere({ model_id: modelId, status: 'shipped' });
-    return { unitsTakenOfModel: taken + store.countWhere({ model_id: modelId, status: 'held' }) };
+    const taken = await view.countWhere({ model_id: modelId, status: 'shipped' });
+    return { unitsTakenOfModel: taken + (await view.countWhere({ model_id: modelId, status: 'held' })) };
   };
   const settle = (request: RefundRequest, verdict: Verdict) =>
-    store.settleOnce(request.returnId, clock().toISOString(), (recorded) =>
-      settleReplacement(request, recorded, verdict, viewOf(request)),
+    store.settleOnce(request.returnId, clock().toISOString(), async (recorded, view) =>
+      settleReplacement(request, recorded, verdict, await viewOf(request, view)),
     );
   return {
     // Before the verdict gated the return: ships at once. Kept for the returns started before that change.
     async createShipmentRequest(request: RefundRequest): Promise<ReplacementShipment> {
-      return store.recordOnce(request.returnId, clock().toISOString(), () =>
-        decideReplacementShipment(request, viewOf(request)),
+      return store.recordOnce(request.returnId, clock().toISOString(), async (view) =>
+        decideReplacementShipment(request, await viewOf(request, view)),
       );
     },
     // Before the verdict: a unit set aside, or a backorder.
     async holdReplacement(request: RefundRequest): Promise<ReplacementShipment> {
-      return store.recordOnce(request.returnId, clock().toISOString(), () => holdReplacement(request, viewOf(request)));
+      return store.recordOnce(request.returnId, clock().toISOString(), async (view) =>
+        holdReplacement(request, await viewOf(request, view)),
+      );
     },
     // The return is accepted: the held unit ships (or, with nothing held before, one ships now while in stock).
     async shipReplacement(request: RefundRequest): Promise<ReplacementShipment> {

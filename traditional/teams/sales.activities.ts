@@ -15,10 +15,10 @@ export const SALES_TABLE: TeamTable<OrderRefund, SalesColumn> = {
 export function createSalesActivities({ store, clock }: TeamDependencies<SalesStore>) {
   return {
     async createOrderRefundRequest(request: RefundRequest): Promise<OrderRefund> {
-      return store.recordOnce(request.returnId, clock().toISOString(), () =>
+      return store.recordOnce(request.returnId, clock().toISOString(), async (view) =>
         decideOrderRefund(request, {
           // Only an issued refund covers the order; a rejected one leaves it open to a later return.
-          earlierRefundOfOrder: store.firstReturnIdWhere({ order_id: request.order.orderId, status: 'issued' }),
+          earlierRefundOfOrder: await view.firstReturnIdWhere({ order_id: request.order.orderId, status: 'issued' }),
         }),
       );
     },
