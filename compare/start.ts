@@ -69,7 +69,13 @@ async function main(entry: EntryPoint): Promise<number> {
   say();
   const started = Date.now();
   await ensureCommandStack(config, { kafka: true, temporal: true }, { entry, log: note, stopWhenDone: false });
-  note('starting both models: bundling the workflow code, starting five Temporal workers and four Kafka subscribers…');
+  const instances = config.teamInstances;
+  const each = instances > 1 ? ` (TEAM_INSTANCES=${instances}: ${instances} of each)` : '';
+  // A worker for User Support and one per team; a subscriber per team.
+  note(
+    `starting both models: bundling the workflow code, starting ${(TEAMS.length + 1) * instances} Temporal workers` +
+      ` and ${TEAMS.length * instances} Kafka subscribers${each}…`,
+  );
   const models = await openBothModels(config, { variant: options.variant });
   entry.onStop(() => closeBothModels(models));
   entry.onStop(() => note(submission.stoppedSummary(config.scope)));

@@ -47,6 +47,9 @@ export interface TraditionalDeploymentOptions {
   readonly stores?: Partial<TeamStores>;
   readonly clock?: () => Date;
   readonly log?: (line: string) => void;
+  // How many replicas of each worker run in this process, on the same task queue (default: the configuration's
+  // TEAM_INSTANCES).
+  readonly instances?: number;
 }
 
 export type AllTeamRecords = { readonly [T in Team]: StoredRecord<RecordOfTeam<T>>[] };
@@ -78,7 +81,7 @@ export interface TraditionalDeployment {
 }
 
 interface RunningWorker {
-  readonly worker: Worker;
+  readonly workers: readonly Worker[];
   readonly run: Promise<void>;
 }
 
@@ -98,6 +101,9 @@ export async function startTraditionalDeployment(
   }
   let workflowBundle = options.workflowBundle;
   const ownStores: Partial<Record<Team, TeamStores[Team]>> = {};
+  // The stores of the replicas after the first, by team and replica, kept across a team's restarts.
+  const replicaStores = new Map<string, TeamStores[Team]>();
+  const instances = options.instances ?? config.teamInstances;
   const running = new Map<WorkerTeam, RunningWorker>();
   const starting = new Map<WorkerTeam, Promise<void>>();
   let closed = false;
@@ -105,28 +111,54 @@ export async function startTraditionalDeployment(
   const storeOf = <T extends Team>(team: T): TeamStores[T] | undefined =>
     (options.stores?.[team] ?? ownStores[team]) as TeamStores[T] | undefined;
 
-  async function createWorker(team: WorkerTeam): Promise<Worker> {
-    if (team === USER_SUPPORT) {
-      workflowBundle ??= await bundleReturnWorkflows();
-      return createUserSupportWorker(connection, config, workflowBundle);
-    }
-    let store = storeOf(team);
-    if (!store) {
-      store = await openTeamStore(config, team);
-      ownStores[team] = store;
-    }
-    return createTeamWorker(connection, config, team, { store, clock });
+  // Each replica after the first has a store of its own, as a worker on another host would: replicas racing for one
+  // return meet in the store's transaction. A store given in the options is shared by every replica.
+  async function replicaStore<T extends Team>(team: T, replica: number): Promise<TeamStores[T]> {
+    const given = options.stores?.[team];
+    if (given) return given;
+    const kept = (replica === 0 ? ownStores[team] : replicaStores.get(`${team}#${replica}`)) as
+      TeamStores[T] | undefined;
+    if (kept) return kept;
+    const store = await openTeamStore(config, team);
+    if (replica === 0) ownStores[team] = store;
+    else replicaStores.set(`${team}#${replica}`, store);
+    return store;
   }
 
+  // Temporal registers one worker per task queue on a connection, so each replica after the first polls over a
+  // connection of its own, as a worker process does.
+  const replicaConnections: Promise<NativeConnection>[] = [];
+  function connectionOf(replica: number): Promise<NativeConnection> {
+    if (replica === 0) return Promise.resolve(connection);
+    while (replicaConnections.length < replica) replicaConnections.push(connectWorkers(config));
+    return replicaConnections[replica - 1];
+  }
+
+  async function createWorker(team: WorkerTeam, replica: number): Promise<Worker> {
+    const polling = await connectionOf(replica);
+    if (team === USER_SUPPORT) {
+      workflowBundle ??= await bundleReturnWorkflows();
+      return createUserSupportWorker(polling, config, workflowBundle);
+    }
+    return createTeamWorker(polling, config, team, { store: await replicaStore(team, replica), clock });
+  }
+
+  // The team's replicas, each a worker polling the team's task queue: Temporal hands each task to one of them.
   async function launch(team: WorkerTeam): Promise<void> {
-    const worker = await createWorker(team);
-    const run = worker.run().catch((error: unknown) => {
-      log(`${team} worker stopped with an error: ${(error as Error).message}`);
-    });
-    running.set(team, { worker, run });
-    // A worker that stopped by itself (a fatal error, or a signal to the process) is no longer running.
+    const workers: Worker[] = [];
+    for (let replica = 0; replica < instances; replica++) workers.push(await createWorker(team, replica));
+    const run = Promise.all(
+      workers.map((worker) =>
+        worker.run().catch((error: unknown) => {
+          log(`${team} worker stopped with an error: ${(error as Error).message}`);
+        }),
+      ),
+    ).then(() => undefined);
+    const entry = { workers, run };
+    running.set(team, entry);
+    // Workers that stopped by themselves (a fatal error, or a signal to the process) are no longer running.
     void run.then(() => {
-      if (running.get(team)?.worker === worker) running.delete(team);
+      if (running.get(team) === entry) running.delete(team);
     });
   }
 
@@ -146,7 +178,7 @@ export async function startTraditionalDeployment(
     const entry = running.get(team);
     if (!entry) return;
     running.delete(team);
-    if (entry.worker.getState() === 'RUNNING') entry.worker.shutdown();
+    for (const worker of entry.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await entry.run;
   }
 
@@ -194,9 +226,12 @@ export async function startTraditionalDeployment(
     closed = true;
     await Promise.all([...starting.values()].map((pending) => pending.catch(() => undefined)));
     await Promise.all([...running.keys()].map((team) => stopTeam(team)));
+    for (const replicaConnection of await Promise.allSettled(replicaConnections)) {
+      if (replicaConnection.status === 'fulfilled') await replicaConnection.value.close();
+    }
     await connection.close();
     await client.connection.close();
-    await Promise.all(Object.values(ownStores).map((store) => store.close()));
+    await Promise.all([...Object.values(ownStores), ...replicaStores.values()].map((store) => store.close()));
   }
 
   const deployment: TraditionalDeployment = {

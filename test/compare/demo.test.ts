@@ -223,3 +223,26 @@ describe('when a user audits a return run only through npm run traditional', fun
     }
   });
 });
+
+describe('when a user runs the side-by-side demo with three instances of every team', function () {
+  this.timeout(240_000);
+  const scope = uniqueScope('demo-instances');
+  let demo: ScriptRun;
+
+  before(async () => {
+    demo = await runScript('start', [], { RETURNS_SCOPE: scope, TEAM_INSTANCES: '3' });
+  });
+
+  after(async () => {
+    await clearTestScope({ ...loadConfig(), scope });
+  });
+
+  it('TEAM_INSTANCES=3 npm start should say so, and that both models agree on all six sample returns', () => {
+    assert.equal(demo.code, 0, demo.stderr);
+    assert.match(`${demo.stdout}${demo.stderr}`, /18 Temporal workers and 15 Kafka subscribers \(TEAM_INSTANCES=3/);
+    assert.match(demo.stdout, /Identical in both models: 6 of 6 outcomes, and every team record/);
+    assert.doesNotMatch(demo.stdout, /DIFFERENT/);
+    assert.match(demo.stdout, /inventory\s+WATCH-W1 shipped\s+WATCH-W1 shipped\s+same/);
+    assert.match(demo.stdout, /inventory\s+WATCH-W1 backordered\s+WATCH-W1 backordered\s+same/);
+  });
+});
