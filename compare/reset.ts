@@ -9,6 +9,7 @@ import { ensureCommandStack } from '../cli/command-stack';
 import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { type Config, loadConfig } from '../config';
 import { connectEventLog, type EventLog } from '../event-sourced/event-log';
+import { deleteScopeSnapshots } from '../event-sourced/snapshots';
 import { topicSpecs } from '../event-sourced/topics';
 import { delay, type Log } from '../stack/processes';
 import { connectClient } from '../traditional/client';
@@ -99,6 +100,8 @@ export async function clearScope(config: ScopeConfig, stores: ScopeStores, found
     }
   };
   await deleteRuns(found.workflowRuns);
+  // The event-sourced teams' snapshots first: the team stores remove the scope's folder once it is empty.
+  deleteScopeSnapshots(config);
   await scopeTeamStores(config).deleteAll();
 
   const topicNames = topicSpecs(config).map(({ topic }) => topic);

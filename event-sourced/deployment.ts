@@ -20,6 +20,7 @@ import {
   tailReturnStatus,
 } from './projections/return-status.projection';
 import { createPublisher } from './publisher';
+import { defaultSnapshotPolicy, type SnapshotPolicy } from './snapshots';
 import { readyLine, startTeamInstancesOf, type TeamRunner } from './team-runner';
 import { reKeyingGroupId, TEAM_DECIDERS, teamGroupId } from './teams';
 import { partitionMismatchNotice, type Topics, topicSpecs, topicsOf, topicsReadBy } from './topics';
@@ -39,6 +40,8 @@ export interface EventSourcedDeploymentOptions {
   // How many instances of each team run in this process, each a member of the team's groups (default: the
   // configuration's TEAM_INSTANCES).
   readonly instances?: number;
+  // Where and how often the teams write snapshots of their state (default: defaultSnapshotPolicy); null for none.
+  readonly snapshots?: SnapshotPolicy | null;
   // While returns are awaited and Kafka does not answer, the deployment says so once and waits for it; after this
   // long it fails the waits with what to do (null: wait for it forever). Default 300 000 (5 minutes): a broker
   // restart on a loaded machine takes up to the stack's own 180 s health limit, and a rerun in the same scope
@@ -224,6 +227,8 @@ export async function startEventSourcedDeployment(
     let crashedWhileStarting: Error | undefined;
     // eslint-disable-next-line prefer-const -- see above
     runner = await startTeamInstancesOf(team, options.instances ?? config.teamInstances, {
+      snapshots: options.snapshots === undefined ? defaultSnapshotPolicy(config) : options.snapshots,
+      say: (line) => say(`${team}: ${line}`),
       log,
       scope: config.scope,
       clock,

@@ -135,6 +135,8 @@ export interface EventLog {
   ): Promise<number>;
   // How many partitions the topic has.
   partitionCount(topic: string): Promise<number>;
+  // Partition -> the offset the next record appended there will get.
+  endOffsets(topic: string): Promise<Map<number, bigint>>;
   // A consumer group that commits its progress, so a restart resumes where the last commit left off.
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   // Every record from the start, then each new one as it arrives; commits nothing.
@@ -361,6 +363,13 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     return ranges;
   }
 
+  async function endOffsetsOf(topic: string): Promise<Map<number, bigint>> {
+    const offsets = await retryingTransient(`reading the offsets of ${topic}`, Date.now() + 30_000, () =>
+      admin.fetchTopicOffsets(topic),
+    );
+    return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+  }
+
   async function partitionCount(topic: string): Promise<number> {
     const offsets = await retryingTransient(`reading the partitions of ${topic}`, Date.now() + 30_000, () =>
       admin.fetchTopicOffsets(topic),
@@ -568,6 +577,7 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     appendDeadLetter,
     readToEnd,
     partitionCount,
+    endOffsets: endOffsetsOf,
     subscribe,
     tail,
     lag,

@@ -8,6 +8,7 @@ import { type EntryPoint, runEntryPoint } from '../cli/entry-point';
 import { loadConfig } from '../config';
 import { type Team, TEAMS } from '../domain';
 import { connectEventLog, type EventLog } from './event-log';
+import { defaultSnapshotPolicy } from './snapshots';
 import { readyLine, startTeamRunnerOf } from './team-runner';
 import { teamGroupId } from './teams';
 import { partitionMismatchNotice, topicSpecs } from './topics';
@@ -53,6 +54,8 @@ export async function runTeamProcess(entry: EntryPoint, team: Team, options: Tea
   let crashed: (code: number) => void = () => undefined;
   const ended = new Promise<number>((resolve) => (crashed = resolve));
   const runner = await startTeamRunnerOf(team, {
+    snapshots: defaultSnapshotPolicy(config),
+    say,
     log,
     scope: config.scope,
     clock: () => new Date().toISOString(),

@@ -3,7 +3,7 @@
 // acknowledgement stores a batch again) is one fact: the first copy counts, every later one is skipped.
 import type { Team } from '../domain';
 import { type Decoded, decodeTeamEvent, type Poison, type TeamEventEnvelope } from './envelope';
-import type { EventLog, LogRecord, Subscription } from './event-log';
+import type { EventLog, LogRecord, PartitionsToRead, Subscription } from './event-log';
 import { teamEventsTopic } from './teams';
 
 export type PoisonHandler = (record: LogRecord, poison: Poison) => Promise<void>;
@@ -36,19 +36,24 @@ export function teamTopicDecoder<T extends Team>(
   };
 }
 
-// The teams' events, each once, from the start of their topics to their end now. Resolves with how many were
-// handed to onEvent.
+// The teams' events, each once, from the start of their topics (or the offsets in `only`) to their end now.
+// Resolves with how many were handed to onEvent.
 export async function readTeamEventsOnce<T extends Team>(
   log: EventLog,
   scope: string,
   teams: readonly T[],
   handlers: TeamEventHandlers<T>,
+  only?: PartitionsToRead,
 ): Promise<number> {
   const handle = handlerOnce(scope, teams, handlers);
   let events = 0;
-  await log.readToEnd(teamTopics(scope, teams), async (record) => {
-    if (await handle(record)) events++;
-  });
+  await log.readToEnd(
+    teamTopics(scope, teams),
+    async (record) => {
+      if (await handle(record)) events++;
+    },
+    only,
+  );
   return events;
 }
 

@@ -24,6 +24,16 @@ import {
 } from './envelope';
 import { type EventLog, type LogRecord, type OutgoingRecord, partitionOfKey, type Subscription } from './event-log';
 import { HeldPartitions } from './held-partitions';
+import {
+  decodeState,
+  encodeState,
+  inputDigest,
+  type PartitionSnapshot,
+  SNAPSHOT_SCHEMA,
+  type SnapshotPolicy,
+  type SnapshotStore,
+  staleness,
+} from './snapshots';
 import { GrowOnlyMap } from './grow-only';
 import { firstOfEachEventId, type PoisonHandler, readTeamEventsOnce, teamTopicDecoder } from './team-events';
 import {
@@ -36,7 +46,7 @@ import {
   sourceRecordOf,
   teamKeyOf,
 } from './repartition';
-import { reKeyingGroupId, TEAM_DECIDERS, teamGroupId } from './teams';
+import { reKeyingGroupId, TEAM_DECIDERS, TEAM_KEYS, teamGroupId } from './teams';
 import { topicsOf, topicsReadBy } from './topics';
 
 export interface TeamRunnerDeps {
@@ -47,6 +57,11 @@ export interface TeamRunnerDeps {
   // Called once if the runner crashes: an append or a commit failed, or the client gave up. The runner has
   // stopped by then; its owner starts a new one, which rebuilds from the topics, or exits so it is restarted.
   readonly onCrash: (error: Error) => void;
+  // Where and how often the runner writes the state of each partition it holds, to start from it again; without,
+  // every partition it gains is rebuilt from offset 0.
+  readonly snapshots?: SnapshotPolicy | null;
+  // Lines worth an operator's eye, such as a snapshot ignored and why.
+  readonly say?: (line: string) => void;
 }
 
 export interface TeamRunner<State = unknown> {
@@ -55,6 +70,8 @@ export interface TeamRunner<State = unknown> {
   readonly rebuiltFrom: number;
   // How many records of its input it read again on start (none for a team that reads only requests).
   readonly reread: number;
+  // How many of the partitions it was given on start it loaded from a snapshot.
+  readonly restored: number;
   // The topics the team reads, through its re-keying.
   readonly reads: readonly string[];
   // The partitions of the team's input this instance holds now.
@@ -180,8 +197,12 @@ export interface Unwritten<T extends Team> {
 
 export interface RebuiltState<T extends Team, State> {
   readonly partitions: PartitionStates<State>;
-  // The team's own events folded in.
+  // How many of its own events each partition's state holds, snapshot included.
+  readonly folded: ReadonlyMap<number, number>;
+  // The team's own events read from its topic (past the snapshots, where they stand).
   readonly events: number;
+  // Partitions started from a snapshot.
+  readonly restored: number;
   // Records of its input read again.
   readonly reread: number;
   // What those records have the team write that its topic does not hold yet (records it had not taken when it
@@ -230,40 +251,89 @@ function inputDecoder(scope: string, decider: TeamDecider<Team, unknown>): (reco
 // the order the team first took them. Reading again is safe, since taking a request it answered changes nothing and
 // every reaction is idempotent; its cost grows with the history, as the fold of its own topic does. Poison found on
 // its own topic is reported to onPoison; the input holds none, since the re-keying reports it.
+export interface RebuildOptions {
+  // The partitions of the team's input to rebuild (default: all).
+  readonly only?: ReadonlySet<number>;
+  readonly onPoison?: PoisonHandler;
+  readonly clock?: () => string;
+  // Snapshots to start from where they stand; without, every partition is rebuilt from offset 0.
+  readonly snapshots?: SnapshotStore;
+  // Why a snapshot was ignored, one line each.
+  readonly say?: (line: string) => void;
+}
+
 export async function rebuildTeamState<T extends Team, State>(
   log: EventLog,
   scope: string,
   decider: TeamDecider<T, State>,
-  only?: ReadonlySet<number>,
-  onPoison: PoisonHandler = () => Promise.resolve(),
-  clock: () => string = () => new Date().toISOString(),
+  options: RebuildOptions = {},
 ): Promise<RebuiltState<T, State>> {
+  const { onPoison = () => Promise.resolve(), clock = () => new Date().toISOString(), snapshots } = options;
   const team = decider.team;
+  const ownTopic = topicsOf(scope).teamEvents[team];
   const inputTopic = topicsOf(scope).teamInputs[team];
   const partitionCount = await log.partitionCount(inputTopic);
-  const wanted = only ?? new Set(Array.from({ length: partitionCount }, (_, partition) => partition));
+  const wanted = options.only ?? new Set(Array.from({ length: partitionCount }, (_, partition) => partition));
   const states = new Map<number, TeamState<State>>(
     [...wanted].map((partition) => [partition, initialTeamState(decider)]),
   );
-  const events = await readTeamEventsOnce(log, scope, [team], {
-    onEvent: (envelope) => {
-      const partition = partitionOfOwnEvent(team, envelope, partitionCount);
-      const state = states.get(partition);
-      if (state) states.set(partition, evolveTeamState(decider, state, envelope));
+  const folded = new Map<number, number>([...wanted].map((partition) => [partition, 0]));
+  const restored = snapshots
+    ? await loadSnapshots(log, scope, team, wanted, partitionCount, snapshots, options.say ?? (() => undefined))
+    : new Map<number, PartitionSnapshot>();
+  for (const [partition, snapshot] of restored) {
+    states.set(partition, decodeState(snapshot.state) as TeamState<State>);
+    folded.set(partition, snapshot.events);
+  }
+  // With every partition restored, the team's topic is read from the earliest offset any snapshot stops at;
+  // otherwise from 0, each restored partition skipping what its snapshot holds.
+  const ownFrom =
+    restored.size > 0 && restored.size === wanted.size ? earliestOwnOffsets([...restored.values()]) : undefined;
+  const events = await readTeamEventsOnce(
+    log,
+    scope,
+    [team],
+    {
+      onEvent: (envelope, record) => {
+        const partition = partitionOfOwnEvent(team, envelope, partitionCount);
+        const state = states.get(partition);
+        if (!state) return;
+        // A copy of an event the snapshot holds, stored again after it, folds to the same state: evolve is idempotent.
+        const foldedTo = restored.get(partition)?.ownFoldedTo[String(record.partition)];
+        if (foldedTo !== undefined && BigInt(record.offset) < BigInt(foldedTo)) return;
+        states.set(partition, evolveTeamState(decider, state, envelope));
+        folded.set(partition, (folded.get(partition) ?? 0) + 1);
+      },
+      onPoison,
     },
-    onPoison,
-  });
+    ownFrom && { partitions: new Set(ownFrom.keys()), from: new Map([[ownTopic, ownFrom]]) },
+  );
   const written: Unwritten<T>[] = [];
   let reread = 0;
-  if (decider.reads.length > 0) {
+  // A team that reads only requests learns nothing from them without writing: its input is read again only past a
+  // snapshot, to check the snapshot's last record is still there.
+  const rereading = new Set([...wanted].filter((partition) => decider.reads.length > 0 || restored.has(partition)));
+  const stale = new Set<number>();
+  if (rereading.size > 0) {
     const decode = inputDecoder(scope, decider);
     const isFirst = firstOfEachEventId();
+    const checked = new Set<number>();
     reread = await log.readToEnd(
       [inputTopic],
       (record) => {
-        const state = states.get(record.partition);
+        const { partition } = record;
+        const snapshot = restored.get(partition);
+        if (snapshot && !checked.has(partition)) {
+          // The first record read past a snapshot is the last one it took: the same bytes, or the topic is not the one
+          // the snapshot was taken of.
+          checked.add(partition);
+          const same = record.offset === snapshot.lastInput.offset && inputDigest(record) === snapshot.lastInput.digest;
+          if (!same) stale.add(partition);
+          return;
+        }
+        const state = states.get(partition);
         const input = decode(record);
-        if (!state || input.kind === 'poison') return;
+        if (!state || stale.has(partition) || input.kind === 'poison') return;
         // A conflicting duplicate is reported when the group delivers it.
         const taken =
           input.kind === 'request'
@@ -272,14 +342,91 @@ export async function rebuildTeamState<T extends Team, State>(
               ? takeTeamEvent(decider, state, input.envelope, clock)
               : null;
         if (!taken) return;
-        states.set(record.partition, taken.state);
+        states.set(partition, taken.state);
         const keys = keysOfRecord(input.envelope, input.source);
-        written.push(...taken.written.map((envelope) => ({ partition: record.partition, envelope, keys })));
+        written.push(...taken.written.map((envelope) => ({ partition, envelope, keys })));
       },
-      { partitions: wanted },
+      {
+        partitions: rereading,
+        from: new Map([
+          [
+            inputTopic,
+            new Map([...restored].map(([partition, snapshot]) => [partition, BigInt(snapshot.lastInput.offset)])),
+          ],
+        ]),
+      },
     );
   }
-  return { partitions: states, events, reread, written };
+  const rebuilt: RebuiltState<T, State> = {
+    partitions: states,
+    folded,
+    events,
+    reread,
+    written,
+    restored: restored.size,
+  };
+  if (stale.size === 0) return rebuilt;
+  options.say?.(
+    `the snapshots of ${team}'s partitions ${[...stale].join(', ')} are ignored: the input record they end at is not ` +
+      'the one they took (a topic created again); rebuilding them from offset 0',
+  );
+  const again = await rebuildTeamState(log, scope, decider, { ...options, only: stale, snapshots: undefined });
+  return {
+    partitions: new Map([...states, ...again.partitions]),
+    folded: new Map([...folded, ...again.folded]),
+    events: events + again.events,
+    reread: reread + again.reread,
+    written: [...written.filter(({ partition }) => !stale.has(partition)), ...again.written],
+    restored: restored.size - stale.size,
+  };
+}
+
+// The snapshots of the partitions that can stand for them now; a line for each one ignored, and why.
+async function loadSnapshots(
+  log: EventLog,
+  scope: string,
+  team: Team,
+  wanted: ReadonlySet<number>,
+  partitions: number,
+  store: SnapshotStore,
+  say: (line: string) => void,
+): Promise<Map<number, PartitionSnapshot>> {
+  const topics = topicsOf(scope);
+  const [ownEnds, inputEnds] = await Promise.all([
+    log.endOffsets(topics.teamEvents[team]),
+    log.endOffsets(topics.teamInputs[team]),
+  ]);
+  const restored = new Map<number, PartitionSnapshot>();
+  for (const partition of wanted) {
+    const loaded = store.load(team, partition);
+    if (loaded.kind === 'missing') continue;
+    const why =
+      loaded.kind === 'ignored'
+        ? loaded.reason
+        : staleness(
+            loaded.snapshot,
+            { team, scope, partition, partitions, key: TEAM_KEYS[team] },
+            ownEnds,
+            inputEnds.get(partition) ?? 0n,
+          );
+    if (why !== null || loaded.kind !== 'loaded') {
+      say(`the snapshot of ${team}'s partition ${partition} is ignored: ${why}; rebuilding it from offset 0`);
+      continue;
+    }
+    restored.set(partition, loaded.snapshot);
+  }
+  return restored;
+}
+
+function earliestOwnOffsets(snapshots: readonly PartitionSnapshot[]): Map<number, bigint> {
+  const earliest = new Map<number, bigint>();
+  for (const snapshot of snapshots) {
+    for (const [partition, offset] of Object.entries(snapshot.ownFoldedTo)) {
+      const known = earliest.get(Number(partition));
+      if (known === undefined || BigInt(offset) < known) earliest.set(Number(partition), BigInt(offset));
+    }
+  }
+  return earliest;
 }
 
 function encodeTeamEvent(unwritten: Unwritten<Team>): OutgoingRecord {
@@ -313,24 +460,61 @@ export async function startTeamRunner<T extends Team, State>(
   interface Held {
     readonly state: TeamState<State>;
     readonly unwritten: readonly Unwritten<T>[];
+    // How many of its own events the state holds, and the records taken since the last snapshot, and when that was.
+    readonly folded: number;
+    readonly sinceSnapshot: number;
+    readonly snapshotAt: number;
   }
   let rebuiltFrom = 0;
   let reread = 0;
+  let restored = 0;
+  const policy = deps.snapshots ?? null;
   const held = new HeldPartitions<Held>(
     inputTopic,
     async (partitions) => {
-      const rebuilt = await rebuildTeamState(log, deps.scope, decider, partitions, deadLetter, clock);
+      const rebuilt = await rebuildTeamState(log, deps.scope, decider, {
+        only: partitions,
+        onPoison: deadLetter,
+        clock,
+        snapshots: policy?.store,
+        say: deps.say,
+      });
       rebuiltFrom += rebuilt.events;
       reread += rebuilt.reread;
+      restored += rebuilt.restored;
       return new Map(
         [...rebuilt.partitions].map(([partition, state]) => [
           partition,
-          { state, unwritten: rebuilt.written.filter((each) => each.partition === partition) },
+          {
+            state,
+            unwritten: rebuilt.written.filter((each) => each.partition === partition),
+            folded: rebuilt.folded.get(partition) ?? 0,
+            sinceSnapshot: 0,
+            snapshotAt: Date.now(),
+          },
         ]),
       );
     },
     crash,
   );
+
+  // The partition's state as it stands after `last`, its events acknowledged: written now and then.
+  const snapshotOf = async (partition: number, holding: Held, last: LogRecord): Promise<void> => {
+    if (!policy) return;
+    const ownEnds = await log.endOffsets(ownTopic);
+    policy.store.save({
+      schema: SNAPSHOT_SCHEMA,
+      team,
+      scope: deps.scope,
+      partition,
+      partitions: partitionCount,
+      key: TEAM_KEYS[team],
+      lastInput: { offset: last.offset, digest: inputDigest(last) },
+      ownFoldedTo: Object.fromEntries([...ownEnds].map(([own, end]) => [String(own), end.toString()])),
+      events: holding.folded,
+      state: encodeState(holding.state),
+    });
+  };
 
   // One call per batch of records from one partition of the input, in offset order; one batch at a time.
   const handleRecords = async (records: readonly LogRecord[], commit: (record: LogRecord) => Promise<void>) => {
@@ -371,7 +555,26 @@ export async function startTeamRunner<T extends Team, State>(
     for (let start = 0; start < newEvents.length; start += DEFAULT_MAX_RECORDS_PER_APPEND) {
       await log.append(ownTopic, newEvents.slice(start, start + DEFAULT_MAX_RECORDS_PER_APPEND).map(encodeTeamEvent));
     }
-    if (held.replace(partition, holding, { state: draft, unwritten: [] })) await commit(records[records.length - 1]);
+    const last = records[records.length - 1];
+    const sinceSnapshot = holding.sinceSnapshot + records.length;
+    const due =
+      policy !== null && (sinceSnapshot >= policy.everyRecords || Date.now() - holding.snapshotAt >= policy.everyMs);
+    const next: Held = {
+      state: draft,
+      unwritten: [],
+      folded: holding.folded + newEvents.length,
+      sinceSnapshot: due ? 0 : sinceSnapshot,
+      snapshotAt: due ? Date.now() : holding.snapshotAt,
+    };
+    if (!held.replace(partition, holding, next)) return;
+    await commit(last);
+    // After the commit: a snapshot never covers a record the group would deliver again. One that cannot be written
+    // costs only a longer restart, so it is said and the team goes on.
+    if (due) {
+      await snapshotOf(partition, next, last).catch((error: unknown) =>
+        deps.say?.(`the snapshot of partition ${partition} was not written: ${(error as Error).message}`),
+      );
+    }
   };
 
   // The re-keying: each record of the topics the team reads, to the partition of its key in the team's input.
@@ -475,6 +678,7 @@ export async function startTeamRunner<T extends Team, State>(
     team,
     rebuiltFrom,
     reread,
+    restored,
     reads,
     partitions: () => held.entries().map(([partition]) => partition),
     state: () => new Map(held.entries().map(([partition, { state }]) => [partition, state.decided])),
@@ -486,10 +690,11 @@ export async function startTeamRunner<T extends Team, State>(
 // input it decides on. The figure of its own events comes first, where the benchmark reads it.
 export function readyLine(runner: TeamRunner, groupId: string): string {
   const reread = runner.reread > 0 ? ` and ${runner.reread} records of its input` : '';
+  const restored = runner.restored > 0 ? `, ${runner.restored} partition(s) from snapshots` : '';
   const partitions = runner.partitions();
   const deciding = partitions.length > 0 ? `partitions ${partitions.join(', ')}` : 'no partition yet';
   return (
-    `state rebuilt from ${runner.rebuiltFrom} events${reread}; re-keying ${runner.reads.join(', ')}; ` +
+    `state rebuilt from ${runner.rebuiltFrom} events${reread}${restored}; re-keying ${runner.reads.join(', ')}; ` +
     `deciding on ${deciding} of its input as ${groupId}`
   );
 }
@@ -524,6 +729,7 @@ export async function startTeamInstancesOf(team: Team, instances: number, deps: 
     team,
     rebuiltFrom: runners.reduce((sum, runner) => sum + runner.rebuiltFrom, 0),
     reread: runners.reduce((sum, runner) => sum + runner.reread, 0),
+    restored: runners.reduce((sum, runner) => sum + runner.restored, 0),
     reads: runners[0].reads,
     partitions: () => runners.flatMap((runner) => runner.partitions()).sort((a, b) => a - b),
     state: () => new Map(runners.flatMap((runner) => [...runner.state()])),

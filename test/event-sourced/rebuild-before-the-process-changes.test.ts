@@ -137,14 +137,19 @@ describe('Event-sourced model: the team topics written before the process change
 
   it(`should have Manufacturing decide ${NOT_DECIDED_BY_MANUFACTURING}, requested before the change, under the new rule`, async () => {
     assert.deepEqual(recorded.requestsNotDecidedBy, { manufacturing: [NOT_DECIDED_BY_MANUFACTURING] });
-    // Manufacturing's re-keying forwards the scope's requests before Sales' topic, as its fetches list them first:
-    // the order is registered on the request, then cancelled on the refusal, and the unit goes back, where the old
+    // Manufacturing's re-keying forwards the scope's history from two topics, the requests and Sales', in whatever
+    // order its fetches bring them. Request first: the order is registered, then cancelled on the refusal. Refusal
+    // first: the unit goes back without an order. Either way the record that stands is the new rule's, where the old
     // release kept an order for a refused return.
-    assert.deepEqual(stepsIn(events.manufacturing, NOT_DECIDED_BY_MANUFACTURING), [
-      'DisassemblyOrdered',
-      'DisassemblyCancelled',
-    ]);
-    const records = await waitFor('the projection to take the cancelled order', () => {
+    const steps = stepsIn(events.manufacturing, NOT_DECIDED_BY_MANUFACTURING);
+    assert.ok(
+      [
+        JSON.stringify(['DisassemblyOrdered', 'DisassemblyCancelled']),
+        JSON.stringify(['DefectiveUnitReturned']),
+      ].includes(JSON.stringify(steps)),
+      steps.join(', '),
+    );
+    const records = await waitFor('the projection to take the unit sent back', () => {
       const found = deployment.recordsOfReturn(NOT_DECIDED_BY_MANUFACTURING);
       return found.disassembly?.status === 'unit-returned' && found;
     });

@@ -7,6 +7,7 @@ import {
   startEventSourcedDeployment,
 } from '../../../event-sourced/deployment';
 import { connectEventLog, type EventLog } from '../../../event-sourced/event-log';
+import { deleteScopeSnapshots } from '../../../event-sourced/snapshots';
 import { TEAM_DECIDERS } from '../../../event-sourced/teams';
 import { topicSpecs } from '../../../event-sourced/topics';
 import { waitFor } from '../../../model/wait-for';
@@ -27,6 +28,7 @@ export async function connectTestLog(config: Config): Promise<EventLog> {
 }
 
 export async function removeScope(config: Config): Promise<void> {
+  deleteScopeSnapshots(config);
   const log = await connectTestLog(config);
   try {
     await log.deleteTopics(topicSpecs(config).map(({ topic }) => topic));
