@@ -60,7 +60,7 @@ const EVENT_SOURCED_UNITS: readonly UnitRule[] = [
   },
   {
     pattern:
-      /^event-sourced\/(?:team-runner|run-team|teams|repartition|held-partitions|grow-only|bucket-map|deciders\/[^/]+)\.ts$/,
+      /^event-sourced\/(?:team-runner|run-team|teams|repartition|held-partitions|snapshots|grow-only|bucket-map|deciders\/[^/]+)\.ts$/,
     units: [EVERY_SUBSCRIBER],
   },
   { pattern: /^event-sourced\/(?:event-log|envelope|topics)\.ts$/, units: [EVERY_UNIT] },
