@@ -72,7 +72,7 @@ export function partitionForTeam(team: Team, keys: ReturnKeys, partitions: numbe
 }
 
 // Whether a second request under a returnId could name another key than the first: then the re-keying routes it by
-// the first one's (teamKeyOfReturn), so that the partition that answered the first tells a request delivered again
+// the first one's (the admitted key), so that the partition that answered the first tells a request delivered again
 // from a conflicting duplicate, as a team keyed by returnId does by itself.
 export function routesRequestsByFirstKey(team: Team): boolean {
   return TEAM_KEYS[team] !== 'returnId';
@@ -85,15 +85,15 @@ export function teamKeyOf(team: Team, envelope: AnyEnvelope): string | undefined
 
 // The partition of the team's state that one of its own events belongs to: its data always names the team's key.
 export function partitionOfOwnEvent(team: Team, envelope: TeamEventEnvelope, partitions: number): number {
-  const partition = partitionForTeam(team, keysOfRecord(envelope, { headers: {} }), partitions);
-  if (partition === null) throw new Error(`${envelope.type} of ${envelope.returnId} does not name ${TEAM_KEYS[team]}`);
-  return partition;
+  const key = teamKeyOf(team, envelope);
+  if (key === undefined) throw new Error(`${envelope.type} of ${envelope.returnId} does not name ${TEAM_KEYS[team]}`);
+  return partitionOfKey(key, partitions);
 }
 
 // A record of the topics a team reads, re-keyed into its input topic: to its key's partition, or to every partition
 // when it does not name the key (each partition then takes it as a verdict that came before its request, and only
 // the one that gets the request acts on it). Key and value are kept as they were, so the team reads the same record.
-// A request is routed by `admittedKey` when given: the key of the first request under its returnId (teamKeyOfReturn).
+// A request is routed by `admittedKey` when given: the team's key of the first request under its returnId.
 export function reKeyed(
   team: Team,
   record: LogRecord,

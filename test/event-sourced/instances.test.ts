@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { initialStockOf, type RefundRequest, type ReturnOutcome, TEAMS } from '../../domain';
 import type { EventSourcedDeployment } from '../../event-sourced/deployment';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { aReturn } from '../fixtures/domain-scenarios';
+import { competingReturns } from '../fixtures/domain-scenarios';
 import { testConfig } from '../support/test-config';
 import { allCaughtUp, countsByEventId, removeScope, startTestDeployment } from './support/scope';
 
@@ -28,19 +28,6 @@ async function submitAtOnce(
 ): Promise<ReturnOutcome[]> {
   await Promise.all(requests.map((request) => deployment.publish(request)));
   return Promise.all(requests.map((request) => deployment.waitForOutcome(request.returnId, { timeoutMs: TIMEOUT_MS })));
-}
-
-// Returns that compete for one order and for the last unit of one model, each on its own returnId, so that the
-// requests land on every partition of the request topic.
-function competingReturns(label: string, count: number): RefundRequest[] {
-  return Array.from({ length: count }, (_, index) =>
-    aReturn({
-      returnId: `R-${label}-${index}`,
-      orderId: `O-${label}`,
-      modelId: 'WATCH-W1',
-      serialNumber: `SN-${label}-${index}`,
-    }),
-  );
 }
 
 // Resolves with how many units the returns took.

@@ -3,22 +3,10 @@
 // order or a model, the store's transaction decides. On both stores, against the real Temporal server.
 import assert from 'node:assert/strict';
 import { TEAM_STORES } from '../../config';
-import { initialStockOf, type RefundRequest, type ReturnOutcome, TEAMS } from '../../domain';
+import { initialStockOf, type ReturnOutcome, TEAMS } from '../../domain';
 import { SAMPLE_RETURNS } from '../../samples/sample-returns';
-import { aReturn } from '../fixtures/domain-scenarios';
+import { competingReturns } from '../fixtures/domain-scenarios';
 import { SAMPLE_OUTCOMES, startTestDeployment } from './deployment-fixture';
-
-// Returns that compete for one order and for the one unit of one model.
-function competingReturns(label: string, count: number): RefundRequest[] {
-  return Array.from({ length: count }, (_, index) =>
-    aReturn({
-      returnId: `R-${label}-${index}`,
-      orderId: `O-${label}`,
-      modelId: 'WATCH-W1',
-      serialNumber: `SN-${label}-${index}`,
-    }),
-  );
-}
 
 for (const teamStore of TEAM_STORES) {
   describe(`Traditional model: three replicas of every worker, over ${teamStore}`, () => {
