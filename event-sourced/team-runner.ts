@@ -448,11 +448,19 @@ export async function startTeamRunner<T extends Team, State>(
   const decodeTeamTopic = teamTopicDecoder(deps.scope, decider.reads);
   const partitionCount = await log.partitionCount(inputTopic);
 
+  // The instance's two groups: its input, and its re-keying. A crash of either stops both, then tells the owner.
+  const subscriptions: Subscription[] = [];
+  const stop = async () => {
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+  };
   let crashed = false;
+  let crashedBeforeReady: () => void = () => undefined;
+  const crashedWhileStarting = new Promise<void>((resolve) => (crashedBeforeReady = resolve));
   const crash = (error: Error) => {
     if (crashed) return;
     crashed = true;
-    deps.onCrash(error);
+    crashedBeforeReady();
+    void stop().finally(() => deps.onCrash(error));
   };
 
   // Each partition of the input this instance holds: its state, and what it decided on rebuilding that is not on
@@ -642,10 +650,6 @@ export async function startTeamRunner<T extends Team, State>(
   };
 
   const reads = topicsReadBy(topics, team);
-  const subscriptions: Subscription[] = [];
-  const stop = async () => {
-    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-  };
   try {
     subscriptions.push(
       await log.subscribe({
@@ -666,9 +670,15 @@ export async function startTeamRunner<T extends Team, State>(
         ...(admitsRequests ? { onAssignment: admitted.assign, beforeRecords: admitted.ready } : {}),
       }),
     );
-    // Ready once the partitions of its first rebalances are built.
-    await held.firstBuilt;
-    if (admitsRequests) await admitted.firstBuilt;
+    // A crash before then (a group coordinator still loading on a broker just started, say) stopped a subscription
+    // that may never see a rebalance: this one stops too.
+    if (crashed) await stop();
+    // Ready once the partitions of its first rebalances are built, or once it crashed: its owner, told by onCrash,
+    // starts it again.
+    await Promise.race([
+      Promise.all([held.firstBuilt, admitsRequests ? admitted.firstBuilt : undefined]),
+      crashedWhileStarting,
+    ]);
   } catch (error) {
     await stop();
     throw error;
@@ -717,7 +727,8 @@ export async function startTeamInstancesOf(team: Team, instances: number, deps: 
     void stopAll().finally(() => deps.onCrash(error));
   };
   try {
-    for (let instance = 0; instance < instances; instance++) {
+    // After a crash, no further instance starts: the owner starts the team again, all of it.
+    for (let instance = 0; instance < instances && !crashed; instance++) {
       runners.push(await startTeamRunnerOf(team, { ...deps, onCrash }));
     }
   } catch (error) {
