@@ -140,6 +140,26 @@ export class EventLogUnavailableError extends ActionableError {
 // A health probe: one metadata request, no retries, nothing logged. True when a broker answers and names its
 // controller; any failure is false, since whoever probes asks again.
 export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
+  const cluster = await describeClusterOnce(brokers);
+  return cluster !== null && cluster.brokers.length > 0 && cluster.controller !== null;
+}
+
+// The same probe for a cluster that must be whole: each broker answers at its own address, and names every one of
+// them as a live broker. A broker killed a moment ago stays named until its session with the controller expires,
+// but no longer answers; one still starting answers only once it is registered.
+export async function kafkaClusterAnswers(brokers: readonly string[]): Promise<boolean> {
+  const answers = await Promise.all(brokers.map((broker) => describeClusterOnce([broker])));
+  return answers.every(
+    (cluster) =>
+      cluster !== null &&
+      cluster.controller !== null &&
+      brokers.every((broker) => cluster.brokers.some(({ host, port }) => `${host}:${port}` === broker)),
+  );
+}
+
+async function describeClusterOnce(
+  brokers: readonly string[],
+): Promise<{ brokers: Array<{ host: string; port: number }>; controller: number | null } | null> {
   const kafka = new Kafka({
     clientId: 'stack-health',
     brokers: [...brokers],
@@ -151,10 +171,9 @@ export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean>
   const admin = kafka.admin();
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    return await admin.describeCluster();
   } catch {
-    return false;
+    return null;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
