@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type Admin,
+  ConfigResourceTypes,
   type Consumer,
   type EachBatchPayload,
   Kafka,
@@ -46,6 +47,18 @@ export interface TopicSpec {
   readonly partitions: number;
   // Event topics are the system of record: kept forever, never compacted.
   readonly keepForever: boolean;
+}
+
+export interface TopicReplicas {
+  readonly topic: string;
+  readonly minInSync: number;
+  readonly partitions: ReadonlyArray<{
+    readonly partition: number;
+    // The broker's node id; -1 while no replica can lead.
+    readonly leader: number;
+    readonly replicas: readonly number[];
+    readonly inSync: readonly number[];
+  }>;
 }
 
 // A topic kept from an earlier run: the broker never shrinks a topic, and growing one would move keys between
@@ -103,6 +116,9 @@ export interface EventLog {
   // Creates the topics that do not exist yet and waits until every partition answers; topics are never created
   // implicitly. Resolves with the topics that already existed with another partition count than asked for.
   ensureTopics(specs: readonly TopicSpec[]): Promise<PartitionMismatch[]>;
+  // How the topics are replicated now: each partition's leader, replicas and in-sync replicas, and the topic's
+  // min.insync.replicas. What ensureTopics made of them, for an operator or a test to see.
+  describeTopics(topics: readonly string[]): Promise<TopicReplicas[]>;
   // The topics that exist now, of those asked about.
   existingTopics(topics: readonly string[]): Promise<string[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
@@ -179,6 +195,29 @@ async function describeClusterOnce(
   }
 }
 
+// How the topics the models create are replicated, from the number of brokers the cluster names when they are
+// created: three replicas where there are three brokers or more, of which two must hold an append before it is
+// acknowledged (acks = -1 waits for every in-sync replica, and a partition with fewer than two in sync refuses
+// appends rather than keep them on one disk). With fewer brokers, as many replicas as there are brokers, and one
+// in sync suffices, or a cluster of two could take no append with a broker down.
+//
+// Why from the cluster and not from a setting: the code runs unchanged against the one-broker local stack, the
+// local cluster, Redpanda or a remote cluster, and the setting that says how many brokers the stack starts does not
+// say which cluster a client reaches (a cluster started once is found by later commands at its first address).
+// Why not the broker's own default: it is 1 on Kafka and on Redpanda unless an operator changes it, which would
+// leave a three-broker cluster's topics on one disk each. The cost: a topic created while a broker of three is
+// away gets two replicas, and keeps them, as it keeps its partition count; create a scope's topics with the
+// cluster whole.
+export interface Replication {
+  readonly factor: number;
+  readonly minInSync: number;
+}
+
+export function replicationFor(brokers: number): Replication {
+  const factor = Math.max(1, Math.min(3, brokers));
+  return { factor, minInSync: factor >= 3 ? 2 : 1 };
+}
+
 export async function connectEventLog(options: EventLogOptions): Promise<EventLog> {
   const tuning: ConsumerTuning = { ...DEFAULT_CONSUMER_TUNING, ...options.tuning };
   const kafka = new Kafka({
@@ -247,6 +286,7 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter(({ topic }) => !existing.has(topic));
       if (missing.length === 0) return;
+      const { factor, minInSync } = replicationFor((await admin.describeCluster()).brokers.length);
       // The leader wait is ours, below: kafkajs' own gives up on a partition the broker does not host yet, which
       // on a loaded machine is the normal state of a topic for a moment after it is created. A topic that another
       // process created meanwhile is no error (kafkajs then resolves false).
@@ -256,12 +296,16 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
         topics: missing.map(({ topic, partitions, keepForever }) => ({
           topic,
           numPartitions: partitions,
-          configEntries: keepForever
-            ? [
-                { name: 'retention.ms', value: '-1' },
-                { name: 'retention.bytes', value: '-1' },
-              ]
-            : [],
+          replicationFactor: factor,
+          configEntries: [
+            { name: 'min.insync.replicas', value: String(minInSync) },
+            ...(keepForever
+              ? [
+                  { name: 'retention.ms', value: '-1' },
+                  { name: 'retention.bytes', value: '-1' },
+                ]
+              : []),
+          ],
         })),
       });
     });
@@ -275,6 +319,36 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       if (offsets.length !== partitions) mismatches.push({ topic, partitions: offsets.length, asked: partitions });
     }
     return mismatches;
+  }
+
+  async function describeTopics(topics: readonly string[]): Promise<TopicReplicas[]> {
+    const deadline = Date.now() + 30_000;
+    const metadata = await retryingTransient('describing topics', deadline, () =>
+      admin.fetchTopicMetadata({ topics: [...topics] }),
+    );
+    const configs = await retryingTransient('describing topic configs', deadline, () =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['min.insync.replicas'],
+        })),
+      }),
+    );
+    return topics.map((topic) => {
+      const partitions = metadata.topics.find(({ name }) => name === topic)?.partitions ?? [];
+      const minInSync = configs.resources
+        .find(({ resourceName }) => resourceName === topic)
+        ?.configEntries.find(({ configName }) => configName === 'min.insync.replicas')?.configValue;
+      return {
+        topic,
+        minInSync: Number(minInSync ?? Number.NaN),
+        partitions: partitions
+          .map(({ partitionId, leader, replicas, isr }) => ({ partition: partitionId, leader, replicas, inSync: isr }))
+          .sort((a, b) => a.partition - b.partition),
+      };
+    });
   }
 
   async function existingTopics(topics: readonly string[]): Promise<string[]> {
@@ -477,6 +551,7 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
 
   return {
     ensureTopics,
+    describeTopics,
     existingTopics,
     deleteTopics,
     consumerGroups,
