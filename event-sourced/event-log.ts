@@ -256,6 +256,8 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     // Explicit, so kafkajs does not warn about its v2 partitioner change: murmur2 of the key, as Java clients do.
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
+    // One attempt per send: append retries a failed send itself, whole (see append).
+    retry: { retries: 0 },
   });
   try {
     await admin.connect();
@@ -374,9 +376,23 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
 
   async function append(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // One request for the whole batch; kafkajs retries transient errors, then throws. A retry after a lost
+    const messages = records.map(({ key, value }) => ({ key, value }));
+    // One request for the whole batch, tried again on a transient error, then thrown. A retry after a lost
     // acknowledgement can store a batch twice: readers recognise the copies by their deterministic eventIds.
-    await producer.send({ topic, acks: -1, messages: records.map(({ key, value }) => ({ key, value })) });
+    // kafkajs 2.2.4 would retry by itself, but it keeps each broker's answer across its retries: when a partition's
+    // leader moves to a broker that has answered already, that partition's records are never sent again, and the
+    // send resolves all the same (tulios/kafkajs#1303; seen here as acknowledged records missing after a broker of
+    // a cluster was killed). So every attempt is a send of its own, with every record, and kafkajs' own schedule:
+    // five retries, 300 ms doubling.
+    for (let attempt = 0, waitMs = 300; ; attempt++, waitMs = Math.min(waitMs * 2, 30_000)) {
+      try {
+        await producer.send({ topic, acks: -1, messages });
+        return;
+      } catch (error) {
+        if (attempt >= APPEND_RETRIES || !isTransient(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   async function appendDeadLetter(topic: string, letter: DeadLetter): Promise<void> {
@@ -565,6 +581,9 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     close,
   };
 }
+
+// As many as kafkajs' default for a send.
+const APPEND_RETRIES = 5;
 
 // A topic's first moments and a loaded machine: generous, since nothing is wrong but time.
 const TOPICS_READY_WITHIN_MS = 120_000;
