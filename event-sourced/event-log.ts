@@ -196,26 +196,47 @@ async function describeClusterOnce(
 }
 
 // How the topics the models create are replicated, from the number of brokers the cluster names when they are
-// created: three replicas where there are three brokers or more, of which two must hold an append before it is
-// acknowledged (acks = -1 waits for every in-sync replica, and a partition with fewer than two in sync refuses
-// appends rather than keep them on one disk). With fewer brokers, as many replicas as there are brokers, and one
-// in sync suffices, or a cluster of two could take no append with a broker down.
+// created: on a cluster, three replicas, of which two must hold an append before it is acknowledged (acks = -1
+// waits for every in-sync replica, and a partition with fewer than two in sync refuses appends rather than keep
+// them on one disk); on one broker, one.
 //
 // Why from the cluster and not from a setting: the code runs unchanged against the one-broker local stack, the
 // local cluster, Redpanda or a remote cluster, and the setting that says how many brokers the stack starts does not
 // say which cluster a client reaches (a cluster started once is found by later commands at its first address).
 // Why not the broker's own default: it is 1 on Kafka and on Redpanda unless an operator changes it, which would
-// leave a three-broker cluster's topics on one disk each. The cost: a topic created while a broker of three is
-// away gets two replicas, and keeps them, as it keeps its partition count; create a scope's topics with the
-// cluster whole.
+// leave a three-broker cluster's topics on one disk each. Why three for a cluster that names two brokers: most
+// often it is a cluster of three with one away, and a topic keeps the replicas it was created with, as it keeps
+// its partition count. Kafka then places the third replica on the broker that is away, which catches up once it is
+// back (test/stack/three-brokers.test.ts); a cluster of only two brokers refuses, and TooFewBrokersError says why.
+// Redpanda would refuse two replicas anyway (an odd number only).
 export interface Replication {
   readonly factor: number;
   readonly minInSync: number;
 }
 
 export function replicationFor(brokers: number): Replication {
-  const factor = Math.max(1, Math.min(3, brokers));
-  return { factor, minInSync: factor >= 3 ? 2 : 1 };
+  return brokers >= 2 ? { factor: 3, minInSync: 2 } : { factor: 1, minInSync: 1 };
+}
+
+export class TooFewBrokersError extends ActionableError {
+  constructor(brokers: readonly string[], live: number, { factor }: Replication, cause: unknown) {
+    super(
+      `Kafka at ${brokers.join(', ')} names ${live} live brokers, too few for the ${factor} replicas every topic of ` +
+        `a cluster gets (${(cause as Error).message}). Start the brokers that are down (the local cluster: npm run ` +
+        'stack:up -- --brokers 3) and run this again: a topic created with fewer copies would keep them for good.',
+    );
+  }
+}
+
+// Whether the error, or one it wraps or gathers, is the broker's error of that type.
+function hasErrorType(error: unknown, type: string): boolean {
+  const candidate = error as { type?: string; cause?: unknown; errors?: unknown[] } | null;
+  if (!candidate) return false;
+  return (
+    candidate.type === type ||
+    hasErrorType(candidate.cause, type) ||
+    (Array.isArray(candidate.errors) && candidate.errors.some((inner) => hasErrorType(inner, type)))
+  );
 }
 
 export async function connectEventLog(options: EventLogOptions): Promise<EventLog> {
@@ -288,28 +309,36 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter(({ topic }) => !existing.has(topic));
       if (missing.length === 0) return;
-      const { factor, minInSync } = replicationFor((await admin.describeCluster()).brokers.length);
+      const live = (await admin.describeCluster()).brokers.length;
+      const replication = replicationFor(live);
+      const { factor, minInSync } = replication;
       // The leader wait is ours, below: kafkajs' own gives up on a partition the broker does not host yet, which
       // on a loaded machine is the normal state of a topic for a moment after it is created. A topic that another
       // process created meanwhile is no error (kafkajs then resolves false).
-      await admin.createTopics({
-        waitForLeaders: false,
-        timeout: 30_000,
-        topics: missing.map(({ topic, partitions, keepForever }) => ({
-          topic,
-          numPartitions: partitions,
-          replicationFactor: factor,
-          configEntries: [
-            { name: 'min.insync.replicas', value: String(minInSync) },
-            ...(keepForever
-              ? [
-                  { name: 'retention.ms', value: '-1' },
-                  { name: 'retention.bytes', value: '-1' },
-                ]
-              : []),
-          ],
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: false,
+          timeout: 30_000,
+          topics: missing.map(({ topic, partitions, keepForever }) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor: factor,
+            configEntries: [
+              { name: 'min.insync.replicas', value: String(minInSync) },
+              ...(keepForever
+                ? [
+                    { name: 'retention.ms', value: '-1' },
+                    { name: 'retention.bytes', value: '-1' },
+                  ]
+                : []),
+            ],
+          })),
+        });
+      } catch (error) {
+        if (hasErrorType(error, 'INVALID_REPLICATION_FACTOR'))
+          throw new TooFewBrokersError(options.brokers, live, replication, error);
+        throw error;
+      }
     });
     // Every partition answers a request before this resolves, so a reader never mistakes a topic that is not
     // ready for an error.

@@ -226,10 +226,13 @@ describe('when a cluster of three brokers loses brokers under load', function ()
     let twoLeft: ReturnType<typeof publishUnderLoad>;
     const outcomes: Array<{ acknowledged: boolean } | { error: unknown }> = [];
     let survivor: number;
+    let awayScope: Config;
+    let awayLayout: TopicReplicas[];
+    let second: number;
     let read: Awaited<ReturnType<typeof readRequests>>;
 
     before(async () => {
-      const second = busiestLeader(await log.describeTopics(topicNames(config)), [1, 2, 3]);
+      second = busiestLeader(await log.describeTopics(topicNames(config)), [1, 2, 3]);
       await killKafkaBroker(stack.dir, second);
       await waitForPartitions(
         log,
@@ -237,6 +240,9 @@ describe('when a cluster of three brokers loses brokers under load', function ()
         `every partition to elect a leader other than the killed broker ${second}, and drop it from its in-sync set`,
         ({ leader, inSync }) => leader >= 0 && leader !== second && !inSync.includes(second) && inSync.length === 2,
       );
+      awayScope = { ...config, scope: uniqueScope('broker-away') };
+      await log.ensureTopics(topicSpecs(awayScope));
+      awayLayout = await log.describeTopics(topicNames(awayScope));
       twoLeft = publishUnderLoad(publisher, withTwo);
       await waitFor(
         `${WITH_TWO_LEFT} publishes with two brokers left to be acknowledged`,
@@ -275,7 +281,28 @@ describe('when a cluster of three brokers loses brokers under load', function ()
         'every broker to be back in every in-sync set',
         ({ leader, inSync }) => leader >= 0 && inSync.length === 3,
       );
+      // The topics created while a broker was away: it holds its replicas again once it is back.
+      await waitForPartitions(
+        log,
+        awayScope,
+        'every broker to be in sync on the topics created while one was away',
+        ({ leader, inSync }) => leader >= 0 && inSync.length === 3,
+      );
       read = await readRequests(log, config);
+    });
+
+    it("should give a new scope's topics three replicas with a broker away, the two up in sync", () => {
+      for (const { topic, minInSync, partitions } of awayLayout) {
+        assert.equal(minInSync, 2, topic);
+        for (const { partition, replicas, inSync } of partitions) {
+          assert.deepEqual([...replicas].sort(), [1, 2, 3], `${topic}-${partition} replicas`);
+          assert.deepEqual(
+            [...inSync].sort(),
+            [1, 2, 3].filter((node) => node !== second),
+            `${topic}-${partition} in sync`,
+          );
+        }
+      }
     });
 
     it('should acknowledge every publish while two brokers of three are up', () => {

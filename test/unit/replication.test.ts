@@ -6,7 +6,8 @@ import { replicationFor } from '../../event-sourced/event-log';
 describe('the replication of the topics the models create', () => {
   for (const [brokers, factor, minInSync] of [
     [1, 1, 1],
-    [2, 2, 1],
+    // Most often three with one away: asking for three makes the broker refuse rather than under-replicate.
+    [2, 3, 2],
     [3, 3, 2],
     [5, 3, 2],
   ] as const) {
