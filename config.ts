@@ -3,9 +3,13 @@
 // client library minutes later.
 import path from 'node:path';
 import { ActionableError } from './cli/actionable-error';
+import { isLoopback } from './stack/processes';
 
 export interface Config {
+  // Every broker a client may bootstrap from; with a local cluster, all of its brokers.
   readonly kafkaBrokers: string[];
+  // How many brokers the local stack starts where none answers: one, or a cluster of LOCAL_CLUSTER_BROKERS.
+  readonly kafkaLocalBrokers: number;
   readonly kafkaPartitions: number;
   // How many instances of each team run: members of the team's consumer group in the event-sourced model, worker
   // processes on the team's task queue in the traditional one.
@@ -37,6 +41,7 @@ const projectRoot = __dirname;
 
 export const DEFAULTS = {
   KAFKA_BROKERS: '127.0.0.1:9092',
+  KAFKA_LOCAL_BROKERS: '1',
   KAFKA_PARTITIONS: '3',
   TEAM_INSTANCES: '1',
   KAFKA_FETCH_MIN_BYTES: '1',
@@ -68,9 +73,16 @@ export function validScope(scope: string): string {
   return scope;
 }
 
+// The local cluster: three JVMs, each a broker and a KRaft controller. Three is the smallest quorum that survives
+// the loss of one (two voters survive none), and the smallest cluster where a topic with two in-sync replicas
+// required still takes appends with a broker down.
+export const LOCAL_CLUSTER_BROKERS = 3;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const kafkaLocalBrokers = localBrokerCount(env);
   return {
-    kafkaBrokers: brokerList(env),
+    kafkaBrokers: brokerList(env, kafkaLocalBrokers),
+    kafkaLocalBrokers,
     kafkaPartitions: wholeNumber(env, 'KAFKA_PARTITIONS', 1, 1000),
     teamInstances: wholeNumber(env, 'TEAM_INSTANCES', 1, 32),
     kafkaFetch: {
@@ -119,7 +131,7 @@ export function loadOutputSettings(env: NodeJS.ProcessEnv = process.env): Output
   return { debug: env.RETURNS_DEBUG === '1' || env.RETURNS_DEBUG === 'true', colour };
 }
 
-function brokerList(env: NodeJS.ProcessEnv): string[] {
+function brokerList(env: NodeJS.ProcessEnv, localBrokers: number): string[] {
   const text = env.KAFKA_BROKERS ?? DEFAULTS.KAFKA_BROKERS;
   const brokers = text
     .split(',')
@@ -131,7 +143,60 @@ function brokerList(env: NodeJS.ProcessEnv): string[] {
     );
   }
   for (const broker of brokers) address(env, 'KAFKA_BROKERS', broker);
-  return brokers;
+  return localBrokers === 1 ? brokers : localCluster(text, brokers);
+}
+
+function localBrokerCount(env: NodeJS.ProcessEnv): number {
+  const text = env.KAFKA_LOCAL_BROKERS ?? DEFAULTS.KAFKA_LOCAL_BROKERS;
+  if (text === '1' || text === String(LOCAL_CLUSTER_BROKERS)) return Number(text);
+  throw new SettingError(
+    `KAFKA_LOCAL_BROKERS must be 1 (one broker) or ${LOCAL_CLUSTER_BROKERS} (a cluster, each broker also a KRaft ` +
+      `controller), got "${text}". Unset it for the default ${DEFAULTS.KAFKA_LOCAL_BROKERS}.`,
+  );
+}
+
+// The addresses of the local cluster. Every broker also listens on the port above its own for its controller, so
+// one address names the first broker and the others follow two ports apart: 9092, 9094, 9096 (controllers on
+// 9093, 9095, 9097). All of them are then listed, so a client bootstraps from any broker that is up.
+function localCluster(text: string, listed: readonly string[]): string[] {
+  const size = LOCAL_CLUSTER_BROKERS;
+  const example = `for example KAFKA_BROKERS=${DEFAULTS.KAFKA_BROKERS} with KAFKA_LOCAL_BROKERS=${size} takes the ports 9092 to 9097`;
+  const remote = listed.find((broker) => !isLoopback(broker.slice(0, broker.lastIndexOf(':'))));
+  if (remote !== undefined) {
+    throw new SettingError(
+      `KAFKA_LOCAL_BROKERS=${size} starts brokers on this machine, but KAFKA_BROKERS names ${remote}, which the stack ` +
+        `never starts. Unset KAFKA_LOCAL_BROKERS to use that cluster as it is, or set KAFKA_BROKERS to a loopback address, ${example}.`,
+    );
+  }
+  if (listed.length !== 1 && listed.length !== size) {
+    throw new SettingError(
+      `KAFKA_BROKERS names ${listed.length} brokers ("${text}"), but KAFKA_LOCAL_BROKERS=${size} runs ${size}: name the ` +
+        `first (the others take the ports 2 and 4 above it) or all ${size}, ${example}.`,
+    );
+  }
+  const cluster =
+    listed.length === size
+      ? [...listed]
+      : Array.from({ length: size }, (_, index) => {
+          const separator = listed[0].lastIndexOf(':');
+          return `${listed[0].slice(0, separator)}:${Number(listed[0].slice(separator + 1)) + 2 * index}`;
+        });
+  const taken = new Set<string>();
+  for (const broker of cluster) {
+    const separator = broker.lastIndexOf(':');
+    const port = Number(broker.slice(separator + 1));
+    for (const used of [port, port + 1]) {
+      const where = `${broker.slice(0, separator)}:${used}`;
+      if (used > 65_535 || taken.has(where)) {
+        throw new SettingError(
+          `KAFKA_BROKERS "${text}" leaves no room for the local cluster: each broker takes its port and the one above ` +
+            `it (its KRaft controller), and port ${used} is ${used > 65_535 ? 'beyond 65535' : 'needed twice'}; ${example}.`,
+        );
+      }
+      taken.add(where);
+    }
+  }
+  return cluster;
 }
 
 // host:port with a port a socket can use; a port of 0 or 99999 passes a pattern but fails much later.
@@ -236,6 +301,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: WholeNumberSetting, min: numb
 export function configEnv(config: Config): Record<string, string> {
   return {
     KAFKA_BROKERS: config.kafkaBrokers.join(','),
+    KAFKA_LOCAL_BROKERS: String(config.kafkaLocalBrokers),
     KAFKA_PARTITIONS: String(config.kafkaPartitions),
     TEAM_INSTANCES: String(config.teamInstances),
     KAFKA_FETCH_MIN_BYTES: String(config.kafkaFetch.minBytes),

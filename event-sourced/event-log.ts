@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   type Admin,
+  ConfigResourceTypes,
   type Consumer,
   type EachBatchPayload,
   Kafka,
@@ -51,6 +52,18 @@ export interface TopicSpec {
   readonly partitions: number;
   // Event topics are the system of record: kept forever, never compacted.
   readonly keepForever: boolean;
+}
+
+export interface TopicReplicas {
+  readonly topic: string;
+  readonly minInSync: number;
+  readonly partitions: ReadonlyArray<{
+    readonly partition: number;
+    // The broker's node id; -1 while no replica can lead.
+    readonly leader: number;
+    readonly replicas: readonly number[];
+    readonly inSync: readonly number[];
+  }>;
 }
 
 // A topic kept from an earlier run: the broker never shrinks a topic, and growing one would move keys between
@@ -116,6 +129,9 @@ export interface EventLog {
   // Creates the topics that do not exist yet and waits until every partition answers; topics are never created
   // implicitly. Resolves with the topics that already existed with another partition count than asked for.
   ensureTopics(specs: readonly TopicSpec[]): Promise<PartitionMismatch[]>;
+  // How the topics are replicated now: each partition's leader, replicas and in-sync replicas, and the topic's
+  // min.insync.replicas. What ensureTopics made of them, for an operator or a test to see.
+  describeTopics(topics: readonly string[]): Promise<TopicReplicas[]>;
   // The topics that exist now, of those asked about.
   existingTopics(topics: readonly string[]): Promise<string[]>;
   deleteTopics(topics: readonly string[]): Promise<void>;
@@ -186,6 +202,26 @@ export class EventLogUnavailableError extends ActionableError {
 // A health probe: one metadata request, no retries, nothing logged. True when a broker answers and names its
 // controller; any failure is false, since whoever probes asks again.
 export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
+  const cluster = await describeClusterOnce(brokers);
+  return cluster !== null && cluster.brokers.length > 0 && cluster.controller !== null;
+}
+
+// The same probe for a cluster that must be whole: each broker answers at its own address, and names every one of
+// them as a live broker. A broker killed a moment ago stays named until its session with the controller expires,
+// but no longer answers; one still starting answers only once it is registered.
+export async function kafkaClusterAnswers(brokers: readonly string[]): Promise<boolean> {
+  const answers = await Promise.all(brokers.map((broker) => describeClusterOnce([broker])));
+  return answers.every(
+    (cluster) =>
+      cluster !== null &&
+      cluster.controller !== null &&
+      brokers.every((broker) => cluster.brokers.some(({ host, port }) => `${host}:${port}` === broker)),
+  );
+}
+
+async function describeClusterOnce(
+  brokers: readonly string[],
+): Promise<{ brokers: Array<{ host: string; port: number }>; controller: number | null } | null> {
   const kafka = new Kafka({
     clientId: 'stack-health',
     brokers: [...brokers],
@@ -197,13 +233,56 @@ export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean>
   const admin = kafka.admin();
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
+    return await admin.describeCluster();
   } catch {
-    return false;
+    return null;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+// How the topics the models create are replicated, from the number of brokers the cluster names when they are
+// created: on a cluster, three replicas, of which two must hold an append before it is acknowledged (acks = -1
+// waits for every in-sync replica, and a partition with fewer than two in sync refuses appends rather than keep
+// them on one disk); on one broker, one.
+//
+// Why from the cluster and not from a setting: the code runs unchanged against the one-broker local stack, the
+// local cluster, Redpanda or a remote cluster, and the setting that says how many brokers the stack starts does not
+// say which cluster a client reaches (a cluster started once is found by later commands at its first address).
+// Why not the broker's own default: it is 1 on Kafka and on Redpanda unless an operator changes it, which would
+// leave a three-broker cluster's topics on one disk each. Why three for a cluster that names two brokers: most
+// often it is a cluster of three with one away, and a topic keeps the replicas it was created with, as it keeps
+// its partition count. Kafka then places the third replica on the broker that is away, which catches up once it is
+// back (test/stack/three-brokers.test.ts); a cluster of only two brokers refuses, and TooFewBrokersError says why.
+// Redpanda would refuse two replicas anyway (an odd number only).
+export interface Replication {
+  readonly factor: number;
+  readonly minInSync: number;
+}
+
+export function replicationFor(brokers: number): Replication {
+  return brokers >= 2 ? { factor: 3, minInSync: 2 } : { factor: 1, minInSync: 1 };
+}
+
+export class TooFewBrokersError extends ActionableError {
+  constructor(brokers: readonly string[], live: number, { factor }: Replication, cause: unknown) {
+    super(
+      `Kafka at ${brokers.join(', ')} names ${live} live brokers, too few for the ${factor} replicas every topic of ` +
+        `a cluster gets (${(cause as Error).message}). Start the brokers that are down (the local cluster: npm run ` +
+        'stack:up -- --brokers 3) and run this again: a topic created with fewer copies would keep them for good.',
+    );
+  }
+}
+
+// Whether the error, or one it wraps or gathers, is the broker's error of that type.
+function hasErrorType(error: unknown, type: string): boolean {
+  const candidate = error as { type?: string; cause?: unknown; errors?: unknown[] } | null;
+  if (!candidate) return false;
+  return (
+    candidate.type === type ||
+    hasErrorType(candidate.cause, type) ||
+    (Array.isArray(candidate.errors) && candidate.errors.some((inner) => hasErrorType(inner, type)))
+  );
 }
 
 export async function connectEventLog(options: EventLogOptions): Promise<EventLog> {
@@ -244,6 +323,8 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     // Explicit, so kafkajs does not warn about its v2 partitioner change: murmur2 of the key, as Java clients do.
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
+    // One attempt per send: append retries a failed send itself, whole (see append).
+    retry: { retries: 0 },
   });
   try {
     await admin.connect();
@@ -274,23 +355,36 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter(({ topic }) => !existing.has(topic));
       if (missing.length === 0) return;
+      const live = (await admin.describeCluster()).brokers.length;
+      const replication = replicationFor(live);
+      const { factor, minInSync } = replication;
       // The leader wait is ours, below: kafkajs' own gives up on a partition the broker does not host yet, which
       // on a loaded machine is the normal state of a topic for a moment after it is created. A topic that another
       // process created meanwhile is no error (kafkajs then resolves false).
-      await admin.createTopics({
-        waitForLeaders: false,
-        timeout: 30_000,
-        topics: missing.map(({ topic, partitions, keepForever }) => ({
-          topic,
-          numPartitions: partitions,
-          configEntries: keepForever
-            ? [
-                { name: 'retention.ms', value: '-1' },
-                { name: 'retention.bytes', value: '-1' },
-              ]
-            : [],
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: false,
+          timeout: 30_000,
+          topics: missing.map(({ topic, partitions, keepForever }) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor: factor,
+            configEntries: [
+              { name: 'min.insync.replicas', value: String(minInSync) },
+              ...(keepForever
+                ? [
+                    { name: 'retention.ms', value: '-1' },
+                    { name: 'retention.bytes', value: '-1' },
+                  ]
+                : []),
+            ],
+          })),
+        });
+      } catch (error) {
+        if (hasErrorType(error, 'INVALID_REPLICATION_FACTOR'))
+          throw new TooFewBrokersError(options.brokers, live, replication, error);
+        throw error;
+      }
     });
     // Every partition answers a request before this resolves, so a reader never mistakes a topic that is not
     // ready for an error.
@@ -302,6 +396,36 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
       if (offsets.length !== partitions) mismatches.push({ topic, partitions: offsets.length, asked: partitions });
     }
     return mismatches;
+  }
+
+  async function describeTopics(topics: readonly string[]): Promise<TopicReplicas[]> {
+    const deadline = Date.now() + 30_000;
+    const metadata = await retryingTransient('describing topics', deadline, () =>
+      admin.fetchTopicMetadata({ topics: [...topics] }),
+    );
+    const configs = await retryingTransient('describing topic configs', deadline, () =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['min.insync.replicas'],
+        })),
+      }),
+    );
+    return topics.map((topic) => {
+      const partitions = metadata.topics.find(({ name }) => name === topic)?.partitions ?? [];
+      const minInSync = configs.resources
+        .find(({ resourceName }) => resourceName === topic)
+        ?.configEntries.find(({ configName }) => configName === 'min.insync.replicas')?.configValue;
+      return {
+        topic,
+        minInSync: Number(minInSync ?? Number.NaN),
+        partitions: partitions
+          .map(({ partitionId, leader, replicas, isr }) => ({ partition: partitionId, leader, replicas, inSync: isr }))
+          .sort((a, b) => a.partition - b.partition),
+      };
+    });
   }
 
   async function existingTopics(topics: readonly string[]): Promise<string[]> {
@@ -327,13 +451,23 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
 
   async function append(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // One request for the whole batch; kafkajs retries transient errors, then throws. A retry after a lost
+    const messages = records.map(({ key, value, headers, partition }) => ({ key, value, headers, partition }));
+    // One request for the whole batch, tried again on a transient error, then thrown. A retry after a lost
     // acknowledgement can store a batch twice: readers recognise the copies by their deterministic eventIds.
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: records.map(({ key, value, headers, partition }) => ({ key, value, headers, partition })),
-    });
+    // kafkajs 2.2.4 would retry by itself, but it keeps each broker's answer across its retries: when a partition's
+    // leader moves to a broker that has answered already, that partition's records are never sent again, and the
+    // send resolves all the same (tulios/kafkajs#1303; seen here as acknowledged records missing after a broker of
+    // a cluster was killed). So every attempt is a send of its own, with every record, and kafkajs' own schedule:
+    // five retries, 300 ms doubling.
+    for (let attempt = 0, waitMs = 300; ; attempt++, waitMs = Math.min(waitMs * 2, 30_000)) {
+      try {
+        await producer.send({ topic, acks: -1, messages });
+        return;
+      } catch (error) {
+        if (attempt >= APPEND_RETRIES || !isTransient(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   async function appendDeadLetter(topic: string, letter: DeadLetter): Promise<void> {
@@ -565,6 +699,7 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
 
   return {
     ensureTopics,
+    describeTopics,
     existingTopics,
     deleteTopics,
     consumerGroups,
@@ -580,6 +715,9 @@ export async function connectEventLog(options: EventLogOptions): Promise<EventLo
     close,
   };
 }
+
+// As many as kafkajs' default for a send.
+const APPEND_RETRIES = 5;
 
 // A topic's first moments and a loaded machine: generous, since nothing is wrong but time.
 const TOPICS_READY_WITHIN_MS = 120_000;

@@ -3,7 +3,7 @@
 // ever restarted: one started elsewhere (docker compose, another checkout) is refused, and the scenario says so.
 import type { Config } from '../config';
 import { ensureStack, stopServers } from '../stack/ensure';
-import { KAFKA_MAIN_CLASS, kafkaServer } from '../stack/kafka-server';
+import { KAFKA_MAIN_CLASS, kafkaNodesAt } from '../stack/kafka-server';
 import { recordedServerPid } from '../stack/processes';
 import { TEMPORAL_COMMAND_MARKER, temporalServer } from '../stack/temporal-server';
 
@@ -22,11 +22,14 @@ export function serverAddress(config: Config, server: ServerName): string {
 
 // Throws RestartRefusedError unless this stack started the server and could start it again.
 export function assertRestartable(config: Config, server: ServerName): void {
-  const pid =
+  // Every broker of a local cluster, or the restart would start brokers beside ones it does not own.
+  const ours =
     server === 'kafka'
-      ? recordedServerPid(kafkaServer(config.stackDir), KAFKA_MAIN_CLASS, config.kafkaBrokers[0])
-      : recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER, config.temporalAddress);
-  if (pid !== null) return;
+      ? kafkaNodesAt(config.stackDir, config.kafkaBrokers, config.kafkaLocalBrokers).every(
+          ({ node, address }) => recordedServerPid(node, KAFKA_MAIN_CLASS, address) !== null,
+        )
+      : recordedServerPid(temporalServer(config.stackDir), TEMPORAL_COMMAND_MARKER, config.temporalAddress) !== null;
+  if (ours) return;
   const name = server === 'kafka' ? 'Kafka' : 'Temporal';
   throw new RestartRefusedError(
     `${name} at ${serverAddress(config, server)} was not started by the stack in ${config.stackDir}, so it is not ` +

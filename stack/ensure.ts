@@ -5,8 +5,18 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Config, temporalUiUrl } from '../config';
-import { kafkaAnswers, temporalAnswers, temporalState, waitUntilHealthy } from './health';
-import { KAFKA_HEALTHY_WITHIN_MS, KAFKA_MAIN_CLASS, kafkaAwaited, kafkaServer, startKafka } from './kafka-server';
+import { temporalAnswers, temporalState, waitUntilHealthy } from './health';
+import {
+  everyKafkaNode,
+  KAFKA_CLUSTER_HEALTHY_WITHIN_MS,
+  KAFKA_HEALTHY_WITHIN_MS,
+  KAFKA_MAIN_CLASS,
+  kafkaAwaited,
+  kafkaNodesAt,
+  kafkaProbe,
+  refuseOtherKafka,
+  startKafka,
+} from './kafka-server';
 import {
   POSTGRES_COMMAND_MARKER,
   POSTGRES_HEALTHY_WITHIN_MS,
@@ -55,48 +65,67 @@ export interface StackHandle {
   stopStarted(log?: Log): Promise<void>;
 }
 
-// One server of the stack as this module handles it: where the folder records it, and how to ask it.
+// A process of the stack and the address it serves: the Temporal server, the one Kafka broker, or a broker of the
+// local cluster.
+interface Member {
+  readonly server: DetachedServer;
+  readonly address: string;
+}
+
+// One server of the stack as this module handles it: where the folder records its processes, and how to ask it.
 interface Side {
   readonly name: ServerName;
-  readonly server: DetachedServer;
+  readonly members: readonly Member[];
   readonly marker: string;
-  readonly address: string;
   readonly awaited: string;
   readonly limitMs: number;
   readonly answers: () => Promise<boolean>;
+  // Throws when the folder runs a server of this kind other than asked (another address, another layout).
+  readonly refuseOther: () => void;
 }
 
 function sideOf(config: Config, name: ServerName): Side {
   if (name === 'postgres') {
+    const server = postgresServer(config.stackDir);
+    const address = postgresAddress(config.teamDatabaseUrl);
     return {
       name,
-      server: postgresServer(config.stackDir),
+      members: [{ server, address }],
       marker: POSTGRES_COMMAND_MARKER,
-      address: postgresAddress(config.teamDatabaseUrl),
       awaited: postgresAwaited(config.teamDatabaseUrl),
       limitMs: POSTGRES_HEALTHY_WITHIN_MS,
       answers: () => postgresAnswers(config.teamDatabaseUrl),
+      refuseOther: () => void refuseSecondServer(server, POSTGRES_COMMAND_MARKER, address, config.stackDir),
     };
   }
-  return name === 'kafka'
-    ? {
-        name,
-        server: kafkaServer(config.stackDir),
-        marker: KAFKA_MAIN_CLASS,
-        address: config.kafkaBrokers[0],
-        awaited: kafkaAwaited(config.kafkaBrokers),
-        limitMs: KAFKA_HEALTHY_WITHIN_MS,
-        answers: () => kafkaAnswers(config.kafkaBrokers),
-      }
-    : {
-        name,
-        server: temporalServer(config.stackDir),
-        marker: TEMPORAL_COMMAND_MARKER,
-        address: config.temporalAddress,
-        awaited: temporalAwaited(config.temporalAddress, config.temporalNamespace),
-        limitMs: TEMPORAL_HEALTHY_WITHIN_MS,
-        answers: () => temporalAnswers(config.temporalAddress, config.temporalNamespace),
-      };
+  if (name === 'kafka') {
+    const nodes = kafkaNodesAt(config.stackDir, config.kafkaBrokers, config.kafkaLocalBrokers);
+    return {
+      name,
+      members: nodes.map(({ node, address }) => ({ server: node, address })),
+      marker: KAFKA_MAIN_CLASS,
+      awaited: kafkaAwaited(config.kafkaBrokers, config.kafkaLocalBrokers),
+      limitMs: config.kafkaLocalBrokers === 1 ? KAFKA_HEALTHY_WITHIN_MS : KAFKA_CLUSTER_HEALTHY_WITHIN_MS,
+      answers: kafkaProbe(config.kafkaBrokers, config.kafkaLocalBrokers),
+      refuseOther: () => refuseOtherKafka(config.stackDir, nodes),
+    };
+  }
+  const server = temporalServer(config.stackDir);
+  return {
+    name,
+    members: [{ server, address: config.temporalAddress }],
+    marker: TEMPORAL_COMMAND_MARKER,
+    awaited: temporalAwaited(config.temporalAddress, config.temporalNamespace),
+    limitMs: TEMPORAL_HEALTHY_WITHIN_MS,
+    answers: () => temporalAnswers(config.temporalAddress, config.temporalNamespace),
+    refuseOther: () =>
+      void refuseSecondServer(server, TEMPORAL_COMMAND_MARKER, config.temporalAddress, config.stackDir),
+  };
+}
+
+interface StartedServer {
+  readonly server: DetachedServer;
+  readonly marker: string;
 }
 
 export async function ensureStack(config: Config, needs: StackNeeds, log: Log = () => undefined): Promise<StackHandle> {
@@ -104,8 +133,10 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
     .filter((name) => (name === 'postgres' ? needs.temporal && config.teamStore === 'postgres' : needs[name]))
     .map((name) => sideOf(config, name));
   // Before the lock, so a refusal writes nothing at all; checked again under the lock, where servers start.
-  for (const side of wanted) await refuseIfStartingWouldClash(config, side);
+  for (const side of wanted) if (!(await side.answers())) side.refuseOther();
   const started: ServerName[] = [];
+  // Exactly the processes this call started: with a cluster, one broker started again is stopped, not all three.
+  const startedServers: StartedServer[] = [];
   const release = await acquireStackLock(config.stackDir, log);
   try {
     for (const side of wanted) {
@@ -114,47 +145,60 @@ export async function ensureStack(config: Config, needs: StackNeeds, log: Log = 
           side.name === 'kafka'
             ? `Kafka answers at ${config.kafkaBrokers.join(',')}`
             : side.name === 'postgres'
-              ? `PostgreSQL answers at ${side.address}`
+              ? `PostgreSQL answers at ${side.members[0].address}`
               : `Temporal answers at ${config.temporalAddress} (UI ${temporalUiUrl(config.temporalAddress)})`,
         );
         continue;
       }
       if (side.name === 'temporal') await refuseMissingNamespace(config);
       requireLocal(config, side);
-      const own = refuseSecondServer(side.server, side.marker, side.address, config.stackDir);
-      if (own !== null) {
-        await waitForOwnServer(config, side, own, log);
+      side.refuseOther();
+      const own = side.members.flatMap(({ server, address }) => {
+        const pid = recordedServerPid(server, side.marker, address);
+        return pid === null ? [] : [{ server, address, pid }];
+      });
+      if (own.length === side.members.length) {
+        await waitForOwnServers(config, side, own, log);
         continue;
       }
       if (side.name === 'kafka') {
-        await startKafka(config.stackDir, config.kafkaBrokers, log);
+        const brokers = await startKafka(config.stackDir, config.kafkaBrokers, config.kafkaLocalBrokers, log);
+        startedServers.push(...brokers.map((server) => ({ server, marker: KAFKA_MAIN_CLASS })));
       } else if (side.name === 'postgres') {
         await startPostgres(config.stackDir, config.teamDatabaseUrl, log);
+        startedServers.push({ server: side.members[0].server, marker: POSTGRES_COMMAND_MARKER });
       } else {
         await refuseTakenTemporalPorts(config.temporalAddress);
         const binary = await findOrBuildTemporal(config.stackDir, config.temporalBinary, log);
         await startTemporal(config.stackDir, config.temporalAddress, config.temporalNamespace, binary, log);
+        startedServers.push({ server: side.members[0].server, marker: TEMPORAL_COMMAND_MARKER });
       }
       started.push(side.name);
     }
   } catch (error) {
     // A half-started stack is worse than none: stop what this call started before reporting.
-    await stopServers(config.stackDir, started, log);
+    await stopStartedServers(startedServers, log);
     throw error;
   } finally {
     release();
   }
   return {
     started,
-    stopStarted: (stopLog: Log = log) => stopServers(config.stackDir, started, stopLog),
+    stopStarted: (stopLog: Log = log) => stopStartedServers(startedServers, stopLog),
   };
 }
 
-// The folder's server runs on another address and nothing answers on the one asked for: starting would clash.
-async function refuseIfStartingWouldClash(config: Config, side: Side): Promise<void> {
-  const own = serverOfFolder(side.server, side.marker);
-  if (own === null || own.address === side.address || (await side.answers())) return;
-  refuseSecondServer(side.server, side.marker, side.address, config.stackDir);
+async function stopStartedServers(servers: readonly StartedServer[], log: Log): Promise<void> {
+  // In stopServers' order: Temporal, then a cluster's brokers together, then PostgreSQL.
+  const temporal = servers.filter(({ marker }) => marker === TEMPORAL_COMMAND_MARKER);
+  for (const { server, marker } of temporal) await stopRecordedServer(server, marker, log);
+  await Promise.all(
+    servers
+      .filter(({ marker }) => marker === KAFKA_MAIN_CLASS)
+      .map(({ server, marker }) => stopRecordedServer(server, marker, log)),
+  );
+  const postgres = servers.filter(({ marker }) => marker === POSTGRES_COMMAND_MARKER);
+  for (const { server, marker } of postgres) await stopRecordedServer(server, marker, log);
 }
 
 // A Temporal server that answers without the namespace will not grow one: waiting for it, or starting another on
@@ -171,11 +215,11 @@ async function refuseMissingNamespace(config: Config): Promise<void> {
 }
 
 function requireLocal(config: Config, side: Side): void {
-  if (isLoopback(splitAddress(side.address).host)) return;
+  if (side.members.every(({ address }) => isLoopback(splitAddress(address).host))) return;
   if (side.name === 'postgres') {
     throw new StackError(
-      `PostgreSQL at ${side.address} does not answer with the user, password and database of TEAM_DATABASE_URL. ` +
-        'Start it, fix TEAM_DATABASE_URL, or unset TEAM_DATABASE_URL to run the local server.',
+      `PostgreSQL at ${side.members[0].address} does not answer with the user, password and database of ` +
+        'TEAM_DATABASE_URL. Start it, fix TEAM_DATABASE_URL, or unset TEAM_DATABASE_URL to run the local server.',
     );
   }
   throw new StackError(
@@ -187,53 +231,118 @@ function requireLocal(config: Config, side: Side): void {
   );
 }
 
-// The folder's own server on this very address, not answering yet (still starting, or busy): wait for it rather
-// than start a second one on its data.
-async function waitForOwnServer(config: Config, side: Side, own: RecordedServer, log: Log): Promise<void> {
-  log(
-    `${side.server.name} started from this folder (pid ${own.pid}) runs on ${side.address} but does not answer yet; waiting for it`,
-  );
+// The folder's own servers on these very addresses, not answering yet (still starting, or busy): wait for them
+// rather than start second ones on their data.
+async function waitForOwnServers(
+  config: Config,
+  side: Side,
+  own: ReadonlyArray<Member & { readonly pid: number }>,
+  log: Log,
+): Promise<void> {
+  for (const { server, address, pid } of own)
+    log(
+      `${server.name} started from this folder (pid ${pid}) runs on ${address} but does not answer yet; waiting for it`,
+    );
+  const [first] = own;
   try {
     const tookMs = await waitUntilHealthy({
       awaited: side.awaited,
       limitMs: side.limitMs,
       answers: side.answers,
-      address: side.address,
-      givenUp: () => (isAlive(own.pid) ? null : `${side.server.name} (pid ${own.pid}) exited`),
-      logFile: side.server.logFile,
+      address: first.address,
+      givenUp: () => {
+        const gone = own.find(({ pid }) => !isAlive(pid));
+        return gone === undefined ? null : `${gone.server.name} (pid ${gone.pid}) exited`;
+      },
+      logFile: () => (own.find(({ pid }) => !isAlive(pid)) ?? first).server.logFile,
       log,
     });
-    log(`${side.server.name} answers after ${Math.round(tookMs / 1000)} s`);
+    log(`${own.length === 1 ? first.server.name : 'Kafka cluster'} answers after ${Math.round(tookMs / 1000)} s`);
   } catch (error) {
+    const layout =
+      side.name === 'kafka' && config.kafkaLocalBrokers > 1 ? ` KAFKA_LOCAL_BROKERS=${config.kafkaLocalBrokers}` : '';
     throw new StackError(
-      `${(error as Error).message}\n  To start it afresh: STACK_DIR=${config.stackDir} ${side.server.addressSetting}=${side.address} npm run stack:down, then run this again.`,
+      `${(error as Error).message}\n  To start it afresh: STACK_DIR=${config.stackDir} ${first.server.addressSetting}=${first.address}${layout} npm run stack:down, then run this again.`,
     );
   }
 }
 
-// The live server this folder started, on whatever address it runs: what `stack:down` stops.
-export function serverOfStack(stackDir: string, name: ServerName): RecordedServer | null {
-  if (name === 'postgres') return serverOfFolder(postgresServer(stackDir), POSTGRES_COMMAND_MARKER);
-  return name === 'kafka'
-    ? serverOfFolder(kafkaServer(stackDir), KAFKA_MAIN_CLASS)
-    : serverOfFolder(temporalServer(stackDir), TEMPORAL_COMMAND_MARKER);
+// The live processes this folder started of a server, on whatever address they run: what `stack:down` stops. For
+// Kafka, every broker of either layout.
+export function serversOfStack(
+  stackDir: string,
+  name: ServerName,
+): Array<{ readonly server: DetachedServer; readonly recorded: RecordedServer }> {
+  const servers: Array<[DetachedServer, string]> =
+    name === 'kafka'
+      ? everyKafkaNode(stackDir).map((node) => [node, KAFKA_MAIN_CLASS])
+      : name === 'postgres'
+        ? [[postgresServer(stackDir), POSTGRES_COMMAND_MARKER]]
+        : [[temporalServer(stackDir), TEMPORAL_COMMAND_MARKER]];
+  return servers.flatMap(([server, marker]) => {
+    const recorded = serverOfFolder(server, marker);
+    return recorded === null ? [] : [{ server, recorded }];
+  });
 }
 
 // Whether the server at the configured address is the one this folder started, in words for `stack:status`.
 // A server this folder started on another address is named as such, never taken for the one asked about.
 export function ownershipOf(config: Config, name: ServerName): string {
+  const running = serversOfStack(config.stackDir, name);
+  if (running.length === 0) return 'not started by this stack';
   const side = sideOf(config, name);
-  const own = serverOfFolder(side.server, side.marker);
-  if (own === null) return 'not started by this stack';
-  if (recordedServerPid(side.server, side.marker, side.address) !== null)
-    return `started by this stack, pid ${own.pid}`;
-  return `not started by this stack; the ${side.server.name} this stack started runs on ${own.address ?? 'an unrecorded address'}, pid ${own.pid}`;
+  const asked = side.members.length === 1 ? [side.members[0].address] : side.members.map(({ address }) => address);
+  const mine = asked.flatMap((address) => running.filter(({ recorded }) => recorded.address === address));
+  if (mine.length === 0) {
+    const where = running.map(({ recorded }) => recorded.address ?? 'an unrecorded address').join(', ');
+    const pids = running.map(({ recorded }) => recorded.pid).join(', ');
+    const what =
+      running.length === 1 && running[0].server.name === side.members[0].server.name
+        ? side.members[0].server.name
+        : name === 'kafka'
+          ? 'Kafka'
+          : name === 'postgres'
+            ? 'PostgreSQL'
+            : 'Temporal';
+    return `not started by this stack; the ${what} this stack started runs on ${where}, pid${running.length > 1 ? 's' : ''} ${pids}`;
+  }
+  if (mine.length === 1 && asked.length === 1) {
+    const [{ server, recorded }] = mine;
+    // The one address asked for may be the first broker of a cluster the folder runs.
+    const member = server.name !== 'Kafka' && name === 'kafka' ? ` (${server.name} of its cluster)` : '';
+    return `started by this stack${member}, pid ${recorded.pid}`;
+  }
+  const pids = mine.map(({ recorded }) => recorded.pid).join(', ');
+  return mine.length === asked.length
+    ? `started by this stack, pids ${pids}`
+    : `started by this stack: ${mine.length} of its ${asked.length} brokers run, pids ${pids}`;
+}
+
+// The brokers of a local cluster, each with its address and pid (null: not running), for `stack:status`: those the
+// configuration asks for, or, asked for one broker, those of a cluster this folder runs. Empty for one broker.
+export function clusterBrokersOf(config: Config): Array<{ name: string; address: string; pid: number | null }> {
+  if (config.kafkaLocalBrokers > 1) {
+    return kafkaNodesAt(config.stackDir, config.kafkaBrokers, config.kafkaLocalBrokers).map(({ node, address }) => ({
+      name: node.name,
+      address,
+      pid: recordedServerPid(node, KAFKA_MAIN_CLASS, address),
+    }));
+  }
+  return serversOfStack(config.stackDir, 'kafka')
+    .filter(({ server }) => server.name !== 'Kafka')
+    .map(({ server, recorded }) => ({
+      name: server.name,
+      address: recorded.address ?? '(unrecorded)',
+      pid: recorded.pid,
+    }));
 }
 
 export async function stopServers(stackDir: string, which: readonly ServerName[], log: Log): Promise<void> {
-  // Workers and consumers disconnect first elsewhere; Temporal goes before Kafka only by convention.
+  // Workers and consumers disconnect first elsewhere; Temporal goes before Kafka only by convention. A cluster's
+  // brokers are stopped together: one by one, the last two would each wait for a quorum that is leaving.
   if (which.includes('temporal')) await stopRecordedServer(temporalServer(stackDir), TEMPORAL_COMMAND_MARKER, log);
-  if (which.includes('kafka')) await stopRecordedServer(kafkaServer(stackDir), KAFKA_MAIN_CLASS, log);
+  if (which.includes('kafka'))
+    await Promise.all(everyKafkaNode(stackDir).map((node) => stopRecordedServer(node, KAFKA_MAIN_CLASS, log)));
   if (which.includes('postgres')) await stopRecordedServer(postgresServer(stackDir), POSTGRES_COMMAND_MARKER, log);
 }
 

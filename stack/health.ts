@@ -12,7 +12,7 @@ import {
 } from './processes';
 
 // Kafka's probe lives in the event log, the one module that speaks kafkajs.
-export { kafkaAnswers } from '../event-sourced/event-log';
+export { kafkaAnswers, kafkaClusterAnswers } from '../event-sourced/event-log';
 
 // What a probe of Temporal found: nothing listening, a port that does not serve yet, a server without the
 // namespace (the dev server creates namespaces only as it starts), or one ready for clients.
@@ -62,7 +62,8 @@ export interface HealthWait {
   readonly address: string;
   // Says why waiting longer is pointless (the process exited), or null while the server may still come up.
   readonly givenUp?: () => string | null;
-  readonly logFile: string;
+  // The log whose end a failure shows; a function when it depends on which process failed.
+  readonly logFile: string | (() => string);
   readonly log: Log;
   readonly progressEveryMs?: number;
 }
@@ -74,17 +75,18 @@ export async function waitUntilHealthy(wait: HealthWait): Promise<number> {
   const every = wait.progressEveryMs ?? 10_000;
   let nextProgress = started + every;
   const { host, port } = splitAddress(wait.address);
+  const logFile = () => (typeof wait.logFile === 'string' ? wait.logFile : wait.logFile());
   while (!(await wait.answers())) {
     const reason = wait.givenUp?.() ?? null;
     if (reason !== null)
       throw new StackError(
-        `${reason} while waiting for ${wait.awaited}. End of ${wait.logFile}:\n${tailOfFile(wait.logFile)}`,
+        `${reason} while waiting for ${wait.awaited}. End of ${logFile()}:\n${tailOfFile(logFile())}`,
       );
     const now = Date.now();
     if (now - started > wait.limitMs) {
       throw new StackError(
         `Gave up waiting for ${wait.awaited} after ${formatSeconds(wait.limitMs)}. A busy machine can make a first ` +
-          `start slow: try again when it is quieter. Otherwise the end of ${wait.logFile} says why:\n${tailOfFile(wait.logFile)}`,
+          `start slow: try again when it is quieter. Otherwise the end of ${logFile()} says why:\n${tailOfFile(logFile())}`,
       );
     }
     if (now >= nextProgress) {

@@ -65,7 +65,8 @@ describe('Commands on first use', function () {
       ['start', ['--concurrency', '0'], /--concurrency must be a whole number from 1 to 100, got "0"/],
       ['traditional', ['--concurrency', 'many'], /--concurrency must be a whole number from 1 to 100, got "many"/],
       ['start', ['--json'], /Unknown option '--json'/],
-      ['stack:up', ['--now'], /stack:up takes no arguments/],
+      ['stack:up', ['--now'], /stack:up takes only --brokers N, got --now/],
+      ['stack:up', ['--brokers', '2'], /--brokers must be 1 \(one broker\) or 3 \(a cluster\), got "2"/],
     ];
     for (const [script, args, says] of mistakes) {
       it(`npm run ${script} -- ${args.join(' ')} should exit 2 and say what is wrong`, async () => {

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig } from '../../config';
 import { waitFor } from '../../model/wait-for';
-import { type ServerName, serverOfStack, stopServers } from '../../stack/ensure';
-import { isAlive } from '../../stack/processes';
-import { kafkaVersion } from '../../stack/kafka-server';
+import { type ServerName, serversOfStack, stopServers } from '../../stack/ensure';
+import { isAlive, serverOfFolder } from '../../stack/processes';
+import { clusterNode, KAFKA_MAIN_CLASS, kafkaVersion } from '../../stack/kafka-server';
 import { builtTemporalBinary } from '../../stack/temporal-server';
 
 function portIsFree(port: number): Promise<boolean> {
@@ -24,11 +24,18 @@ function portIsFree(port: number): Promise<boolean> {
 // A port p with p + offset free too: Kafka puts its controller on p + 1, Temporal its UI on p + 1000. The start
 // is drawn at random within the range, so two runs on one machine seldom reach for the same port.
 export async function freePortPair(offset: number, from: number): Promise<number> {
+  return freePortWith([offset], from);
+}
+
+// A port p with p + each offset free too: a local cluster of three takes p to p + 5.
+export async function freePortWith(offsets: readonly number[], from: number): Promise<number> {
   const first = from + 7 * Math.floor(Math.random() * 100);
   for (let port = first; port < first + 2000; port += 7) {
-    if ((await portIsFree(port)) && (await portIsFree(port + offset))) return port;
+    let free = await portIsFree(port);
+    for (const offset of offsets) free = free && (await portIsFree(port + offset));
+    if (free) return port;
   }
-  throw new Error(`no free port pair from ${first}`);
+  throw new Error(`no free ports at offsets ${offsets.join(', ')} from ${first}`);
 }
 
 export interface OwnStack {
@@ -41,11 +48,13 @@ export interface OwnStack {
   remove(): Promise<void>;
 }
 
-// Ports from kafkaFrom and temporalFrom: each suite takes a range of its own.
+// Ports from kafkaFrom and temporalFrom: each suite takes a range of its own. KAFKA_BROKERS names one port;
+// with kafkaBrokers: 3 the five above it are free too, for the cluster config.ts derives from it.
 export async function prepareOwnStack(
   label: string,
-  ports: { kafkaFrom: number; temporalFrom: number },
+  ports: { kafkaFrom: number; temporalFrom: number; kafkaBrokers?: number },
 ): Promise<OwnStack> {
+  const kafkaOffsets = Array.from({ length: 2 * (ports.kafkaBrokers ?? 1) - 1 }, (_, index) => index + 1);
   const main = loadConfig();
   const dir = mkdtempSync(path.join(os.tmpdir(), `${label}-`));
   const libs = path.join(main.stackDir, 'kafka', `libs-${kafkaVersion()}`);
@@ -55,7 +64,7 @@ export async function prepareOwnStack(
   const env: NodeJS.ProcessEnv = {
     STACK_DIR: dir,
     DATA_DIR: path.join(dir, 'data'),
-    KAFKA_BROKERS: `127.0.0.1:${await freePortPair(1, ports.kafkaFrom)}`,
+    KAFKA_BROKERS: `127.0.0.1:${await freePortWith(kafkaOffsets, ports.kafkaFrom)}`,
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePortPair(1000, ports.temporalFrom)}`,
     ...(existsSync(temporalBinary) ? { TEMPORAL_BIN: temporalBinary } : {}),
   };
@@ -74,12 +83,21 @@ export async function prepareOwnStack(
 // kill -9 of the server this folder started, as a crash would end it: no shutdown, no flush. Resolves with its pid
 // once it is gone.
 export async function killServer(dir: string, name: ServerName): Promise<number> {
-  const running = serverOfStack(dir, name);
-  assert.ok(running, `no ${name} started from ${dir} is running`);
+  const running = serversOfStack(dir, name);
+  assert.equal(running.length, 1, `one ${name} started from ${dir} should be running, found ${running.length}`);
+  return killPid(running[0].recorded.pid, name);
+}
+
+// The same for one broker of the folder's local cluster, by its node id.
+export async function killKafkaBroker(dir: string, nodeId: number): Promise<number> {
+  const running = serverOfFolder(clusterNode(dir, nodeId), KAFKA_MAIN_CLASS);
+  assert.ok(running, `Kafka broker ${nodeId} started from ${dir} is not running`);
+  return killPid(running.pid, `Kafka broker ${nodeId}`);
+}
+
+async function killPid(pid: number, name: string): Promise<number> {
   // Detached servers lead their own process group: the group is everything the server started.
-  process.kill(-running.pid, 'SIGKILL');
-  await waitFor(`${name} (pid ${running.pid}) to be gone after kill -9`, () => !isAlive(running.pid), {
-    timeoutMs: 30_000,
-  });
-  return running.pid;
+  process.kill(-pid, 'SIGKILL');
+  await waitFor(`${name} (pid ${pid}) to be gone after kill -9`, () => !isAlive(pid), { timeoutMs: 30_000 });
+  return pid;
 }

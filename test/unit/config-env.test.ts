@@ -7,6 +7,7 @@ const CONFIGURATIONS: readonly Config[] = [
   loadConfig({}),
   {
     kafkaBrokers: ['kafka-1.internal:19092', 'kafka-2.internal:19093'],
+    kafkaLocalBrokers: 1,
     kafkaPartitions: 12,
     teamInstances: 3,
     kafkaFetch: { minBytes: 16_384, maxWaitMs: 10 },
@@ -19,6 +20,8 @@ const CONFIGURATIONS: readonly Config[] = [
     temporalBinary: '/opt/temporal/bin/temporal',
     scope: 'load-test-7',
   },
+  // A local cluster: every broker's address is written out, and read back as it is.
+  loadConfig({ KAFKA_BROKERS: '127.0.0.1:29092', KAFKA_LOCAL_BROKERS: '3', RETURNS_SCOPE: 'cluster-1' }),
 ];
 
 describe('configEnv, the inverse of loadConfig', () => {

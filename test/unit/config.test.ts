@@ -17,6 +17,7 @@ const BAD_VALUES: Readonly<Record<string, readonly string[] | 'any value is acce
     '127.0.0.1:9092,broken',
     '127.0.0.1:-1',
   ],
+  KAFKA_LOCAL_BROKERS: ['', '0', '2', '4', 'three', ' 3', '3.0'],
   KAFKA_PARTITIONS: ['0', '-1', 'three', '1.5', '1e2', ' 3', '1001', '99999999999999999999', ''],
   TEAM_INSTANCES: ['0', '-2', 'three', '2.5', '33', '', ' 3'],
   KAFKA_FETCH_MIN_BYTES: ['0', '-5', 'lots', '10000001', '0x10'],
@@ -150,6 +151,60 @@ describe('Configuration from the environment', () => {
         );
       });
     }
+  });
+
+  describe('when the local stack is asked for a cluster', () => {
+    it('should keep one broker at the one address by default', () => {
+      const config = loadConfig({});
+      assert.equal(config.kafkaLocalBrokers, 1);
+      assert.deepEqual(config.kafkaBrokers, ['127.0.0.1:9092']);
+    });
+
+    it('should place the other brokers 2 and 4 ports above the one named, above each its controller', () => {
+      const config = loadConfig({ KAFKA_LOCAL_BROKERS: '3' });
+      assert.equal(config.kafkaLocalBrokers, 3);
+      assert.deepEqual(config.kafkaBrokers, ['127.0.0.1:9092', '127.0.0.1:9094', '127.0.0.1:9096']);
+      assert.deepEqual(loadConfig({ KAFKA_LOCAL_BROKERS: '3', KAFKA_BROKERS: 'localhost:19092' }).kafkaBrokers, [
+        'localhost:19092',
+        'localhost:19094',
+        'localhost:19096',
+      ]);
+    });
+
+    it('should take three addresses as they are', () => {
+      const brokers = '127.0.0.1:9092,127.0.0.2:9092,127.0.0.1:9192';
+      assert.deepEqual(
+        loadConfig({ KAFKA_LOCAL_BROKERS: '3', KAFKA_BROKERS: brokers }).kafkaBrokers,
+        brokers.split(','),
+      );
+    });
+
+    for (const [brokers, problem] of [
+      ['127.0.0.1:9092,127.0.0.1:9094', /KAFKA_BROKERS names 2 brokers .* KAFKA_LOCAL_BROKERS=3 runs 3/],
+      [
+        'kafka.internal:9092',
+        /KAFKA_LOCAL_BROKERS=3 starts brokers on this machine, but KAFKA_BROKERS names kafka\.internal:9092/,
+      ],
+      ['127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9096', /port 9093 is needed twice/],
+      ['127.0.0.1:65531', /port 65536 is beyond 65535/],
+    ] as const) {
+      it(`should refuse KAFKA_BROKERS=${brokers} for it, saying why and how to fix it`, () => {
+        assert.throws(
+          () => loadConfig({ KAFKA_LOCAL_BROKERS: '3', KAFKA_BROKERS: brokers }),
+          (error: unknown) => {
+            assert.ok(error instanceof SettingError, String(error));
+            assert.match(error.message, problem);
+            assert.match(error.message, /for example KAFKA_BROKERS=127\.0\.0\.1:9092 with KAFKA_LOCAL_BROKERS=3/);
+            assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
+            return true;
+          },
+        );
+      });
+    }
+
+    it('should accept several brokers for one local broker: a cluster it uses but never starts', () => {
+      assert.deepEqual(loadConfig({ KAFKA_BROKERS: 'a:1,b:2' }).kafkaBrokers, ['a:1', 'b:2']);
+    });
   });
 
   describe('when a whole number is out of range', () => {
